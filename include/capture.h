@@ -1,0 +1,72 @@
+/*
+ * capture.h - packet sources (capture files or a live interface) and the
+ * capture thread that copies their packets into the ring.
+ *
+ * One abstraction for both: a capture holds an ordered list of sources.
+ * Replay opens every file up front (so a missing or non-pcap file fails
+ * before any packet is processed), each with a large stdio buffer
+ * (SW_FILE_BUFFER) through pcap_fopen_offline(), and reads them in order as
+ * one stream; "-" is standard input.  pcap and pcapng are both read by
+ * libpcap.  A file that ends in the middle of a record stops that file:
+ * what was readable is processed, the position is reported by
+ * capture_errors(), and the run ends non-zero.  Live capture opens one
+ * interface (promiscuous, immediate mode, optional BPF filter).
+ *
+ * Only capture.c sees pcap_t.
+ */
+#ifndef SW_CAPTURE_H
+#define SW_CAPTURE_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+struct ring;
+struct capture;
+
+struct capture_stats {
+	uint64_t packets;	/* read from the sources */
+	uint64_t bytes;		/* captured bytes read */
+	uint64_t ring_drops;	/* live: ring full, packet dropped */
+	uint64_t ring_waits;	/* replay: producer waited for room */
+	uint64_t oversize;	/* caplen above the ring's record limit: cut */
+	uint64_t kernel_drops;	/* live: pcap_stats ps_drop */
+	uint64_t iface_drops;	/* live: pcap_stats ps_ifdrop */
+};
+
+/* Open capture files (n >= 1), in order.  NULL with errbuf on failure. */
+struct capture *capture_open_files(const char *const *paths, int n,
+    const char *bpf, char *errbuf, size_t errlen);
+
+/* Open a live interface.  NULL with errbuf on failure. */
+struct capture *capture_open_live(const char *iface, const char *bpf,
+    int snaplen, char *errbuf, size_t errlen);
+
+/* Start the capture thread feeding r.  0, or -1 with errbuf. */
+int capture_start(struct capture *c, struct ring *r, char *errbuf,
+    size_t errlen);
+
+/* Ask the capture thread to stop (async-signal-safe flag + breakloop). */
+void capture_stop(struct capture *c);
+
+/* Wait for the capture thread; it closes the ring when it ends. */
+void capture_join(struct capture *c);
+
+/* Snapshot of counters (safe to call from the analyzer thread). */
+void capture_get_stats(struct capture *c, struct capture_stats *st);
+
+/* Name of source i ("-" for standard input, or the interface). */
+const char *capture_source_name(const struct capture *c, uint32_t i);
+
+/* Nonzero for live capture. */
+int capture_is_live(const struct capture *c);
+
+/*
+ * After capture_join(): number of sources that stopped on an error, and
+ * the message for each ("file: truncated after packet N at byte B: ...").
+ */
+int capture_error_count(const struct capture *c);
+const char *capture_error(const struct capture *c, int i);
+
+void capture_free(struct capture *c);
+
+#endif /* SW_CAPTURE_H */

@@ -1,0 +1,154 @@
+/*
+ * flow.h - the connection table, with Zeek's conn.log semantics.
+ *
+ * A connection is keyed by (VLAN, protocol, the two address/port pairs) in
+ * either direction.  The originator is the sender of the first packet seen,
+ * flipped when that packet is a SYN-ACK (as Zeek does; history gets '^').
+ * Entries come from a pool preallocated at flow_table_new(): nothing is
+ * allocated per packet.  Each entry sits on one LRU list per timeout class
+ * (TCP, UDP, ICMP, closing TCP), so the head of each list is the next to
+ * expire and a sweep touches only expired entries.  At the cap, the least
+ * recently seen entry of all lists is evicted, counted, and reported to the
+ * end callback like any other ended connection.
+ *
+ * Semantics follow Zeek's base/protocols/conn/main.zeek: duration, payload
+ * bytes (TCP from sequence numbers), packets, IP bytes, conn_state and
+ * history.  Bucket choice uses a keyed hash with a seed from the caller
+ * (from getrandom() in production), so nobody can aim traffic at one bucket.
+ */
+#ifndef SW_FLOW_H
+#define SW_FLOW_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "decode.h"
+
+#define FLOW_UID_LEN		20	/* "C" + up to 18 base62 chars + NUL */
+#define FLOW_HISTORY_MAX	32	/* history letters kept */
+#define FLOW_NAME_MAX		256	/* best known server name, with NUL */
+
+enum flow_end_reason {
+	FLOW_END_TIMEOUT,	/* idle timeout or close delay passed */
+	FLOW_END_EVICTED,	/* table full: oldest entry pushed out */
+	FLOW_END_FLUSH		/* end of input / shutdown */
+};
+
+/* Per-direction TCP tracking (private to flow.c, here for sizing). */
+struct flow_tcp_dir {
+	uint32_t isn;		/* first sequence number seen */
+	uint32_t max_seq;	/* highest seq + len seen (wrapping) */
+	uint8_t seq_init;	/* isn valid */
+	uint8_t state;		/* private: flow.c's per-direction TCP state */
+	uint8_t syn, fin, rst;	/* flags seen */
+	uint16_t hist_flags;	/* private: history letters already logged */
+	uint32_t retrans_log;	/* private: next logarithmic threshold */
+	uint32_t zero_win_log;	/* private */
+	uint32_t retrans_n;
+	uint32_t zero_win_n;
+};
+
+struct flow {
+	/* table links: private to flow.c */
+	struct flow *hnext;
+	struct flow *lprev, *lnext;
+	uint64_t hash;
+	uint8_t lru_class;
+
+	/* identity */
+	uint8_t proto;		/* IPPROTO_NUM_* */
+	uint8_t family;		/* 4 or 6 */
+	uint16_t vlan;
+	uint16_t inner_vlan;
+	uint8_t orig_h[16];	/* IPv4-mapped for IPv4 */
+	uint8_t resp_h[16];
+	uint16_t orig_p;	/* ICMP: type */
+	uint16_t resp_p;	/* ICMP: code */
+	char uid[FLOW_UID_LEN];
+
+	/* counters (Zeek conn.log) */
+	int64_t first_us;	/* ts: first packet */
+	int64_t last_us;	/* last packet (duration = last - first) */
+	uint64_t orig_bytes, resp_bytes;	/* payload bytes */
+	uint64_t orig_pkts, resp_pkts;
+	uint64_t orig_ip_bytes, resp_ip_bytes;
+	uint64_t missed_bytes;
+
+	struct flow_tcp_dir tcp[2];	/* [0] originator, [1] responder */
+	char history[FLOW_HISTORY_MAX];
+	uint8_t history_len;
+
+	uint8_t orig_l2[6];
+	uint8_t resp_l2[6];
+	uint8_t has_orig_l2, has_resp_l2;
+
+	/* annotations for detectors (owned by the analyzer, zeroed on new) */
+	uint32_t intel_flags;	/* which ends were checked / hit */
+	char server_name[FLOW_NAME_MAX];	/* best known name, "" if none */
+};
+
+struct flow_config {
+	uint32_t max_flows;	/* pool size; 0 means SW_FLOW_MAX */
+	uint32_t tcp_timeout_s;
+	uint32_t udp_timeout_s;
+	uint32_t icmp_timeout_s;
+	uint32_t tcp_close_delay_s;
+	uint64_t seed;		/* hash key and uid generator seed */
+};
+
+/* Fill with the defaults from config.h (seed 0). */
+void flow_config_default(struct flow_config *cfg);
+
+struct flow_table;
+
+/*
+ * Called for every connection that ends (timeout, eviction, flush), just
+ * before its entry returns to the pool.  The flow is valid only during the
+ * call.
+ */
+typedef void (*flow_end_fn)(void *ctx, const struct flow *f,
+    enum flow_end_reason why);
+
+struct flow_stats {
+	uint64_t created;
+	uint64_t ended_timeout;
+	uint64_t evicted;
+	uint64_t flushed;
+	uint64_t active;
+	uint64_t active_max;	/* high-water mark */
+};
+
+/*
+ * Allocate a table and its whole pool.  Returns NULL and writes the reason
+ * into errbuf (at least 256 bytes) on failure.  The caller frees it with
+ * flow_table_free(), which does not call the end callback.
+ */
+struct flow_table *flow_table_new(const struct flow_config *cfg,
+    flow_end_fn on_end, void *ctx, char *errbuf);
+void flow_table_free(struct flow_table *t);
+
+/*
+ * Account one decoded packet (status DS_OK, TCP/UDP/ICMP/ICMPv6) to its
+ * connection, creating it when new.  *is_new is set to 1 for a new
+ * connection, *from_orig to 1 when the packet travels originator to
+ * responder.  Returns the flow, valid until the next call into the table.
+ * Cost: one hash lookup; O(1).  Never fails: at the cap, it evicts.
+ */
+struct flow *flow_update(struct flow_table *t, const struct packet *p,
+    int *is_new, int *from_orig);
+
+/* End every connection idle past its timeout at network time now_us. */
+void flow_expire(struct flow_table *t, int64_t now_us);
+
+/* End every remaining connection (end of input). */
+void flow_flush(struct flow_table *t);
+
+const struct flow_stats *flow_table_stats(const struct flow_table *t);
+
+/* Zeek's conn_state for the flow ("S0", "SF", "REJ", ... "OTH"). */
+const char *flow_conn_state(const struct flow *f);
+
+/* Zeek's proto string: "tcp", "udp" or "icmp". */
+const char *flow_proto_name(const struct flow *f);
+
+#endif /* SW_FLOW_H */

@@ -1,0 +1,83 @@
+/*
+ * notice.h - notices: built once, suppressed per (note, identifier) for
+ * suppress_for seconds of network time, written as one JSON line each.
+ *
+ * The field names are Zeek's notice.log names (ts, uid, id.orig_h, ...,
+ * note, msg, sub, src, dst, p, n, suppress_for, actions) so parsers written
+ * for Zeek's JSON notice.log work unchanged; ours are added after them:
+ * severity, server_name, orig_l2_addr, suppressed, intel.  Unset optional
+ * fields are omitted, as Zeek's JSON writer does.
+ *
+ * Suppression follows Zeek's notice framework: a notice with an identifier
+ * is dropped while an earlier notice with the same (note, identifier) is
+ * less than suppress_for old (network time); the first notice after the
+ * window carries `suppressed`, the count dropped meanwhile.  The table is
+ * an open hash capped at SW_SUPPRESS_MAX entries; when full, the entry
+ * whose window ends first is replaced (counted).
+ */
+#ifndef SW_NOTICE_H
+#define SW_NOTICE_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "flow.h"
+#include "intel.h"
+
+struct logw;
+
+/* Note names (Zeek convention: category::Specific_Name). */
+#define NOTE_C2_TRAFFIC		"Spyware::C2_Traffic"
+#define NOTE_BEACONING		"Spyware::Suspicious_Beaconing"
+#define NOTE_SURVIVOR_RISK	"Spyware::Survivor_Risk"
+
+struct notice {
+	int64_t ts_us;
+	const char *note;
+	const char *msg;
+	const char *sub;		/* may be NULL */
+	const char *identifier;		/* suppression key; NULL: never */
+	int severity;
+	const struct flow *conn;	/* uid, id.*, proto, l2; may be NULL */
+	const uint8_t *src;		/* 16 bytes, may be NULL */
+	const uint8_t *dst;		/* 16 bytes, may be NULL */
+	const char *server_name;	/* may be NULL or "" */
+	const struct intel_item *intel;	/* may be NULL */
+	const char *intel_where;	/* e.g. "Conn::IN_RESP", may be NULL */
+};
+
+struct notice_ctx;
+
+struct notice_stats {
+	uint64_t raised;	/* offered to notice_raise() */
+	uint64_t written;
+	uint64_t suppressed;
+	uint64_t write_errors;
+	uint64_t table_evictions;
+};
+
+/*
+ * suppress_for_s: window in seconds (0 disables suppression).  The sink
+ * stays owned by the caller and must outlive the context.
+ */
+struct notice_ctx *notice_ctx_new(struct logw *sink, uint32_t suppress_for_s,
+    char *errbuf, size_t errlen);
+void notice_ctx_free(struct notice_ctx *nc);
+
+/*
+ * Offer one notice.  Returns 1 when written, 0 when suppressed, -1 when
+ * the write failed.  Copies what it needs: the caller's strings may go.
+ */
+int notice_raise(struct notice_ctx *nc, const struct notice *n);
+
+const struct notice_stats *notice_get_stats(const struct notice_ctx *nc);
+
+/*
+ * Format a notice as one JSON line into buf (no newline); `suppressed` is
+ * the count to report.  Returns the length, or 0 if it did not fit.
+ * Exposed for tests.
+ */
+size_t notice_format(const struct notice *n, uint32_t suppress_for_s,
+    uint64_t suppressed, char *buf, size_t cap);
+
+#endif /* SW_NOTICE_H */

@@ -1,0 +1,61 @@
+/*
+ * ring.h - single-producer single-consumer byte ring between the capture
+ * thread and the analyzer thread.
+ *
+ * Records are variable length: a fixed header (struct ring_rec) followed by
+ * the captured bytes, padded to 8.  A record never wraps: when it does not
+ * fit before the end of the buffer, the producer writes a skip marker and
+ * starts at offset 0.  Head and tail are C11 atomics with release/acquire
+ * ordering and live on separate cache lines; each side caches the other's
+ * index and re-reads it only when it looks full or empty, so the common
+ * case costs no shared-cache-line traffic.  No locks.
+ *
+ * The producer decides what "full" means: live capture drops and counts
+ * (it must never wait on analysis); replay waits, because a file has no
+ * kernel buffer to overflow and a replay must see every packet.
+ */
+#ifndef SW_RING_H
+#define SW_RING_H
+
+#include <stdatomic.h>
+#include <stddef.h>
+#include <stdint.h>
+
+struct ring_rec {
+	int64_t ts_us;
+	uint32_t caplen;	/* bytes that follow */
+	uint32_t wirelen;
+	int32_t dlt;
+	uint32_t src;		/* index of the capture source (file) */
+};
+
+struct ring;
+
+/* cap_bytes is rounded up to a power of two.  NULL on failure (errbuf). */
+struct ring *ring_new(size_t cap_bytes, char *errbuf, size_t errlen);
+void ring_free(struct ring *r);
+
+/* Largest caplen a record may carry. */
+size_t ring_max_payload(const struct ring *r);
+
+/*
+ * Producer: copy one record in.  Returns 0, or -1 when there is no room
+ * (nothing written; the caller drops or waits).
+ */
+int ring_put(struct ring *r, const struct ring_rec *h, const uint8_t *data);
+
+/*
+ * Consumer: the next record, or NULL when empty.  The record and its bytes
+ * (at (const uint8_t *)(rec + 1)) stay valid until ring_release().
+ */
+const struct ring_rec *ring_peek(struct ring *r);
+void ring_release(struct ring *r);
+
+/* Producer: no more records will come.  Consumer: has the producer ended? */
+void ring_close(struct ring *r);
+int ring_closed(struct ring *r);
+
+/* Block briefly (the consumer when empty, the producer when full). */
+void ring_wait(struct ring *r);
+
+#endif /* SW_RING_H */
