@@ -68,7 +68,7 @@ TOOL_SRC = tests/mkpcap.c tests/zeekdiff.c tests/jsoncheck.c
 FUZZ_SRC = $(wildcard fuzz/fuzz_*.c)
 FUZZ_ONEFILE = $(FUZZ_SRC:fuzz/fuzz_%.c=$(BUILD)/fuzz/onefile_%)
 
-.PHONY: all deps demo check asan valgrind bench fuzz install uninstall lint \
+.PHONY: FORCE all deps demo check asan valgrind bench fuzz install uninstall lint \
 	clean testbins test-run
 
 all: deps
@@ -103,9 +103,12 @@ $(BUILD)/tests/check_%.o: tests/check_%.c
 
 # The runner's suite list: one SUITE(name) per tests/check_<name>.c.
 $(BUILD)/tests/check_main.o: $(BUILD)/tests/suites.inc
-$(BUILD)/tests/suites.inc: $(CHECK_SRC)
+$(BUILD)/tests/suites.inc: FORCE
 	@mkdir -p $(@D)
-	@printf 'SUITE(%s)\n' $(CHECK_SUITES) > $@
+	@printf 'SUITE(%s)\n' $(CHECK_SUITES) > $@.new
+	@if cmp -s $@.new $@; then rm -f $@.new; else mv $@.new $@; fi
+
+FORCE:
 
 $(BUILD)/tests/mkpcap: $(BUILD)/tests/mkpcap.o $(BUILD)/tests/pcapgen.o $(LIB)
 	$(CC) $(ALL_LDFLAGS) -o $@ $^ $(LIBS)

@@ -33,6 +33,10 @@ struct capture_stats {
 	uint64_t iface_drops;	/* live: pcap_stats ps_ifdrop */
 };
 
+/* Check that a BPF expression compiles (Ethernet link type): 0, or -1
+ * with the reason in errbuf.  Lets main.c tell bad usage from a bad file. */
+int capture_check_filter(const char *bpf, char *errbuf, size_t errlen);
+
 /* Open capture files (n >= 1), in order.  NULL with errbuf on failure. */
 struct capture *capture_open_files(const char *const *paths, int n,
     const char *bpf, char *errbuf, size_t errlen);

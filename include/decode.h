@@ -10,10 +10,11 @@
  * decoder.* event counters are the model).
  *
  * Supported: Ethernet II (+ 802.1Q / 802.1ad / QinQ, up to DECODE_MAX_VLANS
- * tags), Linux cooked capture v1 and v2, raw IP (DLT_RAW, DLT_IPV4,
- * DLT_IPV6), BSD loopback (DLT_NULL, DLT_LOOP); IPv4 with options and
- * fragments (RFC 791), IPv6 with its extension-header chain (RFC 8200),
- * TCP (RFC 9293), UDP (RFC 768), ICMP (RFC 792) and ICMPv6 (RFC 4443).
+ * tags; LLC/SNAP; PPPoE sessions; MPLS label stacks), Linux cooked capture
+ * v1 and v2, raw IP (DLT_RAW, DLT_IPV4, DLT_IPV6), BSD loopback (DLT_NULL,
+ * DLT_LOOP); IPv4 with options and fragments (RFC 791), IPv6 with its
+ * extension-header chain (RFC 8200), TCP (RFC 9293), UDP (RFC 768), ICMP
+ * (RFC 792) and ICMPv6 (RFC 4443).
  * Lengths are clamped to min(caplen, wire length, IP total length).
  */
 #ifndef SW_DECODE_H
@@ -60,6 +61,8 @@ enum decode_status {
 	DS_UDP_LEN_BAD,
 	DS_ICMP_TRUNC,
 	DS_ICMP6_TRUNC,
+	DS_PPPOE_TRUNC,
+	DS_MPLS_TRUNC,
 	DS__COUNT
 };
 

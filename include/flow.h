@@ -46,6 +46,13 @@ struct flow_tcp_dir {
 	uint32_t zero_win_log;	/* private */
 	uint32_t retrans_n;
 	uint32_t zero_win_n;
+	/* private to flow.c: Zeek's TCP_Endpoint sequence bookkeeping */
+	uint32_t ack_seq;	/* highest seq the peer acknowledged */
+	uint32_t seq_wraps, ack_wraps;
+	uint32_t fin_cnt;
+	uint8_t prev_state;
+	uint8_t did_close;
+	uint64_t hist_last_syn, hist_last_fin, hist_last_rst;
 };
 
 struct flow {
@@ -54,6 +61,12 @@ struct flow {
 	struct flow *lprev, *lnext;
 	uint64_t hash;
 	uint8_t lru_class;
+	uint8_t active;		/* Zeek's is_active: not finished or reset */
+	uint8_t attempt;	/* SYN sent, unanswered: attempt deadline */
+	uint8_t close_sched;	/* close complete: fixed delete deadline */
+	uint32_t hist_seen;	/* history letters logged, orig bits low */
+	int64_t expire_us;	/* network time at which the entry ends */
+	int64_t seen_us;	/* table time of the last packet (LRU order) */
 
 	/* identity */
 	uint8_t proto;		/* IPPROTO_NUM_* */

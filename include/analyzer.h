@@ -1,0 +1,80 @@
+/*
+ * analyzer.h - the analyzer thread: everything after the ring.
+ *
+ * struct analyzer owns the flow table, the notice context and the log
+ * sinks; it reads the intel set.  analyzer_run() consumes the ring until
+ * the capture thread closes it or a stop is requested, decoding each
+ * packet, updating the flow table, matching intel on new connections and
+ * raising notices.  Network time is the largest packet timestamp seen so
+ * far; in live mode, a wall-clock tick also advances it while no packets
+ * arrive, so timeouts and periodic stats fire on a quiet network.  No
+ * locks: nothing here is shared with another thread but the ring.
+ */
+#ifndef SW_ANALYZER_H
+#define SW_ANALYZER_H
+
+#include <signal.h>
+#include <stdint.h>
+
+#include "decode.h"
+#include "flow.h"
+#include "intel.h"
+#include "ring.h"
+
+struct capture;
+struct notice_stats;
+
+struct analyzer_config {
+	const char *logdir;		/* directory, or "-" for stdout */
+	int conn_log;			/* write conn.log */
+	int stats_log;			/* write stats.log (not with "-") */
+	uint32_t suppress_for_s;
+	uint32_t stats_interval_s;
+	struct flow_config flow;
+};
+
+/* Signal flags set by main.c's handlers; any pointer may be NULL. */
+struct analyzer_signals {
+	volatile sig_atomic_t *stop;	/* SIGTERM, SIGINT */
+	volatile sig_atomic_t *hup;	/* SIGHUP: reopen logs */
+	volatile sig_atomic_t *usr1;	/* SIGUSR1: write stats now */
+};
+
+struct analyzer_counters {
+	uint64_t packets;
+	uint64_t bytes;
+	uint64_t decode[DS__COUNT];
+	uint64_t malformed;		/* sum of malformed statuses */
+	uint64_t conn_log_errors;
+	uint64_t intel_hits;
+	int64_t first_ts_us, last_ts_us;
+};
+
+struct analyzer;
+
+/*
+ * Open the sinks and build the tables.  `intel` is borrowed and must
+ * outlive the analyzer.  NULL with errbuf on failure (e.g. the log
+ * directory is not writable).
+ */
+struct analyzer *analyzer_new(const struct analyzer_config *cfg,
+    const struct intel *intel, char *errbuf, size_t errlen);
+void analyzer_free(struct analyzer *a);
+
+/* Process one captured frame (also the fuzzers' and tests' entry). */
+void analyzer_packet(struct analyzer *a, const struct ring_rec *rec,
+    const uint8_t *data);
+
+/* Consume the ring until it is closed and drained, or a stop flag. */
+void analyzer_run(struct analyzer *a, struct ring *r, struct capture *c,
+    const struct analyzer_signals *sig);
+
+/* End of input: flush every connection, write the final stats line. */
+void analyzer_finish(struct analyzer *a, struct capture *c);
+
+const struct analyzer_counters *analyzer_get_counters(
+    const struct analyzer *a);
+const struct flow_stats *analyzer_flow_stats(const struct analyzer *a);
+const struct notice_stats *analyzer_notice_stats(const struct analyzer *a);
+
+#endif /* SW_ANALYZER_H */

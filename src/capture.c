@@ -1,0 +1,438 @@
+/*
+ * capture.c - packet sources and the capture thread.
+ *
+ * struct capture holds the ordered sources (each a pcap_t, and for files
+ * the FILE * under it with our large buffer), the thread that reads them,
+ * and counters the analyzer may read at any time (relaxed atomics).  The
+ * thread only reads packets and copies them into the ring: it never waits
+ * on analysis in live mode (a full ring is a counted drop) and waits in
+ * replay mode (a file has no deadline, and a replay must see everything).
+ */
+#include "capture.h"
+
+#include <errno.h>
+#include <pcap/pcap.h>
+#include <pthread.h>
+#include <signal.h>
+#include <stdatomic.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "config.h"
+#include "ring.h"
+
+#define CAPTURE_MAX_ERRORS	64
+
+struct source {
+	char *name;
+	FILE *fp;	/* replay: our stream under pcap (NULL live) */
+	pcap_t *pc;
+	int dlt;
+	int is_stdin;
+};
+
+struct capture {
+	struct source *src;
+	int nsrc;
+	int live;
+	struct ring *ring;
+	pthread_t thread;
+	int started;
+	_Atomic int stop;
+
+	_Atomic uint64_t packets;
+	_Atomic uint64_t bytes;
+	_Atomic uint64_t ring_drops;
+	_Atomic uint64_t ring_waits;
+	_Atomic uint64_t oversize;
+	_Atomic uint64_t kernel_drops;
+	_Atomic uint64_t iface_drops;
+
+	char *errors[CAPTURE_MAX_ERRORS];
+	int nerr;
+};
+
+static struct capture *
+capture_alloc(int n, char *errbuf, size_t errlen)
+{
+	struct capture *c;
+
+	c = calloc(1, sizeof(*c));
+	if (c == NULL || (c->src = calloc((size_t)n, sizeof(*c->src))) ==
+	    NULL) {
+		free(c);
+		snprintf(errbuf, errlen, "out of memory");
+		return NULL;
+	}
+	c->nsrc = n;
+	return c;
+}
+
+static int
+set_filter(pcap_t *pc, const char *name, const char *bpf, char *errbuf,
+    size_t errlen)
+{
+	struct bpf_program prog;
+
+	if (bpf == NULL || bpf[0] == '\0')
+		return 0;
+	if (pcap_compile(pc, &prog, bpf, 1, PCAP_NETMASK_UNKNOWN) != 0) {
+		snprintf(errbuf, errlen, "bad BPF filter \"%s\": %s", bpf,
+		    pcap_geterr(pc));
+		return -1;
+	}
+	if (pcap_setfilter(pc, &prog) != 0) {
+		snprintf(errbuf, errlen, "%s: cannot set BPF filter: %s", name,
+		    pcap_geterr(pc));
+		pcap_freecode(&prog);
+		return -1;
+	}
+	pcap_freecode(&prog);
+	return 0;
+}
+
+int
+capture_check_filter(const char *bpf, char *errbuf, size_t errlen)
+{
+	struct bpf_program prog;
+	pcap_t *pc;
+	int rc = 0;
+
+	if (bpf == NULL || bpf[0] == '\0')
+		return 0;
+	if ((pc = pcap_open_dead(DLT_EN10MB, SW_SNAPLEN)) == NULL) {
+		snprintf(errbuf, errlen, "out of memory");
+		return -1;
+	}
+	if (pcap_compile(pc, &prog, bpf, 1, PCAP_NETMASK_UNKNOWN) != 0) {
+		snprintf(errbuf, errlen, "bad BPF filter \"%s\": %s", bpf,
+		    pcap_geterr(pc));
+		rc = -1;
+	} else
+		pcap_freecode(&prog);
+	pcap_close(pc);
+	return rc;
+}
+
+struct capture *
+capture_open_files(const char *const *paths, int n, const char *bpf,
+    char *errbuf, size_t errlen)
+{
+	struct capture *c;
+	struct source *s;
+	char perr[PCAP_ERRBUF_SIZE];
+	int i, seen_stdin = 0;
+
+	if ((c = capture_alloc(n, errbuf, errlen)) == NULL)
+		return NULL;
+	for (i = 0; i < n; i++) {
+		s = &c->src[i];
+		s->name = strdup(paths[i]);
+		if (s->name == NULL) {
+			snprintf(errbuf, errlen, "out of memory");
+			goto fail;
+		}
+		if (strcmp(paths[i], "-") == 0) {
+			if (seen_stdin++) {
+				snprintf(errbuf, errlen,
+				    "standard input (-r -) given twice");
+				goto fail;
+			}
+			s->is_stdin = 1;
+			s->fp = stdin;
+		} else if ((s->fp = fopen(paths[i], "rb")) == NULL) {
+			snprintf(errbuf, errlen, "%s: cannot open: %s",
+			    paths[i], strerror(errno));
+			goto fail;
+		}
+		/* replay reads in big gulps: see SW_FILE_BUFFER */
+		setvbuf(s->fp, NULL, _IOFBF, SW_FILE_BUFFER);
+		perr[0] = '\0';
+		s->pc = pcap_fopen_offline_with_tstamp_precision(s->fp,
+		    PCAP_TSTAMP_PRECISION_MICRO, perr);
+		if (s->pc == NULL) {
+			/* pcap owns nothing yet: we close the stream */
+			if (!s->is_stdin)
+				fclose(s->fp);
+			s->fp = NULL;
+			snprintf(errbuf, errlen,
+			    "%s: not a readable pcap or pcapng file: %s",
+			    paths[i], perr[0] ? perr : "unknown format");
+			goto fail;
+		}
+		s->dlt = pcap_datalink(s->pc);
+		if (set_filter(s->pc, s->name, bpf, errbuf, errlen) != 0)
+			goto fail;
+	}
+	return c;
+fail:
+	capture_free(c);
+	return NULL;
+}
+
+struct capture *
+capture_open_live(const char *iface, const char *bpf, int snaplen,
+    char *errbuf, size_t errlen)
+{
+	struct capture *c;
+	struct source *s;
+	char perr[PCAP_ERRBUF_SIZE];
+	int rc;
+
+	if ((c = capture_alloc(1, errbuf, errlen)) == NULL)
+		return NULL;
+	c->live = 1;
+	s = &c->src[0];
+	if ((s->name = strdup(iface)) == NULL) {
+		snprintf(errbuf, errlen, "out of memory");
+		goto fail;
+	}
+	perr[0] = '\0';
+	if ((s->pc = pcap_create(iface, perr)) == NULL) {
+		snprintf(errbuf, errlen, "%s: cannot capture: %s", iface, perr);
+		goto fail;
+	}
+	pcap_set_snaplen(s->pc, snaplen);
+	pcap_set_promisc(s->pc, 1);
+	pcap_set_timeout(s->pc, SW_PCAP_TIMEOUT_MS);
+	pcap_set_immediate_mode(s->pc, 1);
+	pcap_set_buffer_size(s->pc, SW_PCAP_BUFFER);
+	pcap_set_tstamp_precision(s->pc, PCAP_TSTAMP_PRECISION_MICRO);
+	rc = pcap_activate(s->pc);
+	if (rc < 0) {
+		snprintf(errbuf, errlen, "%s: cannot capture: %s", iface,
+		    rc == PCAP_ERROR_PERM_DENIED ?
+		    "permission denied (run as root or with CAP_NET_RAW)" :
+		    pcap_geterr(s->pc));
+		goto fail;
+	}
+	s->dlt = pcap_datalink(s->pc);
+	if (set_filter(s->pc, s->name, bpf, errbuf, errlen) != 0)
+		goto fail;
+	return c;
+fail:
+	capture_free(c);
+	return NULL;
+}
+
+static void
+add_error(struct capture *c, const char *msg)
+{
+	if (c->nerr >= CAPTURE_MAX_ERRORS)
+		return;
+	c->errors[c->nerr] = strdup(msg);
+	if (c->errors[c->nerr] != NULL)
+		c->nerr++;
+}
+
+static void
+update_kernel_stats(struct capture *c, pcap_t *pc)
+{
+	struct pcap_stat ps;
+
+	if (pcap_stats(pc, &ps) == 0) {
+		atomic_store_explicit(&c->kernel_drops, ps.ps_drop,
+		    memory_order_relaxed);
+		atomic_store_explicit(&c->iface_drops, ps.ps_ifdrop,
+		    memory_order_relaxed);
+	}
+}
+
+/* Copy one packet in; wait for room in replay, drop in live mode. */
+static void
+deliver(struct capture *c, uint32_t idx, int dlt,
+    const struct pcap_pkthdr *ph, const uint8_t *data)
+{
+	struct ring_rec rec;
+
+	rec.ts_us = (int64_t)ph->ts.tv_sec * 1000000 + ph->ts.tv_usec;
+	rec.caplen = ph->caplen;
+	rec.wirelen = ph->len;
+	rec.dlt = dlt;
+	rec.src = idx;
+	if (rec.caplen > ring_max_payload(c->ring)) {
+		rec.caplen = (uint32_t)ring_max_payload(c->ring);
+		atomic_fetch_add_explicit(&c->oversize, 1,
+		    memory_order_relaxed);
+	}
+	atomic_fetch_add_explicit(&c->packets, 1, memory_order_relaxed);
+	atomic_fetch_add_explicit(&c->bytes, rec.caplen,
+	    memory_order_relaxed);
+	while (ring_put(c->ring, &rec, data) != 0) {
+		if (c->live) {
+			atomic_fetch_add_explicit(&c->ring_drops, 1,
+			    memory_order_relaxed);
+			return;
+		}
+		atomic_fetch_add_explicit(&c->ring_waits, 1,
+		    memory_order_relaxed);
+		if (atomic_load_explicit(&c->stop, memory_order_relaxed))
+			return;
+		ring_wait(c->ring);
+	}
+}
+
+static void
+read_source(struct capture *c, uint32_t idx)
+{
+	struct source *s = &c->src[idx];
+	struct pcap_pkthdr *ph;
+	const u_char *data;
+	uint64_t n = 0;
+	time_t last_stats = 0, now;
+	char msg[512];
+	int rc;
+
+	while (!atomic_load_explicit(&c->stop, memory_order_relaxed)) {
+		rc = pcap_next_ex(s->pc, &ph, &data);
+		if (rc == 1) {
+			n++;
+			deliver(c, idx, s->dlt, ph, data);
+		} else if (rc == 0) {
+			/* live read timeout: nothing arrived */
+		} else if (rc == PCAP_ERROR_BREAK) {
+			break;	/* end of file */
+		} else {
+			if (s->fp != NULL && !s->is_stdin)
+				snprintf(msg, sizeof(msg), "%s: truncated or "
+				    "unreadable after packet %llu (read to "
+				    "byte %ld): %s", s->name, (unsigned long long)n,
+				    ftell(s->fp), pcap_geterr(s->pc));
+			else
+				snprintf(msg, sizeof(msg), "%s: truncated or "
+				    "unreadable after packet %llu: %s",
+				    s->name, (unsigned long long)n,
+				    pcap_geterr(s->pc));
+			add_error(c, msg);
+			break;
+		}
+		if (c->live && (now = time(NULL)) != last_stats) {
+			last_stats = now;
+			update_kernel_stats(c, s->pc);
+		}
+	}
+	if (c->live)
+		update_kernel_stats(c, s->pc);
+}
+
+static void *
+capture_main(void *arg)
+{
+	struct capture *c = arg;
+	sigset_t all;
+	int i;
+
+	/* signals are the main thread's business */
+	sigfillset(&all);
+	pthread_sigmask(SIG_BLOCK, &all, NULL);
+	for (i = 0; i < c->nsrc; i++)
+		read_source(c, (uint32_t)i);
+	ring_close(c->ring);
+	return NULL;
+}
+
+int
+capture_start(struct capture *c, struct ring *r, char *errbuf, size_t errlen)
+{
+	int rc;
+
+	c->ring = r;
+	rc = pthread_create(&c->thread, NULL, capture_main, c);
+	if (rc != 0) {
+		snprintf(errbuf, errlen, "cannot start the capture thread: %s",
+		    strerror(rc));
+		return -1;
+	}
+	c->started = 1;
+	return 0;
+}
+
+void
+capture_stop(struct capture *c)
+{
+	int i;
+
+	atomic_store_explicit(&c->stop, 1, memory_order_relaxed);
+	for (i = 0; i < c->nsrc; i++)
+		if (c->src[i].pc != NULL && c->live)
+			pcap_breakloop(c->src[i].pc);
+}
+
+void
+capture_join(struct capture *c)
+{
+	if (c->started) {
+		pthread_join(c->thread, NULL);
+		c->started = 0;
+	}
+}
+
+void
+capture_get_stats(struct capture *c, struct capture_stats *st)
+{
+	st->packets = atomic_load_explicit(&c->packets, memory_order_relaxed);
+	st->bytes = atomic_load_explicit(&c->bytes, memory_order_relaxed);
+	st->ring_drops = atomic_load_explicit(&c->ring_drops,
+	    memory_order_relaxed);
+	st->ring_waits = atomic_load_explicit(&c->ring_waits,
+	    memory_order_relaxed);
+	st->oversize = atomic_load_explicit(&c->oversize,
+	    memory_order_relaxed);
+	st->kernel_drops = atomic_load_explicit(&c->kernel_drops,
+	    memory_order_relaxed);
+	st->iface_drops = atomic_load_explicit(&c->iface_drops,
+	    memory_order_relaxed);
+}
+
+const char *
+capture_source_name(const struct capture *c, uint32_t i)
+{
+	if (i >= (uint32_t)c->nsrc)
+		return "?";
+	return c->src[i].name;
+}
+
+int
+capture_is_live(const struct capture *c)
+{
+	return c->live;
+}
+
+int
+capture_error_count(const struct capture *c)
+{
+	return c->nerr;
+}
+
+const char *
+capture_error(const struct capture *c, int i)
+{
+	return i >= 0 && i < c->nerr ? c->errors[i] : NULL;
+}
+
+void
+capture_free(struct capture *c)
+{
+	int i;
+
+	if (c == NULL)
+		return;
+	if (c->started) {
+		capture_stop(c);
+		capture_join(c);
+	}
+	for (i = 0; i < c->nsrc; i++) {
+		/* pcap_close() closes the FILE * it was opened over */
+		if (c->src[i].pc != NULL)
+			pcap_close(c->src[i].pc);
+		else if (c->src[i].fp != NULL && !c->src[i].is_stdin)
+			fclose(c->src[i].fp);
+		free(c->src[i].name);
+	}
+	free(c->src);
+	for (i = 0; i < c->nerr; i++)
+		free(c->errors[i]);
+	free(c);
+}

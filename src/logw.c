@@ -1,0 +1,171 @@
+/*
+ * logw.c - one log file (or standard output), one write(2) per line.
+ *
+ * struct logw holds the descriptor, the path it was opened by, and the
+ * (device, inode) it had, so that a rotation that moves the file away can
+ * be noticed with one stat(2) and answered with a reopen.
+ */
+#include "logw.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <sys/uio.h>
+#include <unistd.h>
+
+struct logw {
+	int fd;
+	int is_stdout;
+	char *path;
+	dev_t dev;
+	ino_t ino;
+	uint64_t lines;
+	uint64_t errors;
+};
+
+static int
+open_path(struct logw *w, char *errbuf, size_t errlen)
+{
+	struct stat st;
+	int fd;
+
+	fd = open(w->path, O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC, 0640);
+	if (fd < 0) {
+		if (errbuf != NULL)
+			snprintf(errbuf, errlen, "%s: cannot open for writing: %s",
+			    w->path, strerror(errno));
+		return -1;
+	}
+	if (fstat(fd, &st) != 0 || !S_ISREG(st.st_mode)) {
+		if (errbuf != NULL)
+			snprintf(errbuf, errlen, "%s: not a regular file",
+			    w->path);
+		close(fd);
+		return -1;
+	}
+	w->fd = fd;
+	w->dev = st.st_dev;
+	w->ino = st.st_ino;
+	return 0;
+}
+
+struct logw *
+logw_open(const char *dir, const char *name, char *errbuf, size_t errlen)
+{
+	struct logw *w;
+	size_t n;
+
+	w = calloc(1, sizeof(*w));
+	if (w == NULL) {
+		snprintf(errbuf, errlen, "out of memory");
+		return NULL;
+	}
+	if (strcmp(dir, "-") == 0) {
+		w->fd = STDOUT_FILENO;
+		w->is_stdout = 1;
+		return w;
+	}
+	n = strlen(dir) + 1 + strlen(name) + 1;
+	w->path = malloc(n);
+	if (w->path == NULL) {
+		free(w);
+		snprintf(errbuf, errlen, "out of memory");
+		return NULL;
+	}
+	snprintf(w->path, n, "%s/%s", dir, name);
+	if (open_path(w, errbuf, errlen) != 0) {
+		free(w->path);
+		free(w);
+		return NULL;
+	}
+	return w;
+}
+
+void
+logw_close(struct logw *w)
+{
+	if (w == NULL)
+		return;
+	if (!w->is_stdout && w->fd >= 0)
+		close(w->fd);
+	free(w->path);
+	free(w);
+}
+
+int
+logw_write(struct logw *w, const char *line, size_t len)
+{
+	struct iovec iov[2];
+	ssize_t n;
+	size_t total, done;
+
+	if (w->fd < 0 && logw_check_rotation(w) < 0) {
+		w->errors++;
+		return -1;
+	}
+	/* one writev: the line and its newline reach the file together */
+	iov[0].iov_base = (void *)(uintptr_t)line;
+	iov[0].iov_len = len;
+	iov[1].iov_base = (void *)(uintptr_t)"\n";
+	iov[1].iov_len = 1;
+	total = len + 1;
+	done = 0;
+	for (;;) {
+		n = writev(w->fd, iov, 2);
+		if (n < 0) {
+			if (errno == EINTR)
+				continue;
+			w->errors++;
+			return -1;
+		}
+		done += (size_t)n;
+		if (done >= total)
+			break;
+		/* short write (pipe, full disk): finish the rest */
+		if ((size_t)n < iov[0].iov_len) {
+			iov[0].iov_base = (char *)iov[0].iov_base + n;
+			iov[0].iov_len -= (size_t)n;
+		} else {
+			n -= (ssize_t)iov[0].iov_len;
+			iov[0].iov_len = 0;
+			iov[1].iov_base = (char *)iov[1].iov_base + n;
+			iov[1].iov_len -= (size_t)n;
+		}
+	}
+	w->lines++;
+	return 0;
+}
+
+int
+logw_check_rotation(struct logw *w)
+{
+	struct stat st;
+
+	if (w->is_stdout)
+		return 0;
+	if (w->fd >= 0 && stat(w->path, &st) == 0 && st.st_dev == w->dev &&
+	    st.st_ino == w->ino)
+		return 0;
+	/* moved away or removed: start a new file under the same name */
+	if (w->fd >= 0)
+		close(w->fd);
+	w->fd = -1;
+	if (open_path(w, NULL, 0) != 0)
+		return -1;
+	return 1;
+}
+
+uint64_t
+logw_lines(const struct logw *w)
+{
+	return w->lines;
+}
+
+uint64_t
+logw_errors(const struct logw *w)
+{
+	return w->errors;
+}

@@ -1,0 +1,433 @@
+/*
+ * main.c - command line, signals, start-up and shutdown.  Thin on purpose:
+ * everything else lives in the library.  The only globals of the program
+ * are the signal flags below.
+ *
+ * Exit status: 0 success; 1 runtime error (unreadable or truncated
+ * capture, unwritable log directory); 2 bad usage or configuration (bad
+ * option, bad IOC file, bad BPF filter).
+ */
+#include <errno.h>
+#include <getopt.h>
+#include <grp.h>
+#include <limits.h>
+#include <pwd.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/random.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "analyzer.h"
+#include "capture.h"
+#include "config.h"
+#include "flow.h"
+#include "intel.h"
+#include "notice.h"
+#include "ring.h"
+
+#define EXIT_RUNTIME	1
+#define EXIT_USAGE	2
+#define MAX_FILES	1024
+#define ERRLEN		512
+
+static volatile sig_atomic_t sig_stop;
+static volatile sig_atomic_t sig_hup;
+static volatile sig_atomic_t sig_usr1;
+
+static void
+on_signal(int sig)
+{
+	switch (sig) {
+	case SIGTERM:
+	case SIGINT:
+		sig_stop = 1;
+		break;
+	case SIGHUP:
+		sig_hup = 1;
+		break;
+	case SIGUSR1:
+		sig_usr1 = 1;
+		break;
+	default:
+		break;
+	}
+}
+
+static void
+usage(FILE *fp)
+{
+	fprintf(fp,
+"usage: stalkerwatch -r FILE [-r FILE ...] [options]\n"
+"       stalkerwatch -i IFACE [options]\n"
+"\n"
+"Passive sensor: tells whether a device talks to known stalkerware\n"
+"command-and-control (C2) infrastructure; writes notices as JSON lines.\n"
+"\n"
+"  -r, --read FILE        replay a pcap or pcapng file (repeatable; - is stdin)\n"
+"  -i, --interface IFACE  capture live from IFACE\n"
+"  -o, --logdir DIR       log directory (default .); - writes notices to stdout\n"
+"  -I, --intel FILE       indicator file (repeatable; default: bundled iocs/)\n"
+"  -C, --conn-log         also write conn.log (off by default: privacy)\n"
+"  -f, --filter EXPR      BPF filter\n"
+"  -u, --user USER        drop privileges to USER after opening everything\n"
+"      --suppress-for S   seconds a repeated notice is suppressed (default %d)\n"
+"      --max-flows N      cap on tracked connections (default %d)\n"
+"      --stats-interval S stats.log period in network seconds (default %d)\n"
+"      --lenient          skip bad IOC lines (reported) instead of failing\n"
+"      --seed N           fixed seed for uids and hashing (tests)\n"
+"  -q, --quiet            no summary on stderr\n"
+"  -h, --help             this help\n"
+"  -V, --version          version\n"
+"\n"
+"Exit status: 0 ok, 1 runtime error, 2 bad usage or configuration.\n"
+"See stalkerwatch(8) and stalkerwatch-iocs(5).\n",
+	    SW_SUPPRESS_FOR, SW_FLOW_MAX, SW_STATS_INTERVAL);
+}
+
+static void
+die_usage(const char *fmt, const char *arg)
+{
+	fprintf(stderr, "stalkerwatch: ");
+	fprintf(stderr, "%s", fmt);
+	if (arg != NULL)
+		fprintf(stderr, " \"%s\"", arg);
+	fprintf(stderr, " (see --help)\n");
+	exit(EXIT_USAGE);
+}
+
+/* A whole non-negative number within [0, max], or exit 2. */
+static unsigned long long
+parse_num(const char *opt, const char *s, unsigned long long max)
+{
+	unsigned long long v;
+	char *end;
+
+	errno = 0;
+	if (s[0] == '-' || s[0] == '\0')
+		goto bad;
+	v = strtoull(s, &end, 10);
+	if (errno != 0 || *end != '\0' || v > max)
+		goto bad;
+	return v;
+bad:
+	fprintf(stderr, "stalkerwatch: %s: \"%s\" is not a number from 0 to "
+	    "%llu\n", opt, s, max);
+	exit(EXIT_USAGE);
+}
+
+static int
+is_dir(const char *p)
+{
+	struct stat st;
+
+	return stat(p, &st) == 0 && S_ISDIR(st.st_mode);
+}
+
+/*
+ * The bundled indicators: iocs/ beside the executable (a source tree),
+ * else the installed SW_DATADIR/iocs.
+ */
+static const char *
+find_ioc_dir(char *buf, size_t len)
+{
+	char exe[PATH_MAX];
+	ssize_t n;
+	char *slash;
+
+	n = readlink("/proc/self/exe", exe, sizeof(exe) - 1);
+	if (n > 0) {
+		exe[n] = '\0';
+		if ((slash = strrchr(exe, '/')) != NULL) {
+			*slash = '\0';
+			if ((size_t)snprintf(buf, len, "%s/iocs", exe) < len &&
+			    is_dir(buf))
+				return buf;
+			/* sanitizer builds live in build/asan/ */
+			if ((size_t)snprintf(buf, len, "%s/../../iocs", exe) <
+			    len && is_dir(buf))
+				return buf;
+		}
+	}
+	snprintf(buf, len, "%s/iocs", SW_DATADIR);
+	return is_dir(buf) ? buf : NULL;
+}
+
+static void
+warn_ioc(void *ctx, const char *msg)
+{
+	(void)ctx;
+	fprintf(stderr, "stalkerwatch: %s\n", msg);
+}
+
+static int
+drop_privileges(const char *user, char *errbuf, size_t errlen)
+{
+	struct passwd *pw;
+
+	errno = 0;
+	if ((pw = getpwnam(user)) == NULL) {
+		snprintf(errbuf, errlen, "-u %s: no such user", user);
+		return -1;
+	}
+	if (setgroups(1, &pw->pw_gid) != 0 || setgid(pw->pw_gid) != 0 ||
+	    setuid(pw->pw_uid) != 0) {
+		snprintf(errbuf, errlen, "-u %s: cannot drop privileges: %s",
+		    user, strerror(errno));
+		return -1;
+	}
+	/* verify, as OpenBSD's privsep code does: no way back to root */
+	if (pw->pw_uid != 0 && (setuid(0) == 0 || geteuid() == 0)) {
+		snprintf(errbuf, errlen, "-u %s: privileges not dropped", user);
+		return -1;
+	}
+	return 0;
+}
+
+enum {
+	OPT_SUPPRESS = 256,
+	OPT_MAX_FLOWS,
+	OPT_STATS_INTERVAL,
+	OPT_LENIENT,
+	OPT_SEED
+};
+
+int
+main(int argc, char **argv)
+{
+	static const struct option longopts[] = {
+		{ "read", required_argument, NULL, 'r' },
+		{ "interface", required_argument, NULL, 'i' },
+		{ "logdir", required_argument, NULL, 'o' },
+		{ "intel", required_argument, NULL, 'I' },
+		{ "conn-log", no_argument, NULL, 'C' },
+		{ "filter", required_argument, NULL, 'f' },
+		{ "user", required_argument, NULL, 'u' },
+		{ "quiet", no_argument, NULL, 'q' },
+		{ "help", no_argument, NULL, 'h' },
+		{ "version", no_argument, NULL, 'V' },
+		{ "suppress-for", required_argument, NULL, OPT_SUPPRESS },
+		{ "max-flows", required_argument, NULL, OPT_MAX_FLOWS },
+		{ "stats-interval", required_argument, NULL,
+		    OPT_STATS_INTERVAL },
+		{ "lenient", no_argument, NULL, OPT_LENIENT },
+		{ "seed", required_argument, NULL, OPT_SEED },
+		{ NULL, 0, NULL, 0 }
+	};
+	const char *files[MAX_FILES];
+	const char *iocs[MAX_FILES];
+	int nfiles = 0, niocs = 0, quiet = 0, have_seed = 0, ch, i, rc;
+	const char *iface = NULL, *bpf = NULL, *user = NULL;
+	struct analyzer_config acfg;
+	struct intel_load_opts lopts;
+	struct analyzer_signals sigs;
+	struct sigaction sa;
+	struct intel *intel = NULL;
+	struct capture *cap = NULL;
+	struct ring *ring = NULL;
+	struct analyzer *an = NULL;
+	const struct analyzer_counters *ctr;
+	const struct notice_stats *ns;
+	const struct flow_stats *fs;
+	struct capture_stats cs;
+	char err[ERRLEN], dirbuf[PATH_MAX];
+	const char *iocdir;
+	uint64_t seed = 0;
+
+	memset(&acfg, 0, sizeof(acfg));
+	acfg.logdir = ".";
+	acfg.stats_log = 1;
+	acfg.suppress_for_s = SW_SUPPRESS_FOR;
+	acfg.stats_interval_s = SW_STATS_INTERVAL;
+	flow_config_default(&acfg.flow);
+	memset(&lopts, 0, sizeof(lopts));
+	lopts.warn = warn_ioc;
+
+	while ((ch = getopt_long(argc, argv, "r:i:o:I:Cf:u:qhV", longopts,
+	    NULL)) != -1) {
+		switch (ch) {
+		case 'r':
+			if (nfiles == MAX_FILES)
+				die_usage("too many -r files", NULL);
+			files[nfiles++] = optarg;
+			break;
+		case 'i':
+			iface = optarg;
+			break;
+		case 'o':
+			acfg.logdir = optarg;
+			break;
+		case 'I':
+			if (niocs == MAX_FILES)
+				die_usage("too many -I files", NULL);
+			iocs[niocs++] = optarg;
+			break;
+		case 'C':
+			acfg.conn_log = 1;
+			break;
+		case 'f':
+			bpf = optarg;
+			break;
+		case 'u':
+			user = optarg;
+			break;
+		case 'q':
+			quiet = 1;
+			break;
+		case 'h':
+			usage(stdout);
+			return 0;
+		case 'V':
+			printf("stalkerwatch %s\n", SW_VERSION);
+			return 0;
+		case OPT_SUPPRESS:
+			acfg.suppress_for_s = (uint32_t)parse_num(
+			    "--suppress-for", optarg, 365u * 86400);
+			break;
+		case OPT_MAX_FLOWS:
+			acfg.flow.max_flows = (uint32_t)parse_num(
+			    "--max-flows", optarg, 1u << 26);
+			if (acfg.flow.max_flows == 0)
+				die_usage("--max-flows must be at least 1",
+				    NULL);
+			break;
+		case OPT_STATS_INTERVAL:
+			acfg.stats_interval_s = (uint32_t)parse_num(
+			    "--stats-interval", optarg, 86400);
+			break;
+		case OPT_LENIENT:
+			lopts.lenient = 1;
+			break;
+		case OPT_SEED:
+			seed = parse_num("--seed", optarg, UINT64_MAX);
+			have_seed = 1;
+			break;
+		default:
+			usage(stderr);
+			return EXIT_USAGE;
+		}
+	}
+	if (optind < argc)
+		die_usage("unexpected argument", argv[optind]);
+	if (nfiles == 0 && iface == NULL)
+		die_usage("nothing to read: give -r FILE or -i IFACE", NULL);
+	if (nfiles > 0 && iface != NULL)
+		die_usage("-r and -i cannot be combined", NULL);
+	if (strcmp(acfg.logdir, "-") != 0 && !is_dir(acfg.logdir)) {
+		fprintf(stderr, "stalkerwatch: log directory %s: %s\n",
+		    acfg.logdir, errno == ENOENT ? "does not exist" :
+		    "not a directory");
+		return EXIT_RUNTIME;
+	}
+	if (capture_check_filter(bpf, err, sizeof(err)) != 0) {
+		fprintf(stderr, "stalkerwatch: %s\n", err);
+		return EXIT_USAGE;
+	}
+	if (!have_seed && getrandom(&seed, sizeof(seed), 0) !=
+	    (ssize_t)sizeof(seed)) {
+		fprintf(stderr, "stalkerwatch: getrandom: %s\n",
+		    strerror(errno));
+		return EXIT_RUNTIME;
+	}
+	acfg.flow.seed = seed;
+
+	/* indicators first: a bad IOC file is a configuration error */
+	if ((intel = intel_new()) == NULL) {
+		fprintf(stderr, "stalkerwatch: out of memory\n");
+		return EXIT_RUNTIME;
+	}
+	if (niocs == 0) {
+		if ((iocdir = find_ioc_dir(dirbuf, sizeof(dirbuf))) == NULL) {
+			fprintf(stderr, "stalkerwatch: bundled indicators not "
+			    "found (looked for iocs/ beside the program and "
+			    "in %s/iocs); give -I FILE\n", SW_DATADIR);
+			rc = EXIT_USAGE;
+			goto out;
+		}
+		rc = intel_load_dir(intel, iocdir, &lopts, err, sizeof(err));
+	} else {
+		rc = 0;
+		for (i = 0; i < niocs && rc == 0; i++)
+			rc = intel_load_file(intel, iocs[i], &lopts, err,
+			    sizeof(err));
+	}
+	if (rc == 0)
+		rc = intel_finalize(intel, err, sizeof(err));
+	if (rc != 0) {
+		fprintf(stderr, "stalkerwatch: %s\n", err);
+		rc = EXIT_USAGE;
+		goto out;
+	}
+
+	if (nfiles > 0)
+		cap = capture_open_files(files, nfiles, bpf, err, sizeof(err));
+	else
+		cap = capture_open_live(iface, bpf, SW_SNAPLEN, err,
+		    sizeof(err));
+	if (cap == NULL) {
+		fprintf(stderr, "stalkerwatch: %s\n", err);
+		rc = EXIT_RUNTIME;
+		goto out;
+	}
+	if ((ring = ring_new(SW_RING_BYTES, err, sizeof(err))) == NULL ||
+	    (an = analyzer_new(&acfg, intel, err, sizeof(err))) == NULL) {
+		fprintf(stderr, "stalkerwatch: %s\n", err);
+		rc = EXIT_RUNTIME;
+		goto out;
+	}
+	if (user != NULL && drop_privileges(user, err, sizeof(err)) != 0) {
+		fprintf(stderr, "stalkerwatch: %s\n", err);
+		rc = EXIT_RUNTIME;
+		goto out;
+	}
+
+	memset(&sa, 0, sizeof(sa));
+	sa.sa_handler = on_signal;
+	sigemptyset(&sa.sa_mask);
+	sigaction(SIGTERM, &sa, NULL);
+	sigaction(SIGINT, &sa, NULL);
+	sigaction(SIGHUP, &sa, NULL);
+	sigaction(SIGUSR1, &sa, NULL);
+	signal(SIGPIPE, SIG_IGN);	/* a closed stdout is a write error */
+
+	if (capture_start(cap, ring, err, sizeof(err)) != 0) {
+		fprintf(stderr, "stalkerwatch: %s\n", err);
+		rc = EXIT_RUNTIME;
+		goto out;
+	}
+	sigs.stop = &sig_stop;
+	sigs.hup = &sig_hup;
+	sigs.usr1 = &sig_usr1;
+	analyzer_run(an, ring, cap, &sigs);
+	capture_join(cap);
+	analyzer_finish(an, cap);
+
+	rc = 0;
+	for (i = 0; i < capture_error_count(cap); i++) {
+		fprintf(stderr, "stalkerwatch: %s\n", capture_error(cap, i));
+		rc = EXIT_RUNTIME;
+	}
+	if (!quiet) {
+		ctr = analyzer_get_counters(an);
+		ns = analyzer_notice_stats(an);
+		fs = analyzer_flow_stats(an);
+		capture_get_stats(cap, &cs);
+		fprintf(stderr, "stalkerwatch: %llu packets, %llu connections, "
+		    "%llu notices (%llu suppressed), %llu malformed, "
+		    "%llu dropped\n",
+		    (unsigned long long)ctr->packets,
+		    (unsigned long long)fs->created,
+		    (unsigned long long)ns->written,
+		    (unsigned long long)ns->suppressed,
+		    (unsigned long long)ctr->malformed,
+		    (unsigned long long)(cs.ring_drops + cs.kernel_drops));
+	}
+out:
+	analyzer_free(an);
+	ring_free(ring);
+	capture_free(cap);
+	intel_free(intel);
+	return rc;
+}

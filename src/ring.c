@@ -1,0 +1,190 @@
+/*
+ * ring.c - the SPSC byte ring between capture and analyzer threads.
+ *
+ * struct ring: a power-of-two byte buffer, a producer index `head` and a
+ * consumer index `tail`, both free-running byte counts (offset = index &
+ * mask).  Records are 8-byte aligned: a struct ring_rec header and its
+ * bytes.  A header with caplen == RING_SKIP tells the consumer to jump to
+ * the next lap (the producer never splits a record across the end).
+ */
+#include "ring.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#define RING_SKIP	UINT32_MAX
+#define RING_ALIGN	8
+#define CACHELINE	64
+
+struct ring {
+	/* producer side */
+	_Alignas(CACHELINE) _Atomic size_t head;
+	size_t tail_cache;	/* producer's last view of tail */
+	/* consumer side */
+	_Alignas(CACHELINE) _Atomic size_t tail;
+	size_t head_cache;	/* consumer's last view of head */
+	size_t cur_len;		/* bytes of the record handed out by peek */
+	/* shared, read-mostly */
+	_Alignas(CACHELINE) _Atomic int closed;
+	uint8_t *buf;
+	size_t cap;
+	size_t mask;
+};
+
+static size_t
+rec_size(size_t caplen)
+{
+	return (sizeof(struct ring_rec) + caplen + RING_ALIGN - 1) &
+	    ~(size_t)(RING_ALIGN - 1);
+}
+
+struct ring *
+ring_new(size_t cap_bytes, char *errbuf, size_t errlen)
+{
+	struct ring *r;
+	size_t cap;
+
+	cap = 4096;
+	while (cap < cap_bytes) {
+		if (cap > SIZE_MAX / 2) {
+			snprintf(errbuf, errlen, "ring size too large");
+			return NULL;
+		}
+		cap <<= 1;
+	}
+	/* sizeof(*r) is a multiple of CACHELINE: its members are aligned */
+	r = aligned_alloc(CACHELINE, sizeof(*r));
+	if (r == NULL) {
+		snprintf(errbuf, errlen, "out of memory for the ring");
+		return NULL;
+	}
+	memset(r, 0, sizeof(*r));
+	r->buf = aligned_alloc(CACHELINE, cap);
+	if (r->buf == NULL) {
+		free(r);
+		snprintf(errbuf, errlen, "out of memory for a %zu-byte ring",
+		    cap);
+		return NULL;
+	}
+	r->cap = cap;
+	r->mask = cap - 1;
+	atomic_init(&r->head, 0);
+	atomic_init(&r->tail, 0);
+	atomic_init(&r->closed, 0);
+	return r;
+}
+
+void
+ring_free(struct ring *r)
+{
+	if (r == NULL)
+		return;
+	free(r->buf);
+	free(r);
+}
+
+size_t
+ring_max_payload(const struct ring *r)
+{
+	/* a record may need to skip up to its own size at the end: keep it
+	 * at a quarter of the ring so a full lap always has room */
+	return r->cap / 4 - sizeof(struct ring_rec) - RING_ALIGN;
+}
+
+int
+ring_put(struct ring *r, const struct ring_rec *h, const uint8_t *data)
+{
+	size_t head, need, off, to_end, want;
+	struct ring_rec skip;
+
+	head = atomic_load_explicit(&r->head, memory_order_relaxed);
+	need = rec_size(h->caplen);
+	off = head & r->mask;
+	to_end = r->cap - off;
+	/* room for the record, plus the skip at the end when it would wrap */
+	want = need <= to_end ? need : to_end + need;
+	if (head + want - r->tail_cache > r->cap) {
+		r->tail_cache = atomic_load_explicit(&r->tail,
+		    memory_order_acquire);
+		if (head + want - r->tail_cache > r->cap)
+			return -1;
+	}
+	if (need > to_end) {
+		memset(&skip, 0, sizeof(skip));
+		skip.caplen = RING_SKIP;
+		/* to_end >= 8 and the header may not fit: write what fits */
+		memcpy(r->buf + off, &skip, to_end < sizeof(skip) ?
+		    to_end : sizeof(skip));
+		head += to_end;
+		off = 0;
+	}
+	memcpy(r->buf + off, h, sizeof(*h));
+	memcpy(r->buf + off + sizeof(*h), data, h->caplen);
+	atomic_store_explicit(&r->head, head + need, memory_order_release);
+	return 0;
+}
+
+const struct ring_rec *
+ring_peek(struct ring *r)
+{
+	size_t tail, off, to_end;
+	const struct ring_rec *h;
+
+	tail = atomic_load_explicit(&r->tail, memory_order_relaxed);
+	for (;;) {
+		if (tail == r->head_cache) {
+			r->head_cache = atomic_load_explicit(&r->head,
+			    memory_order_acquire);
+			if (tail == r->head_cache)
+				return NULL;
+		}
+		off = tail & r->mask;
+		to_end = r->cap - off;
+		/* a skip marker, or too little room for any header */
+		if (to_end < sizeof(struct ring_rec) ||
+		    ((const struct ring_rec *)(const void *)(r->buf +
+		    off))->caplen == RING_SKIP) {
+			tail += to_end;
+			atomic_store_explicit(&r->tail, tail,
+			    memory_order_release);
+			continue;
+		}
+		h = (const struct ring_rec *)(const void *)(r->buf + off);
+		r->cur_len = rec_size(h->caplen);
+		return h;
+	}
+}
+
+void
+ring_release(struct ring *r)
+{
+	size_t tail;
+
+	tail = atomic_load_explicit(&r->tail, memory_order_relaxed);
+	atomic_store_explicit(&r->tail, tail + r->cur_len,
+	    memory_order_release);
+	r->cur_len = 0;
+}
+
+void
+ring_close(struct ring *r)
+{
+	atomic_store_explicit(&r->closed, 1, memory_order_release);
+}
+
+int
+ring_closed(struct ring *r)
+{
+	return atomic_load_explicit(&r->closed, memory_order_acquire);
+}
+
+void
+ring_wait(struct ring *r)
+{
+	struct timespec ts = { 0, 50 * 1000 };	/* 50 us */
+
+	(void)r;
+	nanosleep(&ts, NULL);
+}

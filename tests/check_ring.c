@@ -1,0 +1,164 @@
+/*
+ * check_ring.c - the SPSC ring: order, wrap-around, full, two threads.
+ */
+#include <check.h>
+#include <pthread.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "ring.h"
+
+Suite *ring_suite(void);
+
+START_TEST(test_put_peek_release)
+{
+	char err[128];
+	struct ring *r = ring_new(4096, err, sizeof(err));
+	struct ring_rec h = { 0 };
+	const struct ring_rec *g;
+	uint8_t data[100];
+
+	ck_assert_ptr_nonnull(r);
+	memset(data, 0xab, sizeof(data));
+	h.ts_us = 7;
+	h.caplen = sizeof(data);
+	h.wirelen = 1500;
+	h.dlt = 1;
+	ck_assert_ptr_null(ring_peek(r));
+	ck_assert_int_eq(ring_put(r, &h, data), 0);
+	g = ring_peek(r);
+	ck_assert_ptr_nonnull(g);
+	ck_assert_int_eq(g->ts_us, 7);
+	ck_assert_uint_eq(g->caplen, 100);
+	ck_assert_uint_eq(g->wirelen, 1500);
+	ck_assert_mem_eq((const uint8_t *)(g + 1), data, 100);
+	ring_release(r);
+	ck_assert_ptr_null(ring_peek(r));
+	ring_free(r);
+}
+END_TEST
+
+/* Fill until full, drain, many laps with sizes that force skips. */
+START_TEST(test_full_and_wrap)
+{
+	char err[128];
+	struct ring *r = ring_new(4096, err, sizeof(err));
+	struct ring_rec h = { 0 };
+	const struct ring_rec *g;
+	uint8_t data[700];
+	int64_t put_n = 0, got_n = 0;
+	int lap, full;
+
+	for (lap = 0; lap < 200; lap++) {
+		full = 0;
+		while (!full) {
+			h.ts_us = put_n;
+			h.caplen = (uint32_t)(1 + (put_n * 37) % 699);
+			memset(data, (int)(put_n & 0xff), h.caplen);
+			if (ring_put(r, &h, data) != 0)
+				full = 1;
+			else
+				put_n++;
+		}
+		while ((g = ring_peek(r)) != NULL) {
+			ck_assert_int_eq(g->ts_us, got_n);
+			ck_assert_uint_eq(g->caplen,
+			    (uint32_t)(1 + (got_n * 37) % 699));
+			ck_assert_uint_eq(((const uint8_t *)(g + 1))[0],
+			    (uint8_t)(got_n & 0xff));
+			ring_release(r);
+			got_n++;
+		}
+	}
+	ck_assert_int_eq(put_n, got_n);
+	ck_assert_int_gt(put_n, 1000);
+	ring_free(r);
+}
+END_TEST
+
+#define N_THREADED 200000
+
+static void *
+producer(void *arg)
+{
+	struct ring *r = arg;
+	struct ring_rec h = { 0 };
+	uint8_t data[256];
+	int64_t i;
+
+	for (i = 0; i < N_THREADED; i++) {
+		h.ts_us = i;
+		h.caplen = (uint32_t)(i % 256);
+		memset(data, (int)(i & 0xff), sizeof(data));
+		while (ring_put(r, &h, data) != 0)
+			ring_wait(r);
+	}
+	ring_close(r);
+	return NULL;
+}
+
+START_TEST(test_two_threads_in_order)
+{
+	char err[128];
+	struct ring *r = ring_new(1 << 14, err, sizeof(err));
+	const struct ring_rec *g;
+	pthread_t t;
+	int64_t next = 0;
+
+	ck_assert_int_eq(pthread_create(&t, NULL, producer, r), 0);
+	for (;;) {
+		g = ring_peek(r);
+		if (g == NULL) {
+			if (ring_closed(r) && ring_peek(r) == NULL)
+				break;
+			continue;
+		}
+		ck_assert_int_eq(g->ts_us, next);
+		ck_assert_uint_eq(g->caplen, (uint32_t)(next % 256));
+		if (g->caplen > 0)
+			ck_assert_uint_eq(((const uint8_t *)(g + 1))
+			    [g->caplen - 1], (uint8_t)(next & 0xff));
+		ring_release(r);
+		next++;
+	}
+	pthread_join(t, NULL);
+	ck_assert_int_eq(next, N_THREADED);
+	ring_free(r);
+}
+END_TEST
+
+START_TEST(test_max_payload_fits)
+{
+	char err[128];
+	struct ring *r = ring_new(8192, err, sizeof(err));
+	struct ring_rec h = { 0 };
+	uint8_t *data;
+	int i;
+
+	h.caplen = (uint32_t)ring_max_payload(r);
+	data = calloc(1, h.caplen);
+	/* any number of maximal records can be passed through one by one */
+	for (i = 0; i < 50; i++) {
+		ck_assert_int_eq(ring_put(r, &h, data), 0);
+		ck_assert_ptr_nonnull(ring_peek(r));
+		ring_release(r);
+	}
+	free(data);
+	ring_free(r);
+}
+END_TEST
+
+Suite *
+ring_suite(void)
+{
+	Suite *s = suite_create("ring");
+	TCase *tc = tcase_create("core");
+
+	tcase_set_timeout(tc, 60);
+	tcase_add_test(tc, test_put_peek_release);
+	tcase_add_test(tc, test_full_and_wrap);
+	tcase_add_test(tc, test_two_threads_in_order);
+	tcase_add_test(tc, test_max_payload_fits);
+	suite_add_tcase(s, tc);
+	return s;
+}

@@ -1,0 +1,1560 @@
+/*
+ * pcapgen.c - writes synthetic but well-formed captures: Ethernet, IPv4/IPv6,
+ * TCP/UDP/ICMP with real checksums, whole TCP connections, DNS and TLS
+ * messages, and the named scenarios of pcapgen_scenarios[].
+ *
+ * Central structure: struct pcapgen (pcapgen.h), which owns the frame being
+ * built, the network clock and the PRNG.  Frames are built in g->buf: the
+ * link and IP headers first (frame_begin), the L4 header and payload in
+ * place after them, then checksums and the record (frame_end).
+ *
+ * Every multi-byte field is stored byte by byte in network order, never
+ * through a cast, so the output is the same on any host.
+ */
+#include <arpa/inet.h>
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "pcapgen.h"
+
+#define ETH_MIN		60	/* shortest frame on the wire, FCS excluded */
+#define ETHERTYPE_IPV4	0x0800
+#define ETHERTYPE_IPV6	0x86dd
+#define ETHERTYPE_VLAN	0x8100
+#define IPPROTO_ICMP_	1
+#define IPPROTO_TCP_	6
+#define IPPROTO_UDP_	17
+#define IPPROTO_ICMP6_	58
+
+/* --- byte stores ----------------------------------------------------------- */
+
+static void
+put16(uint8_t *p, uint16_t v)
+{
+	p[0] = (uint8_t)(v >> 8);
+	p[1] = (uint8_t)v;
+}
+
+static void
+put32(uint8_t *p, uint32_t v)
+{
+	p[0] = (uint8_t)(v >> 24);
+	p[1] = (uint8_t)(v >> 16);
+	p[2] = (uint8_t)(v >> 8);
+	p[3] = (uint8_t)v;
+}
+
+static void
+putle32(uint8_t *p, uint32_t v)
+{
+	p[0] = (uint8_t)v;
+	p[1] = (uint8_t)(v >> 8);
+	p[2] = (uint8_t)(v >> 16);
+	p[3] = (uint8_t)(v >> 24);
+}
+
+/*
+ * A bounded writer for the message builders (DNS, TLS): an overflow sets
+ * err and later writes do nothing, so a builder checks once at the end.
+ */
+struct wr {
+	uint8_t *buf;
+	size_t cap;
+	size_t off;
+	int err;
+};
+
+static void
+wr_bytes(struct wr *w, const void *p, size_t n)
+{
+	if (w->err || n > w->cap - w->off) {
+		w->err = 1;
+		return;
+	}
+	if (n > 0)
+		memcpy(w->buf + w->off, p, n);
+	w->off += n;
+}
+
+static void
+wr_u8(struct wr *w, uint8_t v)
+{
+	wr_bytes(w, &v, 1);
+}
+
+static void
+wr_be16(struct wr *w, uint16_t v)
+{
+	uint8_t b[2];
+
+	put16(b, v);
+	wr_bytes(w, b, 2);
+}
+
+static void
+wr_be32(struct wr *w, uint32_t v)
+{
+	uint8_t b[4];
+
+	put32(b, v);
+	wr_bytes(w, b, 4);
+}
+
+/* Reserve a big-endian length field of n (2 or 3) bytes; returns its offset
+ * for wr_patch. */
+static size_t
+wr_len(struct wr *w, int n)
+{
+	size_t at = w->off;
+	uint8_t z[3] = { 0, 0, 0 };
+
+	wr_bytes(w, z, (size_t)n);
+	return at;
+}
+
+/* Fill the length field reserved at `at` (n bytes) with the bytes written
+ * since it. */
+static void
+wr_patch(struct wr *w, size_t at, int n)
+{
+	size_t len;
+
+	if (w->err)
+		return;
+	len = w->off - at - (size_t)n;
+	if ((n == 2 && len > 0xffff) || (n == 3 && len > 0xffffff)) {
+		w->err = 1;
+		return;
+	}
+	if (n == 3) {
+		w->buf[at] = (uint8_t)(len >> 16);
+		put16(w->buf + at + 1, (uint16_t)len);
+	} else
+		put16(w->buf + at, (uint16_t)len);
+}
+
+/* --- file, clock, PRNG ------------------------------------------------------ */
+
+uint32_t
+pcapgen_rand(struct pcapgen *g)
+{
+	/* xorshift64* (Vigna): fast, fine statistics for traffic mixes. */
+	g->rng ^= g->rng >> 12;
+	g->rng ^= g->rng << 25;
+	g->rng ^= g->rng >> 27;
+	return (uint32_t)((g->rng * 0x2545F4914F6CDD1DULL) >> 32);
+}
+
+uint32_t
+pcapgen_rand_range(struct pcapgen *g, uint32_t lo, uint32_t hi)
+{
+	uint64_t span;
+
+	if (hi <= lo)
+		return lo;
+	span = (uint64_t)hi - lo + 1;
+	/* Multiply-shift instead of modulo: no bias worth caring about here
+	 * and no division on the per-packet path. */
+	return lo + (uint32_t)(((uint64_t)pcapgen_rand(g) * span) >> 32);
+}
+
+void
+pcapgen_rand_bytes(struct pcapgen *g, uint8_t *out, size_t len)
+{
+	size_t n;
+
+	/* Copy from the pool at a rotating offset: opaque payloads need to
+	 * look random, not to be independent, and the bench writes gigabytes. */
+	while (len > 0) {
+		n = sizeof(g->pool) - g->pool_off;
+		if (n > len)
+			n = len;
+		memcpy(out, g->pool + g->pool_off, n);
+		out += n;
+		len -= n;
+		g->pool_off = (g->pool_off + n) % sizeof(g->pool);
+	}
+	g->pool_off = (g->pool_off + pcapgen_rand(g) % 4096) % sizeof(g->pool);
+}
+
+int
+pcapgen_open(struct pcapgen *g, FILE *fp, uint64_t start_us, uint64_t seed)
+{
+	uint8_t h[24];
+	size_t i;
+
+	memset(g, 0, sizeof(*g));
+	g->fp = fp;
+	g->now_us = start_us;
+	/* splitmix64 of the seed, so nearby seeds give unrelated streams and
+	 * the xorshift state is never 0. */
+	seed += 0x9E3779B97F4A7C15ULL;
+	seed = (seed ^ (seed >> 30)) * 0xBF58476D1CE4E5B9ULL;
+	seed = (seed ^ (seed >> 27)) * 0x94D049BB133111EBULL;
+	g->rng = (seed ^ (seed >> 31)) | 1;
+	g->ip_id = (uint16_t)pcapgen_rand(g);
+	g->ttl = 64;
+	for (i = 0; i < sizeof(g->pool); i++)
+		g->pool[i] = (uint8_t)(pcapgen_rand(g) >> 24);
+
+	/* Classic pcap header, little-endian (magic d4 c3 b2 a1 on disk):
+	 * version 2.4, thiszone 0, sigfigs 0, snaplen, LINKTYPE_ETHERNET. */
+	putle32(h, 0xa1b2c3d4);
+	h[4] = 2;
+	h[5] = 0;
+	h[6] = 4;
+	h[7] = 0;
+	putle32(h + 8, 0);
+	putle32(h + 12, 0);
+	putle32(h + 16, 65535);
+	putle32(h + 20, 1);
+	if (fwrite(h, 1, sizeof(h), fp) != sizeof(h)) {
+		g->err = 1;
+		return -1;
+	}
+	return 0;
+}
+
+int
+pcapgen_close(struct pcapgen *g)
+{
+	if (fflush(g->fp) != 0 || ferror(g->fp))
+		g->err = 1;
+	return g->err ? -1 : 0;
+}
+
+void
+pcapgen_advance(struct pcapgen *g, uint64_t us)
+{
+	g->now_us += us;
+}
+
+int
+pcapgen_frame(struct pcapgen *g, const uint8_t *frame, size_t len)
+{
+	uint8_t rh[16];
+
+	if (len > PCAPGEN_FRAME_MAX)
+		return -1;
+	putle32(rh, (uint32_t)(g->now_us / 1000000));
+	putle32(rh + 4, (uint32_t)(g->now_us % 1000000));
+	putle32(rh + 8, (uint32_t)len);
+	putle32(rh + 12, (uint32_t)len);
+	if (fwrite(rh, 1, sizeof(rh), g->fp) != sizeof(rh) ||
+	    fwrite(frame, 1, len, g->fp) != len) {
+		g->err = 1;
+		return -1;
+	}
+	g->packets++;
+	g->bytes += len;
+	return 0;
+}
+
+/* --- hosts and checksums ---------------------------------------------------- */
+
+int
+pcapgen_host(struct pcapgen_host *h, const char *ip, const char *mac)
+{
+	unsigned int m[6];
+	int i;
+
+	memset(h, 0, sizeof(*h));
+	if (inet_pton(AF_INET, ip, h->addr) == 1)
+		h->family = 4;
+	else if (inet_pton(AF_INET6, ip, h->addr) == 1)
+		h->family = 6;
+	else
+		return -1;
+	if (sscanf(mac, "%2x:%2x:%2x:%2x:%2x:%2x", &m[0], &m[1], &m[2], &m[3],
+	    &m[4], &m[5]) != 6)
+		return -1;
+	for (i = 0; i < 6; i++)
+		h->mac[i] = (uint8_t)m[i];
+	return 0;
+}
+
+static uint32_t
+sum16(const uint8_t *p, size_t len, uint32_t sum)
+{
+	size_t i;
+
+	for (i = 0; i + 1 < len; i += 2)
+		sum += (uint32_t)p[i] << 8 | p[i + 1];
+	if (len & 1)
+		sum += (uint32_t)p[len - 1] << 8;
+	return sum;
+}
+
+uint16_t
+pcapgen_cksum(const uint8_t *p, size_t len, uint32_t sum)
+{
+	uint64_t s = sum16(p, len, 0);
+
+	s += sum;
+	while (s >> 16)
+		s = (s & 0xffff) + (s >> 16);
+	return (uint16_t)~s;
+}
+
+uint32_t
+pcapgen_pseudo_sum(const struct pcapgen_host *src,
+    const struct pcapgen_host *dst, uint8_t proto, uint32_t l4len)
+{
+	size_t alen = src->family == 6 ? 16 : 4;
+	uint32_t sum;
+
+	sum = sum16(src->addr, alen, 0);
+	sum = sum16(dst->addr, alen, sum);
+	sum += proto;
+	sum += l4len >> 16;
+	sum += l4len & 0xffff;
+	return sum;
+}
+
+/* --- frames ------------------------------------------------------------------ */
+
+/*
+ * Write Ethernet (+ VLAN) and IP headers for an L4 payload of l4len bytes
+ * into g->buf.  Returns a pointer to where the L4 bytes go, or NULL when
+ * the frame would be too big or the families differ.  *hdr gets the offset.
+ */
+static uint8_t *
+frame_begin(struct pcapgen *g, const struct pcapgen_host *src,
+    const struct pcapgen_host *dst, uint8_t proto, size_t l4len,
+    size_t *hdr)
+{
+	uint8_t *p = g->buf;
+	size_t off, iplen;
+
+	if (src->family != dst->family)
+		return NULL;
+	iplen = src->family == 6 ? 40 : 20;
+	if (l4len > 0xffff - iplen ||
+	    18 + iplen + l4len > sizeof(g->buf))
+		return NULL;
+	memcpy(p, dst->mac, 6);
+	memcpy(p + 6, src->mac, 6);
+	off = 12;
+	if (g->vlan != 0) {
+		put16(p + off, ETHERTYPE_VLAN);
+		put16(p + off + 2, g->vlan & 0x0fff);
+		off += 4;
+	}
+	if (src->family == 4) {
+		put16(p + off, ETHERTYPE_IPV4);
+		off += 2;
+		p[off] = 0x45;			/* v4, 5 words */
+		p[off + 1] = 0;			/* DSCP/ECN */
+		put16(p + off + 2, (uint16_t)(20 + l4len));
+		put16(p + off + 4, g->ip_id++);
+		put16(p + off + 6, 0x4000);	/* DF, as stacks do with PMTUD */
+		p[off + 8] = g->ttl;
+		p[off + 9] = proto;
+		put16(p + off + 10, 0);
+		memcpy(p + off + 12, src->addr, 4);
+		memcpy(p + off + 16, dst->addr, 4);
+		put16(p + off + 10, pcapgen_cksum(p + off, 20, 0));
+		off += 20;
+	} else {
+		put16(p + off, ETHERTYPE_IPV6);
+		off += 2;
+		put32(p + off, 0x60000000);	/* v6, no class, no flow label */
+		put16(p + off + 4, (uint16_t)l4len);
+		p[off + 6] = proto;
+		p[off + 7] = g->ttl;
+		memcpy(p + off + 8, src->addr, 16);
+		memcpy(p + off + 24, dst->addr, 16);
+		off += 40;
+	}
+	*hdr = off;
+	return p + off;
+}
+
+/* Pad to the Ethernet minimum (as a mirror port delivers it; decoders must
+ * clamp to the IP length) and write the record. */
+static int
+frame_end(struct pcapgen *g, size_t len)
+{
+	if (len < ETH_MIN) {
+		memset(g->buf + len, 0, ETH_MIN - len);
+		len = ETH_MIN;
+	}
+	return pcapgen_frame(g, g->buf, len);
+}
+
+int
+pcapgen_ip(struct pcapgen *g, const struct pcapgen_host *src,
+    const struct pcapgen_host *dst, uint8_t proto, const uint8_t *l4,
+    size_t l4len)
+{
+	uint8_t *p;
+	size_t hdr;
+
+	if ((p = frame_begin(g, src, dst, proto, l4len, &hdr)) == NULL)
+		return -1;
+	memcpy(p, l4, l4len);
+	return frame_end(g, hdr + l4len);
+}
+
+int
+pcapgen_udp(struct pcapgen *g, const struct pcapgen_host *src,
+    uint16_t sport, const struct pcapgen_host *dst, uint16_t dport,
+    const uint8_t *data, size_t len)
+{
+	uint8_t *p;
+	size_t hdr;
+	uint16_t ck;
+
+	if (len > 0xffff - 8 ||
+	    (p = frame_begin(g, src, dst, IPPROTO_UDP_, 8 + len, &hdr)) == NULL)
+		return -1;
+	put16(p, sport);
+	put16(p + 2, dport);
+	put16(p + 4, (uint16_t)(8 + len));
+	put16(p + 6, 0);
+	if (data != NULL)
+		memcpy(p + 8, data, len);
+	else
+		pcapgen_rand_bytes(g, p + 8, len);
+	ck = pcapgen_cksum(p, 8 + len,
+	    pcapgen_pseudo_sum(src, dst, IPPROTO_UDP_, (uint32_t)(8 + len)));
+	/* RFC 768: a computed 0 is sent as all ones (0 means "none"). */
+	put16(p + 6, ck == 0 ? 0xffff : ck);
+	return frame_end(g, hdr + 8 + len);
+}
+
+int
+pcapgen_icmp_echo(struct pcapgen *g, const struct pcapgen_host *src,
+    const struct pcapgen_host *dst, int reply, uint16_t id, uint16_t seq,
+    size_t len)
+{
+	uint8_t *p;
+	size_t hdr, i;
+	uint8_t proto = src->family == 6 ? IPPROTO_ICMP6_ : IPPROTO_ICMP_;
+	uint32_t sum = 0;
+
+	if (len > 1400 ||
+	    (p = frame_begin(g, src, dst, proto, 8 + len, &hdr)) == NULL)
+		return -1;
+	if (src->family == 6)
+		p[0] = reply ? 129 : 128;	/* RFC 4443 */
+	else
+		p[0] = reply ? 0 : 8;		/* RFC 792 */
+	p[1] = 0;
+	put16(p + 2, 0);
+	put16(p + 4, id);
+	put16(p + 6, seq);
+	/* The ping(8) pattern: bytes counting up, so request and reply of
+	 * the same seq carry the same payload. */
+	for (i = 0; i < len; i++)
+		p[8 + i] = (uint8_t)(i + 0x10);
+	if (src->family == 6)
+		sum = pcapgen_pseudo_sum(src, dst, proto, (uint32_t)(8 + len));
+	put16(p + 2, pcapgen_cksum(p, 8 + len, sum));
+	return frame_end(g, hdr + 8 + len);
+}
+
+/* --- TCP --------------------------------------------------------------------- */
+
+void
+pcapgen_tcp_init(struct pcapgen *g, struct pcapgen_tcp *c,
+    const struct pcapgen_host *cli, uint16_t cport,
+    const struct pcapgen_host *srv, uint16_t sport)
+{
+	memset(c, 0, sizeof(*c));
+	c->cli = *cli;
+	c->srv = *srv;
+	c->cport = cport;
+	c->sport = sport;
+	c->seq[PCAPGEN_C2S] = pcapgen_rand(g);
+	c->seq[PCAPGEN_S2C] = pcapgen_rand(g);
+	c->mss = cli->family == 6 ? 1440 : 1460;
+	c->win[PCAPGEN_C2S] = 64240;
+	c->win[PCAPGEN_S2C] = 65160;
+	c->rtt_us = 30000;
+	c->ack_every = 2;
+}
+
+int
+pcapgen_tcp_segment(struct pcapgen *g, struct pcapgen_tcp *c,
+    enum pcapgen_dir dir, uint8_t flags, const uint8_t *data, size_t len)
+{
+	const struct pcapgen_host *src, *dst;
+	enum pcapgen_dir peer = dir == PCAPGEN_C2S ? PCAPGEN_S2C : PCAPGEN_C2S;
+	size_t hlen = (flags & PCAPGEN_SYN) ? 32 : 20, hdr, l4len;
+	uint8_t *p;
+	uint16_t win;
+
+	if (len > 0xffff - 40 - hlen)
+		return -1;
+	src = dir == PCAPGEN_C2S ? &c->cli : &c->srv;
+	dst = dir == PCAPGEN_C2S ? &c->srv : &c->cli;
+	l4len = hlen + len;
+	if ((p = frame_begin(g, src, dst, IPPROTO_TCP_, l4len, &hdr)) == NULL)
+		return -1;
+	put16(p, dir == PCAPGEN_C2S ? c->cport : c->sport);
+	put16(p + 2, dir == PCAPGEN_C2S ? c->sport : c->cport);
+	put32(p + 4, c->seq[dir]);
+	put32(p + 8, (flags & PCAPGEN_ACK) ? c->seq[peer] : 0);
+	p[12] = (uint8_t)((hlen / 4) << 4);
+	p[13] = flags;
+	/* Window scale 7 is offered on SYNs; after the handshake the window
+	 * has grown to four times the SYN's and the field carries it / 128. */
+	win = (flags & PCAPGEN_SYN) ? c->win[dir] :
+	    (uint16_t)(((uint32_t)c->win[dir] * 4) >> 7);
+	put16(p + 14, win);
+	put16(p + 16, 0);
+	put16(p + 18, 0);
+	if (hlen == 32) {
+		/* MSS, NOP, WS 7, NOP, NOP, SACK permitted (RFC 9293,
+		 * RFC 7323, RFC 2018): the common Linux SYN less timestamps. */
+		static const uint8_t opt[12] = {
+			2, 4, 0, 0, 1, 3, 3, 7, 1, 1, 4, 2
+		};
+		memcpy(p + 20, opt, sizeof(opt));
+		put16(p + 22, c->mss);
+	}
+	if (len > 0) {
+		if (data != NULL)
+			memcpy(p + hlen, data, len);
+		else
+			pcapgen_rand_bytes(g, p + hlen, len);
+	}
+	put16(p + 16, pcapgen_cksum(p, l4len,
+	    pcapgen_pseudo_sum(src, dst, IPPROTO_TCP_, (uint32_t)l4len)));
+	c->seq[dir] += (uint32_t)len;
+	if (flags & PCAPGEN_SYN)
+		c->seq[dir]++;
+	if (flags & PCAPGEN_FIN)
+		c->seq[dir]++;
+	return frame_end(g, hdr + l4len);
+}
+
+int
+pcapgen_tcp_connect(struct pcapgen *g, struct pcapgen_tcp *c)
+{
+	int rc;
+
+	/* Timing as a capture point next to the client sees it: the SYN-ACK
+	 * a whole RTT after the SYN, the ACK right after. */
+	rc = pcapgen_tcp_segment(g, c, PCAPGEN_C2S, PCAPGEN_SYN, NULL, 0);
+	pcapgen_advance(g, c->rtt_us);
+	rc |= pcapgen_tcp_segment(g, c, PCAPGEN_S2C,
+	    PCAPGEN_SYN | PCAPGEN_ACK, NULL, 0);
+	pcapgen_advance(g, 80 + pcapgen_rand_range(g, 0, 100));
+	rc |= pcapgen_tcp_segment(g, c, PCAPGEN_C2S, PCAPGEN_ACK, NULL, 0);
+	return rc ? -1 : 0;
+}
+
+int
+pcapgen_tcp_send(struct pcapgen *g, struct pcapgen_tcp *c,
+    enum pcapgen_dir dir, const uint8_t *data, size_t len)
+{
+	enum pcapgen_dir peer = dir == PCAPGEN_C2S ? PCAPGEN_S2C : PCAPGEN_C2S;
+	size_t off = 0, n;
+	int rc = 0, nseg = 0, unacked = 0;
+	uint8_t flags;
+
+	pcapgen_advance(g, c->rtt_us / 2);
+	while (off < len) {
+		n = len - off < c->mss ? len - off : c->mss;
+		flags = PCAPGEN_ACK;
+		if (off + n == len)
+			flags |= PCAPGEN_PSH;
+		rc |= pcapgen_tcp_segment(g, c, dir, flags,
+		    data != NULL ? data + off : NULL, n);
+		off += n;
+		nseg++;
+		unacked++;
+		/* About 100 Mbit/s serialisation between segments. */
+		pcapgen_advance(g, 10 + n / 12);
+		if (unacked >= c->ack_every && off < len) {
+			pcapgen_advance(g, 40);
+			rc |= pcapgen_tcp_segment(g, c, peer, PCAPGEN_ACK,
+			    NULL, 0);
+			unacked = 0;
+		}
+	}
+	/* A lone segment's ACK rides on the reply (delayed ACK); a longer
+	 * run gets its final ACK at once. */
+	if (nseg > 1 && unacked > 0) {
+		pcapgen_advance(g, 40);
+		rc |= pcapgen_tcp_segment(g, c, peer, PCAPGEN_ACK, NULL, 0);
+	}
+	return rc ? -1 : 0;
+}
+
+int
+pcapgen_tcp_close(struct pcapgen *g, struct pcapgen_tcp *c,
+    enum pcapgen_dir dir)
+{
+	enum pcapgen_dir peer = dir == PCAPGEN_C2S ? PCAPGEN_S2C : PCAPGEN_C2S;
+	int rc;
+
+	pcapgen_advance(g, c->rtt_us / 4);
+	rc = pcapgen_tcp_segment(g, c, dir, PCAPGEN_FIN | PCAPGEN_ACK,
+	    NULL, 0);
+	pcapgen_advance(g, c->rtt_us);
+	rc |= pcapgen_tcp_segment(g, c, peer, PCAPGEN_FIN | PCAPGEN_ACK,
+	    NULL, 0);
+	pcapgen_advance(g, 60);
+	rc |= pcapgen_tcp_segment(g, c, dir, PCAPGEN_ACK, NULL, 0);
+	return rc ? -1 : 0;
+}
+
+int
+pcapgen_tcp_reset(struct pcapgen *g, struct pcapgen_tcp *c,
+    enum pcapgen_dir dir)
+{
+	pcapgen_advance(g, c->rtt_us / 4);
+	return pcapgen_tcp_segment(g, c, dir, PCAPGEN_RST | PCAPGEN_ACK,
+	    NULL, 0);
+}
+
+int
+pcapgen_tcp_unanswered(struct pcapgen *g, struct pcapgen_tcp *c, int tries)
+{
+	uint32_t isn = c->seq[PCAPGEN_C2S];
+	int i, rc = 0;
+
+	for (i = 0; i < tries; i++) {
+		if (i > 0)
+			pcapgen_advance(g, 1000000ULL << (i - 1));
+		c->seq[PCAPGEN_C2S] = isn;
+		rc |= pcapgen_tcp_segment(g, c, PCAPGEN_C2S, PCAPGEN_SYN,
+		    NULL, 0);
+	}
+	return rc ? -1 : 0;
+}
+
+/* --- DNS (RFC 1035) ------------------------------------------------------------ */
+
+/* Write name as labels; 0 and w->err set when it is not a valid name. */
+static void
+dns_name(struct wr *w, const char *name)
+{
+	const char *p = name, *dot;
+	size_t n, total = 1;
+
+	while (*p != '\0') {
+		dot = strchr(p, '.');
+		n = dot != NULL ? (size_t)(dot - p) : strlen(p);
+		total += n + 1;
+		if (n == 0 || n > 63 || total > 255) {
+			w->err = 1;
+			return;
+		}
+		wr_u8(w, (uint8_t)n);
+		wr_bytes(w, p, n);
+		p += n;
+		if (*p == '.')
+			p++;
+	}
+	wr_u8(w, 0);
+}
+
+static void
+dns_header(struct wr *w, uint16_t id, uint16_t flags, uint16_t an)
+{
+	wr_be16(w, id);
+	wr_be16(w, flags);
+	wr_be16(w, 1);		/* QDCOUNT */
+	wr_be16(w, an);		/* ANCOUNT */
+	wr_be16(w, 0);		/* NSCOUNT */
+	wr_be16(w, 0);		/* ARCOUNT */
+}
+
+size_t
+pcapgen_dns_query(uint8_t *buf, size_t cap, uint16_t id, const char *name,
+    uint16_t qtype)
+{
+	struct wr w = { buf, cap, 0, 0 };
+
+	dns_header(&w, id, 0x0100, 0);	/* RD */
+	dns_name(&w, name);
+	wr_be16(&w, qtype);
+	wr_be16(&w, 1);			/* IN */
+	return w.err ? 0 : w.off;
+}
+
+size_t
+pcapgen_dns_response(uint8_t *buf, size_t cap, uint16_t id,
+    const char *name, uint16_t qtype, const uint8_t *addrs, int naddrs,
+    uint32_t ttl)
+{
+	struct wr w = { buf, cap, 0, 0 };
+	size_t alen = qtype == 28 ? 16 : 4;
+	int i;
+
+	if (naddrs < 0 || naddrs > 32)
+		return 0;
+	/* QR, RD, RA; RCODE 3 (NXDOMAIN) when there is nothing to say. */
+	dns_header(&w, id, naddrs > 0 ? 0x8180 : 0x8183, (uint16_t)naddrs);
+	dns_name(&w, name);
+	wr_be16(&w, qtype);
+	wr_be16(&w, 1);
+	for (i = 0; i < naddrs; i++) {
+		wr_be16(&w, 0xc00c);	/* pointer to the question name */
+		wr_be16(&w, qtype);
+		wr_be16(&w, 1);
+		wr_be32(&w, ttl);
+		wr_be16(&w, (uint16_t)alen);
+		wr_bytes(&w, addrs + (size_t)i * alen, alen);
+	}
+	return w.err ? 0 : w.off;
+}
+
+int
+pcapgen_dns_exchange(struct pcapgen *g, const struct pcapgen_host *cli,
+    const struct pcapgen_host *srv, const char *name, uint16_t qtype,
+    const uint8_t *addrs, int naddrs, uint32_t ttl)
+{
+	uint8_t msg[512];
+	uint16_t id = (uint16_t)pcapgen_rand(g);
+	uint16_t port = (uint16_t)pcapgen_rand_range(g, 32768, 60999);
+	size_t n;
+	int rc;
+
+	if ((n = pcapgen_dns_query(msg, sizeof(msg), id, name, qtype)) == 0)
+		return -1;
+	rc = pcapgen_udp(g, cli, port, srv, 53, msg, n);
+	pcapgen_advance(g, pcapgen_rand_range(g, 2000, 25000));
+	n = pcapgen_dns_response(msg, sizeof(msg), id, name, qtype, addrs,
+	    naddrs, ttl);
+	if (n == 0)
+		return -1;
+	rc |= pcapgen_udp(g, srv, 53, cli, port, msg, n);
+	pcapgen_advance(g, pcapgen_rand_range(g, 100, 2000));
+	return rc ? -1 : 0;
+}
+
+/* --- TLS (RFC 8446) ---------------------------------------------------------------- */
+
+size_t
+pcapgen_tls_client_hello(struct pcapgen *g, uint8_t *buf, size_t cap,
+    const char *sni)
+{
+	/* TLS 1.3 suites, then the ECDHE ones a browser still offers. */
+	static const uint16_t suites[] = {
+		0x1301, 0x1302, 0x1303, 0xc02b, 0xc02f, 0xc02c, 0xc030,
+		0xcca9, 0xcca8, 0xc013, 0xc014, 0x009c, 0x009d, 0x002f,
+		0x0035
+	};
+	static const uint16_t groups[] = { 0x001d, 0x0017, 0x0018 };
+	static const uint16_t sigalgs[] = {
+		0x0403, 0x0804, 0x0401, 0x0503, 0x0805, 0x0501, 0x0806,
+		0x0601
+	};
+	struct wr w = { buf, cap, 0, 0 };
+	uint8_t rnd[32];
+	size_t rec, hs, ext, e, l, i, body;
+
+	wr_u8(&w, 22);			/* handshake */
+	wr_be16(&w, 0x0301);		/* legacy record version */
+	rec = wr_len(&w, 2);
+	wr_u8(&w, 1);			/* client_hello */
+	hs = wr_len(&w, 3);
+	wr_be16(&w, 0x0303);		/* legacy_version */
+	pcapgen_rand_bytes(g, rnd, sizeof(rnd));
+	wr_bytes(&w, rnd, 32);		/* random */
+	wr_u8(&w, 32);			/* legacy_session_id (compat mode) */
+	pcapgen_rand_bytes(g, rnd, sizeof(rnd));
+	wr_bytes(&w, rnd, 32);
+	wr_be16(&w, (uint16_t)(sizeof(suites)));
+	for (i = 0; i < sizeof(suites) / sizeof(suites[0]); i++)
+		wr_be16(&w, suites[i]);
+	wr_u8(&w, 1);			/* compression: null only */
+	wr_u8(&w, 0);
+	ext = wr_len(&w, 2);
+
+	if (sni != NULL) {		/* server_name, RFC 6066 3 */
+		wr_be16(&w, 0);
+		e = wr_len(&w, 2);
+		l = wr_len(&w, 2);
+		wr_u8(&w, 0);		/* host_name */
+		wr_be16(&w, (uint16_t)strlen(sni));
+		wr_bytes(&w, sni, strlen(sni));
+		wr_patch(&w, l, 2);
+		wr_patch(&w, e, 2);
+	}
+	wr_be16(&w, 23);		/* extended_master_secret */
+	wr_be16(&w, 0);
+	wr_be16(&w, 0xff01);		/* renegotiation_info */
+	wr_be16(&w, 1);
+	wr_u8(&w, 0);
+	wr_be16(&w, 10);		/* supported_groups */
+	wr_be16(&w, (uint16_t)(2 + sizeof(groups)));
+	wr_be16(&w, (uint16_t)sizeof(groups));
+	for (i = 0; i < sizeof(groups) / sizeof(groups[0]); i++)
+		wr_be16(&w, groups[i]);
+	wr_be16(&w, 11);		/* ec_point_formats: uncompressed */
+	wr_be16(&w, 2);
+	wr_u8(&w, 1);
+	wr_u8(&w, 0);
+	wr_be16(&w, 35);		/* session_ticket, empty */
+	wr_be16(&w, 0);
+	wr_be16(&w, 16);		/* ALPN, RFC 7301 */
+	e = wr_len(&w, 2);
+	l = wr_len(&w, 2);
+	wr_u8(&w, 2);
+	wr_bytes(&w, "h2", 2);
+	wr_u8(&w, 8);
+	wr_bytes(&w, "http/1.1", 8);
+	wr_patch(&w, l, 2);
+	wr_patch(&w, e, 2);
+	wr_be16(&w, 5);			/* status_request (OCSP) */
+	wr_be16(&w, 5);
+	wr_u8(&w, 1);
+	wr_be32(&w, 0);
+	wr_be16(&w, 13);		/* signature_algorithms */
+	wr_be16(&w, (uint16_t)(2 + sizeof(sigalgs)));
+	wr_be16(&w, (uint16_t)sizeof(sigalgs));
+	for (i = 0; i < sizeof(sigalgs) / sizeof(sigalgs[0]); i++)
+		wr_be16(&w, sigalgs[i]);
+	wr_be16(&w, 51);		/* key_share: one x25519 share */
+	wr_be16(&w, 38);
+	wr_be16(&w, 36);
+	wr_be16(&w, 0x001d);
+	wr_be16(&w, 32);
+	pcapgen_rand_bytes(g, rnd, sizeof(rnd));
+	wr_bytes(&w, rnd, 32);
+	wr_be16(&w, 45);		/* psk_key_exchange_modes: psk_dhe_ke */
+	wr_be16(&w, 2);
+	wr_u8(&w, 1);
+	wr_u8(&w, 1);
+	wr_be16(&w, 43);		/* supported_versions: 1.3, 1.2 */
+	wr_be16(&w, 5);
+	wr_u8(&w, 4);
+	wr_be16(&w, 0x0304);
+	wr_be16(&w, 0x0303);
+	/* padding (RFC 7685) to a 512-byte ClientHello body, as browsers do
+	 * to step around middlebox bugs with 256-511 byte hellos. */
+	body = w.off - hs - 3;
+	if (!w.err && body + 4 < 508) {
+		wr_be16(&w, 21);
+		wr_be16(&w, (uint16_t)(508 - body - 4));
+		for (i = body + 4; i < 508; i++)
+			wr_u8(&w, 0);
+	}
+	wr_patch(&w, ext, 2);
+	wr_patch(&w, hs, 3);
+	wr_patch(&w, rec, 2);
+	return w.err ? 0 : w.off;
+}
+
+static void
+tls_opaque_records(struct pcapgen *g, struct wr *w, size_t len)
+{
+	size_t n;
+
+	while (len > 0 && !w->err) {
+		/* RFC 8446 5.2: at most 2^14 + 256 bytes of ciphertext. */
+		n = len > 16384 ? 16384 : len;
+		wr_u8(w, 23);		/* application_data */
+		wr_be16(w, 0x0303);
+		wr_be16(w, (uint16_t)n);
+		if (!w->err && n <= w->cap - w->off) {
+			pcapgen_rand_bytes(g, w->buf + w->off, n);
+			w->off += n;
+		} else
+			w->err = 1;
+		len -= n;
+	}
+}
+
+size_t
+pcapgen_tls_server_flight(struct pcapgen *g, uint8_t *buf, size_t cap,
+    size_t extra)
+{
+	struct wr w = { buf, cap, 0, 0 };
+	uint8_t rnd[32];
+	size_t rec, hs, ext;
+
+	wr_u8(&w, 22);
+	wr_be16(&w, 0x0303);
+	rec = wr_len(&w, 2);
+	wr_u8(&w, 2);			/* server_hello */
+	hs = wr_len(&w, 3);
+	wr_be16(&w, 0x0303);
+	pcapgen_rand_bytes(g, rnd, sizeof(rnd));
+	wr_bytes(&w, rnd, 32);
+	wr_u8(&w, 32);
+	pcapgen_rand_bytes(g, rnd, sizeof(rnd));
+	wr_bytes(&w, rnd, 32);
+	wr_be16(&w, 0x1301);		/* TLS_AES_128_GCM_SHA256 */
+	wr_u8(&w, 0);
+	ext = wr_len(&w, 2);
+	wr_be16(&w, 43);		/* supported_versions: 1.3 */
+	wr_be16(&w, 2);
+	wr_be16(&w, 0x0304);
+	wr_be16(&w, 51);		/* key_share */
+	wr_be16(&w, 36);
+	wr_be16(&w, 0x001d);
+	wr_be16(&w, 32);
+	pcapgen_rand_bytes(g, rnd, sizeof(rnd));
+	wr_bytes(&w, rnd, 32);
+	wr_patch(&w, ext, 2);
+	wr_patch(&w, hs, 3);
+	wr_patch(&w, rec, 2);
+	wr_u8(&w, 20);			/* change_cipher_spec (compat) */
+	wr_be16(&w, 0x0303);
+	wr_be16(&w, 1);
+	wr_u8(&w, 1);
+	/* EncryptedExtensions, Certificate, CertificateVerify, Finished: all
+	 * ciphertext to an observer. */
+	tls_opaque_records(g, &w, extra);
+	return w.err ? 0 : w.off;
+}
+
+size_t
+pcapgen_tls_app_data(struct pcapgen *g, uint8_t *buf, size_t cap,
+    size_t len)
+{
+	struct wr w = { buf, cap, 0, 0 };
+
+	tls_opaque_records(g, &w, len);
+	return w.err ? 0 : w.off;
+}
+
+int
+pcapgen_https(struct pcapgen *g, struct pcapgen_tcp *c, const char *sni,
+    size_t hs_extra, size_t up, size_t down)
+{
+	/* One record's worth at a time keeps the buffer small whatever the
+	 * transfer size. */
+	uint8_t buf[16384 + 512];
+	size_t n, chunk;
+	int rc;
+
+	rc = pcapgen_tcp_connect(g, c);
+	if ((n = pcapgen_tls_client_hello(g, buf, sizeof(buf), sni)) == 0)
+		return -1;
+	rc |= pcapgen_tcp_send(g, c, PCAPGEN_C2S, buf, n);
+	if (hs_extra > 16000)
+		hs_extra = 16000;
+	if ((n = pcapgen_tls_server_flight(g, buf, sizeof(buf),
+	    hs_extra)) == 0)
+		return -1;
+	rc |= pcapgen_tcp_send(g, c, PCAPGEN_S2C, buf, n);
+	/* Client's change_cipher_spec and encrypted Finished. */
+	buf[0] = 20;
+	put16(buf + 1, 0x0303);
+	put16(buf + 3, 1);
+	buf[5] = 1;
+	n = 6 + pcapgen_tls_app_data(g, buf + 6, sizeof(buf) - 6, 53);
+	rc |= pcapgen_tcp_send(g, c, PCAPGEN_C2S, buf, n);
+	while (up > 0) {
+		chunk = up > 16384 ? 16384 : up;
+		n = pcapgen_tls_app_data(g, buf, sizeof(buf), chunk);
+		rc |= pcapgen_tcp_send(g, c, PCAPGEN_C2S, buf, n);
+		up -= chunk;
+	}
+	while (down > 0) {
+		chunk = down > 16384 ? 16384 : down;
+		n = pcapgen_tls_app_data(g, buf, sizeof(buf), chunk);
+		rc |= pcapgen_tcp_send(g, c, PCAPGEN_S2C, buf, n);
+		down -= chunk;
+	}
+	rc |= pcapgen_tcp_close(g, c, PCAPGEN_C2S);
+	return rc ? -1 : 0;
+}
+
+/* --- scenarios ----------------------------------------------------------------- */
+
+/*
+ * Every scenario is a home or shelter LAN, 192.168.1.0/24 behind a router
+ * at .1 that is also the DNS resolver.  Remote hosts appear behind the
+ * router's MAC.  Benign destinations are documentation ranges (RFC 5737,
+ * RFC 3849), the benchmark range (RFC 2544) or well-known public services;
+ * none is on an indicator list.
+ */
+#define SCEN_START_US	(1710234000ULL * 1000000)	/* 2024-03-12 09:00 UTC */
+#define SCEN_SEED	0x73776174636865ULL		/* "swatche" */
+#define SEC		1000000ULL
+
+#define MAC_ROUTER	"c4:ad:34:12:0e:01"
+#define MAC_PHONE	"8c:f5:a3:4e:27:91"	/* a Samsung OUI */
+#define MAC_LAPTOP	"3c:a9:f4:1b:55:02"
+#define MSPY_IP_A	"212.129.6.180"
+#define MSPY_IP_B	"212.83.137.160"
+
+struct lan {
+	struct pcapgen_host router, phone, laptop;	/* IPv4 */
+	struct pcapgen_host router6, phone6;		/* IPv6 */
+	uint16_t port;					/* next ephemeral */
+};
+
+struct service {
+	const char *name;
+	const char *ip;
+	uint32_t down_max;	/* largest response, bytes */
+};
+
+static const struct service phone_services[] = {
+	{ "connectivitycheck.gstatic.com", "142.250.180.3", 600 },
+	{ "www.google.com", "142.250.179.196", 9000 },
+	{ "play.googleapis.com", "142.250.185.74", 6000 },
+	{ "android.clients.google.com", "142.250.186.46", 3000 },
+	{ "news.example.com", "203.0.113.10", 12000 },
+	{ "weather.example.net", "198.51.100.20", 3000 },
+	{ "chat.example.org", "192.0.2.44", 2000 },
+};
+
+static const struct service laptop_services[] = {
+	{ "www.apple.com", "17.253.144.10", 12000 },
+	{ "gateway.icloud.com", "17.248.185.12", 3000 },
+	{ "docs.example.org", "198.51.100.80", 15000 },
+	{ "mail.example.com", "203.0.113.25", 4000 },
+	{ "www.example.org", "192.0.2.80", 8000 },
+};
+
+static void
+lan_init(struct pcapgen *g, struct lan *l)
+{
+	/* Constant, valid literals: these cannot fail. */
+	(void)pcapgen_host(&l->router, "192.168.1.1", MAC_ROUTER);
+	(void)pcapgen_host(&l->phone, "192.168.1.23", MAC_PHONE);
+	(void)pcapgen_host(&l->laptop, "192.168.1.42", MAC_LAPTOP);
+	(void)pcapgen_host(&l->router6, "2001:db8:1::1", MAC_ROUTER);
+	(void)pcapgen_host(&l->phone6, "2001:db8:1::23", MAC_PHONE);
+	l->port = (uint16_t)pcapgen_rand_range(g, 33000, 50000);
+}
+
+/* Ephemeral ports step up as Linux's do, so a 4-tuple is not reused
+ * within a scenario. */
+static uint16_t
+lan_port(struct pcapgen *g, struct lan *l)
+{
+	l->port = (uint16_t)(l->port + pcapgen_rand_range(g, 1, 9));
+	if (l->port > 60999 || l->port < 32768)
+		l->port = 32768 + (l->port % 1000);
+	return l->port;
+}
+
+static int
+remote(struct pcapgen_host *h, const char *ip)
+{
+	return pcapgen_host(h, ip, MAC_ROUTER);
+}
+
+/* A DNS lookup of svc (most of the time: answers get cached) and an HTTPS
+ * session to it from cli. */
+static int
+browse(struct pcapgen *g, struct lan *l, const struct pcapgen_host *cli,
+    const struct service *svc)
+{
+	struct pcapgen_host srv;
+	struct pcapgen_tcp c;
+	uint32_t down;
+	int rc = 0;
+
+	if (remote(&srv, svc->ip) != 0)
+		return -1;
+	if (pcapgen_rand_range(g, 0, 99) < 70)
+		rc |= pcapgen_dns_exchange(g, cli, &l->router, svc->name, 1,
+		    srv.addr, 1, pcapgen_rand_range(g, 60, 300));
+	pcapgen_tcp_init(g, &c, cli, lan_port(g, l), &srv, 443);
+	c.rtt_us = pcapgen_rand_range(g, 12000, 40000);
+	down = pcapgen_rand_range(g, 300, svc->down_max);
+	rc |= pcapgen_https(g, &c, svc->name, pcapgen_rand_range(g, 2500,
+	    4200), pcapgen_rand_range(g, 200, 900), down);
+	return rc;
+}
+
+/* The mSpy-like upload: a fresh TLS connection straight to the address
+ * (no DNS, and no SNI: RFC 6066 allows no IP literal there), one POST-sized
+ * record up, a short answer down. */
+static int
+c2_session(struct pcapgen *g, struct lan *l, const struct pcapgen_host *cli,
+    const struct pcapgen_host *srv)
+{
+	struct pcapgen_tcp c;
+
+	pcapgen_tcp_init(g, &c, cli, lan_port(g, l), srv, 443);
+	c.rtt_us = pcapgen_rand_range(g, 25000, 45000);
+	return pcapgen_https(g, &c, NULL, pcapgen_rand_range(g, 2500, 4000),
+	    pcapgen_rand_range(g, 300, 700), pcapgen_rand_range(g, 200, 400));
+}
+
+/* NTP (RFC 5905) client request and server reply, 48 bytes each. */
+static int
+ntp_exchange(struct pcapgen *g, struct lan *l, const struct pcapgen_host *cli)
+{
+	struct pcapgen_host srv;
+	uint8_t m[48];
+	uint16_t port = lan_port(g, l);
+	uint32_t secs = (uint32_t)(g->now_us / SEC + 2208988800ULL);
+	int rc;
+
+	if (remote(&srv, "216.239.35.4") != 0)
+		return -1;
+	memset(m, 0, sizeof(m));
+	m[0] = 0x23;			/* LI 0, VN 4, mode 3 (client) */
+	put32(m + 40, secs);		/* transmit timestamp */
+	pcapgen_rand_bytes(g, m + 44, 4);
+	rc = pcapgen_udp(g, cli, port, &srv, 123, m, sizeof(m));
+	pcapgen_advance(g, pcapgen_rand_range(g, 8000, 20000));
+	memcpy(m + 24, m + 40, 8);	/* origin = client's transmit */
+	m[0] = 0x24;			/* mode 4 (server) */
+	m[1] = 1;			/* stratum 1 */
+	m[2] = 6;
+	m[3] = 0xe9;			/* precision 2^-23 */
+	memcpy(m + 12, "GOOG", 4);	/* reference id */
+	put32(m + 16, secs - 20);
+	put32(m + 32, secs);
+	put32(m + 40, secs);
+	rc |= pcapgen_udp(g, &srv, 123, cli, port, m, sizeof(m));
+	return rc;
+}
+
+static int
+pings(struct pcapgen *g, const struct pcapgen_host *a,
+    const struct pcapgen_host *b, int n)
+{
+	uint16_t id = (uint16_t)pcapgen_rand(g);
+	int i, rc = 0;
+
+	for (i = 0; i < n; i++) {
+		rc |= pcapgen_icmp_echo(g, a, b, 0, id, (uint16_t)(i + 1), 56);
+		pcapgen_advance(g, pcapgen_rand_range(g, 300, 2500));
+		rc |= pcapgen_icmp_echo(g, b, a, 1, id, (uint16_t)(i + 1), 56);
+		pcapgen_advance(g, SEC);
+	}
+	return rc;
+}
+
+/*
+ * Ordinary home traffic for `secs` seconds, with (c2 != NULL) the phone's
+ * uploads to c2 every 5-10 minutes, uniformly.  Streams of events are
+ * merged by their next time; an event runs to its end before the next
+ * starts (sessions last well under a second, so little is lost).
+ */
+static int
+household(struct pcapgen *g, const struct pcapgen_opts *o, uint64_t secs,
+    const struct pcapgen_host *c2)
+{
+	enum { PHONE, LAPTOP, NTP, PING, C2, NSTREAM };
+	struct lan l;
+	uint64_t start = g->now_us, end = start + secs * SEC, next[NSTREAM];
+	int s, i, rc = 0;
+
+	(void)o;
+	lan_init(g, &l);
+	next[PHONE] = start + 2 * SEC;
+	next[LAPTOP] = start + pcapgen_rand_range(g, 3, 20) * SEC;
+	next[NTP] = start + SEC / 2;
+	next[PING] = start + pcapgen_rand_range(g, 60, 200) * SEC;
+	next[C2] = c2 != NULL ? start + pcapgen_rand_range(g, 60, 240) * SEC :
+	    UINT64_MAX;
+	for (;;) {
+		for (s = 0, i = 1; i < NSTREAM; i++)
+			if (next[i] < next[s])
+				s = i;
+		if (next[s] >= end)
+			break;
+		/* Jitter of up to a second, never backwards. */
+		if (g->now_us < next[s])
+			g->now_us = next[s] + pcapgen_rand_range(g, 0, 999999);
+		switch (s) {
+		case PHONE:
+			rc |= browse(g, &l, &l.phone, &phone_services[
+			    pcapgen_rand_range(g, 0, sizeof(phone_services) /
+			    sizeof(phone_services[0]) - 1)]);
+			next[s] += pcapgen_rand_range(g, 20, 90) * SEC;
+			break;
+		case LAPTOP:
+			rc |= browse(g, &l, &l.laptop, &laptop_services[
+			    pcapgen_rand_range(g, 0, sizeof(laptop_services) /
+			    sizeof(laptop_services[0]) - 1)]);
+			next[s] += pcapgen_rand_range(g, 25, 80) * SEC;
+			break;
+		case NTP:
+			rc |= ntp_exchange(g, &l, &l.phone);
+			next[s] += pcapgen_rand_range(g, 900, 1100) * SEC;
+			break;
+		case PING:
+			rc |= pings(g, &l.laptop, &l.router, 4);
+			next[s] += pcapgen_rand_range(g, 400, 700) * SEC;
+			break;
+		case C2:
+			rc |= c2_session(g, &l, &l.phone, c2);
+			next[s] += pcapgen_rand_range(g, 300, 600) * SEC;
+			break;
+		}
+	}
+	return rc;
+}
+
+/* The indicator address: --ip, or the scenario's default. */
+static int
+scen_c2(struct pcapgen_host *h, const struct pcapgen_opts *o,
+    const char *dflt)
+{
+	return remote(h, o->ip != NULL ? o->ip : dflt);
+}
+
+static int
+scen_demo(struct pcapgen *g, const struct pcapgen_opts *o)
+{
+	struct pcapgen_host c2;
+
+	if (scen_c2(&c2, o, MSPY_IP_A) != 0 || c2.family != 4)
+		return -1;
+	return household(g, o, 30 * 60, &c2);
+}
+
+static int
+scen_benign(struct pcapgen *g, const struct pcapgen_opts *o)
+{
+	return household(g, o, 10 * 60, NULL);
+}
+
+/* One benign browse, then one C2 session from the phone (IPv4 or IPv6
+ * after the indicator's family). */
+static int
+one_c2(struct pcapgen *g, const struct pcapgen_opts *o, const char *dflt)
+{
+	static const struct service web6 = {
+		"www.example.com", "2001:db8:2::80", 5000
+	};
+	static const struct service web4 = {
+		"www.example.com", "203.0.113.10", 5000
+	};
+	struct pcapgen_host c2;
+	struct lan l;
+	int rc;
+
+	if (scen_c2(&c2, o, dflt) != 0)
+		return -1;
+	lan_init(g, &l);
+	if (c2.family == 6) {
+		/* The AAAA lookup goes to the router over IPv6 too. */
+		l.router = l.router6;
+		rc = browse(g, &l, &l.phone6, &web6);
+		pcapgen_advance(g, 20 * SEC);
+		rc |= c2_session(g, &l, &l.phone6, &c2);
+	} else {
+		rc = browse(g, &l, &l.phone, &web4);
+		pcapgen_advance(g, 20 * SEC);
+		rc |= c2_session(g, &l, &l.phone, &c2);
+	}
+	pcapgen_advance(g, 5 * SEC);
+	return rc;
+}
+
+static int
+scen_c2_ip(struct pcapgen *g, const struct pcapgen_opts *o)
+{
+	return one_c2(g, o, MSPY_IP_B);
+}
+
+static int
+scen_c2_ipv6(struct pcapgen *g, const struct pcapgen_opts *o)
+{
+	return one_c2(g, o, "2001:db8::bad");
+}
+
+static int
+scen_vlan(struct pcapgen *g, const struct pcapgen_opts *o)
+{
+	g->vlan = 20;
+	return one_c2(g, o, MSPY_IP_A);
+}
+
+static int
+scen_c2_repeat(struct pcapgen *g, const struct pcapgen_opts *o)
+{
+	struct pcapgen_host c2;
+	struct lan l;
+	int i, rc = 0;
+
+	if (scen_c2(&c2, o, MSPY_IP_A) != 0)
+		return -1;
+	lan_init(g, &l);
+	for (i = 0; i < 5; i++) {
+		if (i > 0)
+			pcapgen_advance(g, 600 * SEC - (g->now_us % SEC));
+		rc |= c2_session(g, &l, c2.family == 6 ? &l.phone6 : &l.phone,
+		    &c2);
+	}
+	return rc;
+}
+
+static int
+scen_udp_c2(struct pcapgen *g, const struct pcapgen_opts *o)
+{
+	struct pcapgen_host c2;
+	struct lan l;
+	uint16_t port;
+	int i, rc = 0;
+
+	if (scen_c2(&c2, o, MSPY_IP_A) != 0 || c2.family != 4)
+		return -1;
+	lan_init(g, &l);
+	port = lan_port(g, &l);
+	/* Port 8443: opaque datagrams that no dissector takes for QUIC. */
+	for (i = 0; i < 3; i++) {
+		rc |= pcapgen_udp(g, &l.phone, port, &c2, 8443, NULL,
+		    pcapgen_rand_range(g, 90, 160));
+		pcapgen_advance(g, pcapgen_rand_range(g, 25000, 45000));
+		rc |= pcapgen_udp(g, &c2, 8443, &l.phone, port, NULL,
+		    pcapgen_rand_range(g, 40, 90));
+		pcapgen_advance(g, 2 * SEC);
+	}
+	return rc;
+}
+
+/*
+ * bench: count packets of a busy network: BENCH_CONNS connections in
+ * flight at once, each a handshake, a request, a response of 1 to 40
+ * segments and a FIN teardown, emitted one packet at a time in random
+ * interleaving; DNS exchanges in between; about 3% of connections to an
+ * mSpy address.
+ */
+#define BENCH_CONNS	4096
+#define BENCH_CLIENTS	1000
+#define BENCH_SERVERS	20000
+
+struct bench_conn {
+	struct pcapgen_tcp c;
+	int step;		/* next packet: see bench_step */
+	uint32_t req;		/* request bytes */
+	uint32_t resp;		/* response bytes left */
+	int unacked;		/* response segments not yet ACKed */
+};
+
+static void
+bench_host(struct pcapgen_host *h, int client, uint32_t i)
+{
+	memset(h, 0, sizeof(*h));
+	h->family = 4;
+	if (client) {
+		/* 192.168.0.0/16 less .0 and .1 in each /24 */
+		h->addr[0] = 192;
+		h->addr[1] = 168;
+		h->addr[2] = (uint8_t)(i / 250);
+		h->addr[3] = (uint8_t)(2 + i % 250);
+		h->mac[0] = 0x02;	/* locally administered */
+		h->mac[4] = (uint8_t)(i >> 8);
+		h->mac[5] = (uint8_t)i;
+	} else {
+		/* 198.18.0.0/15, RFC 2544's benchmarking range */
+		h->addr[0] = 198;
+		h->addr[1] = (uint8_t)(18 + (i >> 16 & 1));
+		h->addr[2] = (uint8_t)(i >> 8);
+		h->addr[3] = (uint8_t)i;
+		memcpy(h->mac, "\xc4\xad\x34\x12\x0e\x01", 6);
+	}
+}
+
+static void
+bench_new(struct pcapgen *g, struct bench_conn *b, uint16_t port,
+    const struct pcapgen_host *mspy)
+{
+	struct pcapgen_host cli, srv;
+	uint32_t r;
+
+	bench_host(&cli, 1, pcapgen_rand_range(g, 0, BENCH_CLIENTS - 1));
+	if (pcapgen_rand_range(g, 0, 99) < 3)
+		srv = *mspy;
+	else
+		bench_host(&srv, 0, pcapgen_rand_range(g, 1,
+		    BENCH_SERVERS));
+	pcapgen_tcp_init(g, &b->c, &cli, port, &srv, 443);
+	b->step = 0;
+	b->req = pcapgen_rand_range(g, 80, 1400);
+	r = pcapgen_rand_range(g, 0, 99);
+	if (r < 40)
+		b->resp = pcapgen_rand_range(g, 40, 1460);
+	else if (r < 80)
+		b->resp = pcapgen_rand_range(g, 1461, 14600);
+	else
+		b->resp = pcapgen_rand_range(g, 14601, 58400);
+	b->unacked = 0;
+}
+
+/* Emit b's next packet; returns 1 when the connection is over. */
+static int
+bench_step(struct pcapgen *g, struct bench_conn *b, int *rc)
+{
+	struct pcapgen_tcp *c = &b->c;
+	uint32_t n;
+
+	switch (b->step++) {
+	case 0:
+		*rc |= pcapgen_tcp_segment(g, c, PCAPGEN_C2S, PCAPGEN_SYN,
+		    NULL, 0);
+		return 0;
+	case 1:
+		*rc |= pcapgen_tcp_segment(g, c, PCAPGEN_S2C,
+		    PCAPGEN_SYN | PCAPGEN_ACK, NULL, 0);
+		return 0;
+	case 2:
+		*rc |= pcapgen_tcp_segment(g, c, PCAPGEN_C2S, PCAPGEN_ACK,
+		    NULL, 0);
+		return 0;
+	case 3:
+		*rc |= pcapgen_tcp_segment(g, c, PCAPGEN_C2S,
+		    PCAPGEN_ACK | PCAPGEN_PSH, NULL, b->req);
+		return 0;
+	case 4:
+		/* Response: stay on this step until it is all sent, the
+		 * client ACKing every second segment. */
+		if (b->unacked >= 2) {
+			*rc |= pcapgen_tcp_segment(g, c, PCAPGEN_C2S,
+			    PCAPGEN_ACK, NULL, 0);
+			b->unacked = 0;
+		} else {
+			n = b->resp > c->mss ? c->mss : b->resp;
+			b->resp -= n;
+			*rc |= pcapgen_tcp_segment(g, c, PCAPGEN_S2C,
+			    PCAPGEN_ACK | (b->resp == 0 ? PCAPGEN_PSH : 0),
+			    NULL, n);
+			b->unacked++;
+		}
+		if (b->resp > 0 || b->unacked >= 2)
+			b->step = 4;
+		return 0;
+	case 5:
+		*rc |= pcapgen_tcp_segment(g, c, PCAPGEN_C2S,
+		    PCAPGEN_FIN | PCAPGEN_ACK, NULL, 0);
+		return 0;
+	case 6:
+		*rc |= pcapgen_tcp_segment(g, c, PCAPGEN_S2C,
+		    PCAPGEN_FIN | PCAPGEN_ACK, NULL, 0);
+		return 0;
+	default:
+		*rc |= pcapgen_tcp_segment(g, c, PCAPGEN_C2S, PCAPGEN_ACK,
+		    NULL, 0);
+		return 1;
+	}
+}
+
+static int
+scen_bench(struct pcapgen *g, const struct pcapgen_opts *o)
+{
+	static const char *names[] = {
+		"www.example.com", "cdn.example.net", "api.example.org",
+		"mail.example.com", "static.example.net", "img.example.org",
+		"login.example.com", "updates.example.net"
+	};
+	unsigned long want = o->count != 0 ? o->count : 3000000;
+	struct bench_conn *conns;
+	struct pcapgen_host mspy, resolver, cli, srv;
+	uint16_t port = 32768;
+	int rc = 0;
+	uint32_t i;
+
+	if (scen_c2(&mspy, o, MSPY_IP_A) != 0 || mspy.family != 4)
+		return -1;
+	if ((conns = calloc(BENCH_CONNS, sizeof(*conns))) == NULL)
+		return -1;
+	bench_host(&resolver, 1, 0);
+	resolver.addr[3] = 1;
+	memcpy(resolver.mac, "\xc4\xad\x34\x12\x0e\x01", 6);
+	for (i = 0; i < BENCH_CONNS; i++) {
+		bench_new(g, &conns[i], port, &mspy);
+		/* Stagger the starts so the mix is steady from the first
+		 * packet. */
+		conns[i].step = (int)pcapgen_rand_range(g, 0, 3) == 0 ? 0 : 0;
+		port = (uint16_t)(port == 60999 ? 32768 : port + 1);
+	}
+	while (g->packets < want && rc == 0) {
+		pcapgen_advance(g, pcapgen_rand_range(g, 0, 20));
+		if (pcapgen_rand_range(g, 0, 99) < 2) {
+			uint8_t msg[512];
+			uint16_t id = (uint16_t)pcapgen_rand(g);
+			const char *nm = names[pcapgen_rand_range(g, 0, 7)];
+			size_t n;
+
+			bench_host(&cli, 1, pcapgen_rand_range(g, 0,
+			    BENCH_CLIENTS - 1));
+			bench_host(&srv, 0, pcapgen_rand_range(g, 1,
+			    BENCH_SERVERS));
+			n = pcapgen_dns_query(msg, sizeof(msg), id, nm, 1);
+			rc |= pcapgen_udp(g, &cli, port, &resolver, 53, msg,
+			    n);
+			n = pcapgen_dns_response(msg, sizeof(msg), id, nm, 1,
+			    srv.addr, 1, 300);
+			rc |= pcapgen_udp(g, &resolver, 53, &cli, port, msg,
+			    n);
+			port = (uint16_t)(port == 60999 ? 32768 : port + 1);
+			continue;
+		}
+		i = pcapgen_rand_range(g, 0, BENCH_CONNS - 1);
+		if (bench_step(g, &conns[i], &rc)) {
+			bench_new(g, &conns[i], port, &mspy);
+			port = (uint16_t)(port == 60999 ? 32768 : port + 1);
+		}
+	}
+	free(conns);
+	return rc;
+}
+
+const struct pcapgen_scenario pcapgen_scenarios[] = {
+	{ "demo", "30 min of a home LAN; the phone 192.168.1.23 uploads to "
+	    "mSpy's " MSPY_IP_A ":443 every 5-10 min (--ip)", scen_demo },
+	{ "benign", "10 min of the same LAN, no indicator", scen_benign },
+	{ "c2-ip", "one benign HTTPS session, then one to " MSPY_IP_B
+	    ":443 (--ip)", scen_c2_ip },
+	{ "c2-ipv6", "the same over IPv6, to 2001:db8::bad (--ip)",
+	    scen_c2_ipv6 },
+	{ "c2-repeat", "5 connections to " MSPY_IP_A ":443, 10 min apart "
+	    "(--ip)", scen_c2_repeat },
+	{ "udp-c2", "3 UDP exchanges with " MSPY_IP_A ":8443 (--ip)",
+	    scen_udp_c2 },
+	{ "vlan", "c2-ip to " MSPY_IP_A " inside 802.1Q VLAN 20 (--ip)",
+	    scen_vlan },
+	{ "bench", "--count packets (default 3,000,000) of a busy network, "
+	    "~3% of connections to " MSPY_IP_A, scen_bench },
+	{ NULL, NULL, NULL }
+};
+
+int
+pcapgen_scenario_run(const char *name, FILE *fp,
+    const struct pcapgen_opts *o, char *errbuf, size_t errlen)
+{
+	const struct pcapgen_scenario *s;
+	struct pcapgen *g;
+	int rc;
+
+	for (s = pcapgen_scenarios; s->name != NULL; s++)
+		if (strcmp(s->name, name) == 0)
+			break;
+	if (s->name == NULL) {
+		snprintf(errbuf, errlen, "%s: unknown scenario", name);
+		return -1;
+	}
+	if (o->ip != NULL) {
+		struct pcapgen_host h;
+
+		if (pcapgen_host(&h, o->ip, MAC_ROUTER) != 0) {
+			snprintf(errbuf, errlen, "%s: not an IP address",
+			    o->ip);
+			return -1;
+		}
+	}
+	/* struct pcapgen holds a 64 KiB pool and a frame: keep it off the
+	 * stack. */
+	if ((g = calloc(1, sizeof(*g))) == NULL) {
+		snprintf(errbuf, errlen, "out of memory");
+		return -1;
+	}
+	if (pcapgen_open(g, fp, SCEN_START_US, o->seed != 0 ? o->seed :
+	    SCEN_SEED) != 0) {
+		snprintf(errbuf, errlen, "write: %s", strerror(errno));
+		free(g);
+		return -1;
+	}
+	rc = s->run(g, o);
+	if (pcapgen_close(g) != 0) {
+		snprintf(errbuf, errlen, "write: %s", strerror(errno));
+		rc = -1;
+	} else if (rc != 0)
+		snprintf(errbuf, errlen, "%s: scenario failed (an option "
+		    "does not fit it, e.g. an IPv6 --ip)", name);
+	free(g);
+	return rc;
+}
