@@ -574,6 +574,7 @@ pcapgen_tcp_send(struct pcapgen *g, struct pcapgen_tcp *c,
 			pcapgen_advance(g, 40);
 			rc |= pcapgen_tcp_segment(g, c, peer, PCAPGEN_ACK,
 			    NULL, 0);
+			pcapgen_advance(g, 15);
 			unacked = 0;
 		}
 	}
@@ -994,20 +995,20 @@ struct service {
 
 static const struct service phone_services[] = {
 	{ "connectivitycheck.gstatic.com", "142.250.180.3", 600 },
-	{ "www.google.com", "142.250.179.196", 9000 },
+	{ "www.google.com", "142.250.179.196", 6000 },
 	{ "play.googleapis.com", "142.250.185.74", 6000 },
 	{ "android.clients.google.com", "142.250.186.46", 3000 },
-	{ "news.example.com", "203.0.113.10", 12000 },
+	{ "news.example.com", "203.0.113.10", 8000 },
 	{ "weather.example.net", "198.51.100.20", 3000 },
 	{ "chat.example.org", "192.0.2.44", 2000 },
 };
 
 static const struct service laptop_services[] = {
-	{ "www.apple.com", "17.253.144.10", 12000 },
+	{ "www.apple.com", "17.253.144.10", 8000 },
 	{ "gateway.icloud.com", "17.248.185.12", 3000 },
-	{ "docs.example.org", "198.51.100.80", 15000 },
+	{ "docs.example.org", "198.51.100.80", 9000 },
 	{ "mail.example.com", "203.0.113.25", 4000 },
-	{ "www.example.org", "192.0.2.80", 8000 },
+	{ "www.example.org", "192.0.2.80", 6000 },
 };
 
 static void
@@ -1043,7 +1044,7 @@ remote(struct pcapgen_host *h, const char *ip)
  * session to it from cli. */
 static int
 browse(struct pcapgen *g, struct lan *l, const struct pcapgen_host *cli,
-    const struct service *svc)
+    const struct service *svc, uint32_t dns_pct)
 {
 	struct pcapgen_host srv;
 	struct pcapgen_tcp c;
@@ -1052,15 +1053,33 @@ browse(struct pcapgen *g, struct lan *l, const struct pcapgen_host *cli,
 
 	if (remote(&srv, svc->ip) != 0)
 		return -1;
-	if (pcapgen_rand_range(g, 0, 99) < 70)
+	if (pcapgen_rand_range(g, 0, 99) < dns_pct)
 		rc |= pcapgen_dns_exchange(g, cli, &l->router, svc->name, 1,
 		    srv.addr, 1, pcapgen_rand_range(g, 60, 300));
 	pcapgen_tcp_init(g, &c, cli, lan_port(g, l), &srv, 443);
 	c.rtt_us = pcapgen_rand_range(g, 12000, 40000);
 	down = pcapgen_rand_range(g, 300, svc->down_max);
 	rc |= pcapgen_https(g, &c, svc->name, pcapgen_rand_range(g, 2500,
-	    4200), pcapgen_rand_range(g, 200, 900), down);
+	    3600), pcapgen_rand_range(g, 200, 900), down);
 	return rc;
+}
+
+static int
+lookup(struct pcapgen *g, struct lan *l, const struct pcapgen_host *cli)
+{
+	const struct service *svc;
+	struct pcapgen_host srv;
+	size_t n = sizeof(phone_services) / sizeof(phone_services[0]);
+
+	if (cli == &l->phone)
+		svc = &phone_services[pcapgen_rand_range(g, 0, (uint32_t)n - 1)];
+	else
+		svc = &laptop_services[pcapgen_rand_range(g, 0,
+		    sizeof(laptop_services) / sizeof(laptop_services[0]) - 1)];
+	if (remote(&srv, svc->ip) != 0)
+		return -1;
+	return pcapgen_dns_exchange(g, cli, &l->router, svc->name, 1,
+	    srv.addr, 1, pcapgen_rand_range(g, 60, 300));
 }
 
 /* The mSpy-like upload: a fresh TLS connection straight to the address
@@ -1135,7 +1154,7 @@ static int
 household(struct pcapgen *g, const struct pcapgen_opts *o, uint64_t secs,
     const struct pcapgen_host *c2)
 {
-	enum { PHONE, LAPTOP, NTP, PING, C2, NSTREAM };
+	enum { PHONE, LAPTOP, NTP, PING, LOOKUP, C2, NSTREAM };
 	struct lan l;
 	uint64_t start = g->now_us, end = start + secs * SEC, next[NSTREAM];
 	int s, i, rc = 0;
@@ -1146,7 +1165,8 @@ household(struct pcapgen *g, const struct pcapgen_opts *o, uint64_t secs,
 	next[LAPTOP] = start + pcapgen_rand_range(g, 3, 20) * SEC;
 	next[NTP] = start + SEC / 2;
 	next[PING] = start + pcapgen_rand_range(g, 60, 200) * SEC;
-	next[C2] = c2 != NULL ? start + pcapgen_rand_range(g, 60, 240) * SEC :
+	next[LOOKUP] = start + pcapgen_rand_range(g, 5, 20) * SEC;
+	next[C2] = c2 != NULL ? start + pcapgen_rand_range(g, 30, 120) * SEC :
 	    UINT64_MAX;
 	for (;;) {
 		for (s = 0, i = 1; i < NSTREAM; i++)
@@ -1161,13 +1181,13 @@ household(struct pcapgen *g, const struct pcapgen_opts *o, uint64_t secs,
 		case PHONE:
 			rc |= browse(g, &l, &l.phone, &phone_services[
 			    pcapgen_rand_range(g, 0, sizeof(phone_services) /
-			    sizeof(phone_services[0]) - 1)]);
-			next[s] += pcapgen_rand_range(g, 20, 90) * SEC;
+			    sizeof(phone_services[0]) - 1)], 70);
+			next[s] += pcapgen_rand_range(g, 15, 60) * SEC;
 			break;
 		case LAPTOP:
 			rc |= browse(g, &l, &l.laptop, &laptop_services[
 			    pcapgen_rand_range(g, 0, sizeof(laptop_services) /
-			    sizeof(laptop_services[0]) - 1)]);
+			    sizeof(laptop_services[0]) - 1)], 70);
 			next[s] += pcapgen_rand_range(g, 25, 80) * SEC;
 			break;
 		case NTP:
@@ -1177,6 +1197,13 @@ household(struct pcapgen *g, const struct pcapgen_opts *o, uint64_t secs,
 		case PING:
 			rc |= pings(g, &l.laptop, &l.router, 4);
 			next[s] += pcapgen_rand_range(g, 400, 700) * SEC;
+			break;
+		case LOOKUP:
+			/* Lookups with no connection after them: prefetching,
+			 * apps checking in, cached-elsewhere answers. */
+			rc |= lookup(g, &l, (pcapgen_rand(g) & 1) ? &l.phone :
+			    &l.laptop);
+			next[s] += pcapgen_rand_range(g, 4, 20) * SEC;
 			break;
 		case C2:
 			rc |= c2_session(g, &l, &l.phone, c2);
@@ -1232,11 +1259,11 @@ one_c2(struct pcapgen *g, const struct pcapgen_opts *o, const char *dflt)
 	if (c2.family == 6) {
 		/* The AAAA lookup goes to the router over IPv6 too. */
 		l.router = l.router6;
-		rc = browse(g, &l, &l.phone6, &web6);
+		rc = browse(g, &l, &l.phone6, &web6, 100);
 		pcapgen_advance(g, 20 * SEC);
 		rc |= c2_session(g, &l, &l.phone6, &c2);
 	} else {
-		rc = browse(g, &l, &l.phone, &web4);
+		rc = browse(g, &l, &l.phone, &web4, 100);
 		pcapgen_advance(g, 20 * SEC);
 		rc |= c2_session(g, &l, &l.phone, &c2);
 	}
@@ -1456,9 +1483,6 @@ scen_bench(struct pcapgen *g, const struct pcapgen_opts *o)
 	memcpy(resolver.mac, "\xc4\xad\x34\x12\x0e\x01", 6);
 	for (i = 0; i < BENCH_CONNS; i++) {
 		bench_new(g, &conns[i], port, &mspy);
-		/* Stagger the starts so the mix is steady from the first
-		 * packet. */
-		conns[i].step = (int)pcapgen_rand_range(g, 0, 3) == 0 ? 0 : 0;
 		port = (uint16_t)(port == 60999 ? 32768 : port + 1);
 	}
 	while (g->packets < want && rc == 0) {

@@ -1,0 +1,639 @@
+/*
+ * check_flow.c - unit tests for the connection table (src/flow.c).
+ *
+ * Packets are struct packet values built by hand (no pcap): TCP
+ * handshakes, closes, rejects, flips, mid-stream pickups, retransmissions,
+ * UDP, ICMP echo, idle timeouts per class, the cap with counted eviction,
+ * flush, uid determinism and sequence wrap.  Ended connections are copied
+ * by the end callback into a small array the tests inspect.
+ */
+#include <check.h>
+#include <stdint.h>
+#include <string.h>
+
+#include "flow.h"
+
+Suite *flow_suite(void);
+
+#define SEC	1000000LL
+#define T0	(1700000000LL * SEC)
+
+struct ended {
+	struct flow f[64];
+	enum flow_end_reason why[64];
+	int n;
+};
+
+static void
+on_end(void *ctx, const struct flow *f, enum flow_end_reason why)
+{
+	struct ended *e = ctx;
+
+	if (e->n < 64) {
+		e->f[e->n] = *f;
+		e->why[e->n] = why;
+		e->n++;
+	}
+}
+
+static void
+set_addr(uint8_t *a, uint8_t last)
+{
+	memset(a, 0, 16);
+	a[10] = a[11] = 0xff;
+	a[12] = 10;
+	a[15] = last;
+}
+
+static struct packet
+mk(int64_t ts, uint8_t proto, uint8_t src, uint16_t sp, uint8_t dst,
+    uint16_t dp, uint32_t len)
+{
+	struct packet p;
+
+	memset(&p, 0, sizeof(p));
+	p.ts_us = ts;
+	p.has_l2 = 1;
+	memset(p.src_mac, src, 6);
+	memset(p.dst_mac, dst, 6);
+	p.family = 4;
+	p.ip_proto = proto;
+	p.ttl = 64;
+	set_addr(p.src, src);
+	set_addr(p.dst, dst);
+	p.has_ports = proto != IPPROTO_NUM_ICMP;
+	p.sport = sp;
+	p.dport = dp;
+	p.payload_len = len;
+	p.ip_len = 20 + len + (proto == IPPROTO_NUM_TCP ? 20 : 8);
+	p.caplen = p.wirelen = p.ip_len + 14;
+	return p;
+}
+
+static struct packet
+tcp(int64_t ts, uint8_t src, uint16_t sp, uint8_t dst, uint16_t dp,
+    uint8_t flags, uint32_t seq, uint32_t ack, uint32_t len)
+{
+	struct packet p = mk(ts, IPPROTO_NUM_TCP, src, sp, dst, dp, len);
+
+	p.tcp_flags = flags;
+	p.seq = seq;
+	p.ack = ack;
+	p.win = 65535;
+	return p;
+}
+
+static struct flow_table *
+table(struct ended *e, uint32_t max)
+{
+	struct flow_config cfg;
+	struct flow_table *t;
+	char err[256];
+
+	memset(e, 0, sizeof(*e));
+	flow_config_default(&cfg);
+	cfg.max_flows = max;
+	cfg.seed = 42;
+	t = flow_table_new(&cfg, on_end, e, err);
+	ck_assert_ptr_nonnull(t);
+	return t;
+}
+
+static struct flow *
+feed(struct flow_table *t, struct packet p)
+{
+	int is_new, from_orig;
+
+	return flow_update(t, &p, &is_new, &from_orig);
+}
+
+#define C	1	/* client 10.0.0.1:40000 */
+#define S	2	/* server 10.0.0.2:80 */
+#define CP	40000
+#define SP	80
+#define SA	(TCPF_SYN | TCPF_ACK)
+#define PA	(TCPF_PSH | TCPF_ACK)
+#define FA	(TCPF_FIN | TCPF_ACK)
+
+START_TEST(test_tcp_sf)
+{
+	struct ended e;
+	struct flow_table *t = table(&e, 16);
+	const struct flow *f;
+
+	feed(t, tcp(T0, C, CP, S, SP, TCPF_SYN, 1000, 0, 0));
+	feed(t, tcp(T0 + 10, S, SP, C, CP, SA, 5000, 1001, 0));
+	feed(t, tcp(T0 + 20, C, CP, S, SP, TCPF_ACK, 1001, 5001, 0));
+	feed(t, tcp(T0 + 30, C, CP, S, SP, PA, 1001, 5001, 100));
+	feed(t, tcp(T0 + 40, S, SP, C, CP, TCPF_ACK, 5001, 1101, 0));
+	feed(t, tcp(T0 + 50, S, SP, C, CP, PA, 5001, 1101, 200));
+	feed(t, tcp(T0 + 60, C, CP, S, SP, FA, 1101, 5201, 0));
+	feed(t, tcp(T0 + 70, S, SP, C, CP, FA, 5201, 1102, 0));
+	feed(t, tcp(T0 + 80, C, CP, S, SP, TCPF_ACK, 1102, 5202, 0));
+	flow_flush(t);
+	ck_assert_int_eq(e.n, 1);
+	f = &e.f[0];
+	ck_assert_int_eq(e.why[0], FLOW_END_FLUSH);
+	ck_assert_str_eq(flow_conn_state(f), "SF");
+	ck_assert_str_eq(f->history, "ShADadFf");
+	ck_assert_str_eq(flow_proto_name(f), "tcp");
+	ck_assert_uint_eq(f->orig_bytes, 100);
+	ck_assert_uint_eq(f->resp_bytes, 200);
+	ck_assert_uint_eq(f->orig_pkts, 5);
+	ck_assert_uint_eq(f->resp_pkts, 4);
+	ck_assert_uint_eq(f->orig_ip_bytes, 5 * 40 + 100);
+	ck_assert_uint_eq(f->resp_ip_bytes, 4 * 40 + 200);
+	ck_assert_int_eq(f->orig_p, CP);
+	ck_assert_int_eq(f->resp_p, SP);
+	ck_assert_int_eq(f->orig_h[15], C);
+	ck_assert_int_eq(f->orig_l2[0], C);
+	ck_assert_int_eq(f->resp_l2[0], S);
+	/* The last ACK after both FINs does not extend the duration. */
+	ck_assert_int_eq(f->last_us - f->first_us, 70);
+	ck_assert_int_eq(f->uid[0], 'C');
+	ck_assert_uint_eq(flow_table_stats(t)->flushed, 1);
+	ck_assert_uint_eq(flow_table_stats(t)->active, 0);
+	flow_table_free(t);
+}
+END_TEST
+
+START_TEST(test_tcp_close_delay)
+{
+	struct ended e;
+	struct flow_table *t = table(&e, 16);
+
+	feed(t, tcp(T0, C, CP, S, SP, TCPF_SYN, 1000, 0, 0));
+	feed(t, tcp(T0 + 10, S, SP, C, CP, SA, 5000, 1001, 0));
+	feed(t, tcp(T0 + 20, C, CP, S, SP, FA, 1001, 5001, 0));
+	feed(t, tcp(T0 + 30, S, SP, C, CP, FA, 5001, 1002, 0));
+	flow_expire(t, T0 + 30 + 5 * SEC - 1);
+	ck_assert_int_eq(e.n, 0);
+	flow_expire(t, T0 + 30 + 5 * SEC);
+	ck_assert_int_eq(e.n, 1);
+	ck_assert_int_eq(e.why[0], FLOW_END_TIMEOUT);
+	ck_assert_str_eq(flow_conn_state(&e.f[0]), "SF");
+	ck_assert_str_eq(e.f[0].history, "ShFf");
+	ck_assert_uint_eq(e.f[0].orig_bytes, 0);
+	flow_table_free(t);
+}
+END_TEST
+
+START_TEST(test_tcp_s0_attempt)
+{
+	struct ended e;
+	struct flow_table *t = table(&e, 16);
+
+	feed(t, tcp(T0, C, CP, S, SP, TCPF_SYN, 1000, 0, 0));
+	/* Retransmitted SYN, same ISN: same connection, no new letter. */
+	feed(t, tcp(T0 + 1 * SEC, C, CP, S, SP, TCPF_SYN, 1000, 0, 0));
+	flow_expire(t, T0 + 5 * SEC - 1);
+	ck_assert_int_eq(e.n, 0);
+	/* Zeek's tcp_attempt_delay counts from the first SYN. */
+	flow_expire(t, T0 + 5 * SEC);
+	ck_assert_int_eq(e.n, 1);
+	ck_assert_str_eq(flow_conn_state(&e.f[0]), "S0");
+	ck_assert_str_eq(e.f[0].history, "S");
+	ck_assert_uint_eq(e.f[0].orig_pkts, 2);
+	ck_assert_uint_eq(e.f[0].resp_pkts, 0);
+	ck_assert_uint_eq(e.f[0].orig_bytes, 0);
+	flow_table_free(t);
+}
+END_TEST
+
+START_TEST(test_tcp_rej)
+{
+	struct ended e;
+	struct flow_table *t = table(&e, 16);
+
+	feed(t, tcp(T0, C, CP, S, SP, TCPF_SYN, 1000, 0, 0));
+	feed(t, tcp(T0 + 5, S, SP, C, CP, TCPF_RST | TCPF_ACK, 0, 1001, 0));
+	flow_flush(t);
+	ck_assert_int_eq(e.n, 1);
+	ck_assert_str_eq(flow_conn_state(&e.f[0]), "REJ");
+	ck_assert_str_eq(e.f[0].history, "Sr");
+	ck_assert_uint_eq(e.f[0].orig_bytes, 0);
+	ck_assert_uint_eq(e.f[0].resp_bytes, 0);
+	flow_table_free(t);
+}
+END_TEST
+
+START_TEST(test_tcp_synack_first_flips)
+{
+	struct ended e;
+	struct flow_table *t = table(&e, 16);
+	struct packet p;
+	struct flow *f;
+	int is_new, from_orig;
+
+	p = tcp(T0, S, SP, C, CP, SA, 5000, 1001, 0);
+	f = flow_update(t, &p, &is_new, &from_orig);
+	ck_assert_int_eq(is_new, 1);
+	ck_assert_int_eq(from_orig, 0);
+	ck_assert_int_eq(f->orig_h[15], C);
+	ck_assert_int_eq(f->orig_p, CP);
+	ck_assert_int_eq(f->resp_p, SP);
+	ck_assert_int_eq(f->orig_l2[0], C);
+	p = tcp(T0 + 10, C, CP, S, SP, TCPF_ACK, 1001, 5001, 0);
+	f = flow_update(t, &p, &is_new, &from_orig);
+	ck_assert_int_eq(is_new, 0);
+	ck_assert_int_eq(from_orig, 1);
+	flow_flush(t);
+	ck_assert_int_eq(e.n, 1);
+	ck_assert_str_eq(e.f[0].history, "^hA");
+	ck_assert_str_eq(flow_conn_state(&e.f[0]), "S1");
+	ck_assert_uint_eq(e.f[0].orig_pkts, 1);
+	ck_assert_uint_eq(e.f[0].resp_pkts, 1);
+	flow_table_free(t);
+}
+END_TEST
+
+START_TEST(test_tcp_midstream_oth)
+{
+	struct ended e;
+	struct flow_table *t = table(&e, 16);
+
+	feed(t, tcp(T0, C, CP, S, SP, PA, 7777, 9000, 50));
+	feed(t, tcp(T0 + 10, S, SP, C, CP, PA, 9000, 7827, 100));
+	flow_flush(t);
+	ck_assert_int_eq(e.n, 1);
+	ck_assert_str_eq(flow_conn_state(&e.f[0]), "OTH");
+	ck_assert_str_eq(e.f[0].history, "Dd");
+	ck_assert_uint_eq(e.f[0].orig_bytes, 50);
+	ck_assert_uint_eq(e.f[0].resp_bytes, 100);
+	ck_assert_int_eq(e.f[0].orig_h[15], C);
+	flow_table_free(t);
+}
+END_TEST
+
+START_TEST(test_tcp_midstream_from_server_flips)
+{
+	struct ended e;
+	struct flow_table *t = table(&e, 16);
+
+	/* First packet from port 80 to an ephemeral port: Zeek flips. */
+	feed(t, tcp(T0, S, SP, C, CP, PA, 9000, 7777, 100));
+	flow_flush(t);
+	ck_assert_int_eq(e.f[0].orig_h[15], C);
+	ck_assert_str_eq(e.f[0].history, "^d");
+	ck_assert_str_eq(flow_conn_state(&e.f[0]), "OTH");
+	ck_assert_uint_eq(e.f[0].resp_bytes, 100);
+	flow_table_free(t);
+}
+END_TEST
+
+START_TEST(test_tcp_retransmit)
+{
+	struct ended e;
+	struct flow_table *t = table(&e, 16);
+	int i;
+
+	feed(t, tcp(T0, C, CP, S, SP, TCPF_SYN, 1000, 0, 0));
+	feed(t, tcp(T0 + 10, S, SP, C, CP, SA, 5000, 1001, 0));
+	feed(t, tcp(T0 + 20, C, CP, S, SP, TCPF_ACK, 1001, 5001, 0));
+	feed(t, tcp(T0 + 30, C, CP, S, SP, PA, 1001, 5001, 100));
+	/* Ten retransmissions: 'T' at the 1st and the 10th. */
+	for (i = 0; i < 10; i++)
+		feed(t, tcp(T0 + 40 + i, C, CP, S, SP, PA, 1001, 5001, 100));
+	feed(t, tcp(T0 + 60, S, SP, C, CP, PA, 5001, 1101, 10));
+	feed(t, tcp(T0 + 61, S, SP, C, CP, PA, 5001, 1101, 10));
+	flow_flush(t);
+	ck_assert_str_eq(e.f[0].history, "ShADTTdt");
+	ck_assert_uint_eq(e.f[0].orig_bytes, 100);
+	ck_assert_uint_eq(e.f[0].resp_bytes, 10);
+	ck_assert_str_eq(flow_conn_state(&e.f[0]), "S1");
+	flow_table_free(t);
+}
+END_TEST
+
+START_TEST(test_tcp_zero_window_and_multiflag)
+{
+	struct ended e;
+	struct flow_table *t = table(&e, 16);
+	struct packet p;
+
+	feed(t, tcp(T0, C, CP, S, SP, TCPF_SYN, 1000, 0, 0));
+	p = tcp(T0 + 10, S, SP, C, CP, SA, 5000, 1001, 0);
+	p.win = 0;
+	feed(t, p);
+	/* SYN+FIN is one 'Q'; the FIN closes the originator. */
+	feed(t, tcp(T0 + 20, C, CP + 1, S, SP, TCPF_SYN | TCPF_FIN, 1, 0, 0));
+	flow_flush(t);
+	ck_assert_int_eq(e.n, 2);
+	ck_assert_str_eq(e.f[0].history, "Shw");
+	ck_assert_str_eq(e.f[1].history, "Q");
+	ck_assert_str_eq(flow_conn_state(&e.f[1]), "SH");
+	flow_table_free(t);
+}
+END_TEST
+
+START_TEST(test_tcp_rsto_and_reuse)
+{
+	struct ended e;
+	struct flow_table *t = table(&e, 16);
+	struct packet p;
+	int is_new, from_orig;
+
+	feed(t, tcp(T0, C, CP, S, SP, TCPF_SYN, 1000, 0, 0));
+	feed(t, tcp(T0 + 10, S, SP, C, CP, SA, 5000, 1001, 0));
+	feed(t, tcp(T0 + 20, C, CP, S, SP, TCPF_ACK, 1001, 5001, 0));
+	feed(t, tcp(T0 + 30, C, CP, S, SP, TCPF_RST | TCPF_ACK, 1001, 5001,
+	    0));
+	/* A new SYN on the closed 4-tuple starts a new connection. */
+	p = tcp(T0 + 40, C, CP, S, SP, TCPF_SYN, 777777, 0, 0);
+	flow_update(t, &p, &is_new, &from_orig);
+	ck_assert_int_eq(is_new, 1);
+	ck_assert_int_eq(e.n, 1);
+	ck_assert_str_eq(flow_conn_state(&e.f[0]), "RSTO");
+	ck_assert_str_eq(e.f[0].history, "ShAR");
+	flow_flush(t);
+	ck_assert_int_eq(e.n, 2);
+	ck_assert_str_eq(flow_conn_state(&e.f[1]), "S0");
+	ck_assert_str_ne(e.f[0].uid, e.f[1].uid);
+	flow_table_free(t);
+}
+END_TEST
+
+START_TEST(test_tcp_seq_wrap)
+{
+	struct ended e;
+	struct flow_table *t = table(&e, 16);
+	uint32_t isn = 0xffffff00u, seq;
+	int i;
+
+	feed(t, tcp(T0, C, CP, S, SP, TCPF_SYN, isn, 0, 0));
+	feed(t, tcp(T0 + 1, S, SP, C, CP, SA, 5000, isn + 1, 0));
+	seq = isn + 1;
+	for (i = 0; i < 4; i++) {
+		feed(t, tcp(T0 + 2 + i, C, CP, S, SP, PA, seq, 5001, 250));
+		seq += 250;
+		feed(t, tcp(T0 + 2 + i, S, SP, C, CP, TCPF_ACK, 5001, seq, 0));
+	}
+	feed(t, tcp(T0 + 10, C, CP, S, SP, FA, seq, 5001, 0));
+	feed(t, tcp(T0 + 11, S, SP, C, CP, FA, 5001, seq + 1, 0));
+	flow_flush(t);
+	ck_assert_uint_eq(e.f[0].orig_bytes, 1000);
+	ck_assert_uint_eq(e.f[0].resp_bytes, 0);
+	ck_assert_str_eq(flow_conn_state(&e.f[0]), "SF");
+	ck_assert_str_eq(e.f[0].history, "ShDaFf");
+	flow_table_free(t);
+}
+END_TEST
+
+START_TEST(test_tcp_gap_counted_from_acks)
+{
+	struct ended e;
+	struct flow_table *t = table(&e, 16);
+
+	/* The server acks 300 bytes of which we saw 100: Zeek counts 300. */
+	feed(t, tcp(T0, C, CP, S, SP, TCPF_SYN, 1000, 0, 0));
+	feed(t, tcp(T0 + 1, S, SP, C, CP, SA, 5000, 1001, 0));
+	feed(t, tcp(T0 + 2, C, CP, S, SP, PA, 1001, 5001, 100));
+	feed(t, tcp(T0 + 3, S, SP, C, CP, TCPF_ACK, 5001, 1301, 0));
+	flow_flush(t);
+	ck_assert_uint_eq(e.f[0].orig_bytes, 300);
+	flow_table_free(t);
+}
+END_TEST
+
+START_TEST(test_udp)
+{
+	struct ended e;
+	struct flow_table *t = table(&e, 16);
+	struct packet p;
+	int is_new, from_orig;
+
+	p = mk(T0, IPPROTO_NUM_UDP, C, 33333, S, 53, 30);
+	flow_update(t, &p, &is_new, &from_orig);
+	ck_assert_int_eq(is_new, 1);
+	ck_assert_int_eq(from_orig, 1);
+	p = mk(T0 + 500, IPPROTO_NUM_UDP, S, 53, C, 33333, 90);
+	flow_update(t, &p, &is_new, &from_orig);
+	ck_assert_int_eq(is_new, 0);
+	ck_assert_int_eq(from_orig, 0);
+	/* A reply seen alone (from the server port): flipped, SHR. */
+	p = mk(T0 + 600, IPPROTO_NUM_UDP, S, 53, C, 44444, 90);
+	flow_update(t, &p, &is_new, &from_orig);
+	ck_assert_int_eq(is_new, 1);
+	ck_assert_int_eq(from_orig, 0);
+	flow_flush(t);
+	ck_assert_int_eq(e.n, 2);
+	ck_assert_str_eq(flow_conn_state(&e.f[0]), "SF");
+	ck_assert_str_eq(e.f[0].history, "Dd");
+	ck_assert_uint_eq(e.f[0].orig_bytes, 30);
+	ck_assert_uint_eq(e.f[0].resp_bytes, 90);
+	ck_assert_uint_eq(e.f[0].orig_ip_bytes, 58);
+	ck_assert_int_eq(e.f[0].last_us - e.f[0].first_us, 500);
+	ck_assert_str_eq(flow_proto_name(&e.f[0]), "udp");
+	ck_assert_str_eq(flow_conn_state(&e.f[1]), "SHR");
+	ck_assert_str_eq(e.f[1].history, "^d");
+	ck_assert_int_eq(e.f[1].orig_p, 44444);
+	ck_assert_int_eq(e.f[1].resp_p, 53);
+	flow_table_free(t);
+}
+END_TEST
+
+START_TEST(test_icmp_echo)
+{
+	struct ended e;
+	struct flow_table *t = table(&e, 16);
+	struct packet p;
+	int is_new, from_orig;
+
+	p = mk(T0, IPPROTO_NUM_ICMP, C, 0, S, 0, 56);
+	p.icmp_type = 8;
+	flow_update(t, &p, &is_new, &from_orig);
+	ck_assert_int_eq(is_new, 1);
+	p = mk(T0 + 1000, IPPROTO_NUM_ICMP, S, 0, C, 0, 56);
+	p.icmp_type = 0;
+	flow_update(t, &p, &is_new, &from_orig);
+	ck_assert_int_eq(is_new, 0);
+	ck_assert_int_eq(from_orig, 0);
+	/* Unreachable: one-way, resp_p is the code. */
+	p = mk(T0 + 2000, IPPROTO_NUM_ICMP, S, 0, C, 0, 28);
+	p.icmp_type = 3;
+	p.icmp_code = 3;
+	flow_update(t, &p, &is_new, &from_orig);
+	ck_assert_int_eq(is_new, 1);
+	flow_flush(t);
+	ck_assert_int_eq(e.n, 2);
+	ck_assert_int_eq(e.f[0].orig_p, 8);
+	ck_assert_int_eq(e.f[0].resp_p, 0);
+	ck_assert_uint_eq(e.f[0].orig_pkts, 1);
+	ck_assert_uint_eq(e.f[0].resp_pkts, 1);
+	ck_assert_uint_eq(e.f[0].orig_bytes, 56);
+	ck_assert_str_eq(flow_conn_state(&e.f[0]), "OTH");
+	ck_assert_str_eq(flow_proto_name(&e.f[0]), "icmp");
+	ck_assert_str_eq(e.f[0].history, "");
+	ck_assert_int_eq(e.f[1].orig_p, 3);
+	ck_assert_int_eq(e.f[1].resp_p, 3);
+	flow_table_free(t);
+}
+END_TEST
+
+START_TEST(test_idle_timeouts)
+{
+	struct ended e;
+	struct flow_table *t = table(&e, 16);
+	struct packet p;
+
+	p = mk(T0, IPPROTO_NUM_UDP, C, 33333, S, 9999, 10);
+	feed(t, p);
+	p = mk(T0, IPPROTO_NUM_ICMP, C, 0, S, 0, 10);
+	p.icmp_type = 8;
+	feed(t, p);
+	feed(t, tcp(T0, C, CP, S, SP, TCPF_SYN, 1000, 0, 0));
+	feed(t, tcp(T0 + 1, S, SP, C, CP, SA, 5000, 1001, 0));
+	/* Refresh the UDP flow at +30 s: it now lives to +90 s. */
+	p = mk(T0 + 30 * SEC, IPPROTO_NUM_UDP, S, 9999, C, 33333, 10);
+	feed(t, p);
+	flow_expire(t, T0 + 60 * SEC - 1);
+	ck_assert_int_eq(e.n, 0);
+	flow_expire(t, T0 + 60 * SEC);
+	ck_assert_int_eq(e.n, 1);
+	ck_assert_str_eq(flow_proto_name(&e.f[0]), "icmp");
+	flow_expire(t, T0 + 90 * SEC);
+	ck_assert_int_eq(e.n, 2);
+	ck_assert_str_eq(flow_proto_name(&e.f[1]), "udp");
+	flow_expire(t, T0 + 1 + 300 * SEC - 1);
+	ck_assert_int_eq(e.n, 2);
+	flow_expire(t, T0 + 1 + 300 * SEC);
+	ck_assert_int_eq(e.n, 3);
+	ck_assert_str_eq(flow_conn_state(&e.f[2]), "S1");
+	ck_assert_uint_eq(flow_table_stats(t)->ended_timeout, 3);
+	flow_table_free(t);
+}
+END_TEST
+
+START_TEST(test_expired_on_lookup)
+{
+	struct ended e;
+	struct flow_table *t = table(&e, 16);
+	struct packet p;
+	int is_new, from_orig;
+
+	/* No sweep ran, but a packet past the timeout still starts anew. */
+	p = mk(T0, IPPROTO_NUM_UDP, C, 33333, S, 9999, 10);
+	flow_update(t, &p, &is_new, &from_orig);
+	p.ts_us = T0 + 60 * SEC;
+	flow_update(t, &p, &is_new, &from_orig);
+	ck_assert_int_eq(is_new, 1);
+	ck_assert_int_eq(e.n, 1);
+	ck_assert_int_eq(e.why[0], FLOW_END_TIMEOUT);
+	flow_table_free(t);
+}
+END_TEST
+
+START_TEST(test_cap_eviction)
+{
+	struct ended e;
+	struct flow_table *t = table(&e, 4);
+	const struct flow_stats *st;
+	struct packet p;
+	int i;
+
+	for (i = 0; i < 6; i++) {
+		p = mk(T0 + i, IPPROTO_NUM_UDP, C, (uint16_t)(30000 + i), S,
+		    9999, 10);
+		feed(t, p);
+	}
+	st = flow_table_stats(t);
+	ck_assert_uint_eq(st->evicted, 2);
+	ck_assert_uint_eq(st->active, 4);
+	ck_assert_uint_eq(st->active_max, 4);
+	ck_assert_uint_eq(st->created, 6);
+	ck_assert_int_eq(e.n, 2);
+	ck_assert_int_eq(e.why[0], FLOW_END_EVICTED);
+	ck_assert_int_eq(e.f[0].orig_p, 30000);
+	ck_assert_int_eq(e.f[1].orig_p, 30001);
+	flow_flush(t);
+	ck_assert_uint_eq(st->flushed, 4);
+	ck_assert_uint_eq(st->active, 0);
+	ck_assert_int_eq(e.n, 6);
+	flow_table_free(t);
+}
+END_TEST
+
+START_TEST(test_uid_determinism)
+{
+	struct ended e1, e2;
+	struct flow_table *t1 = table(&e1, 8), *t2 = table(&e2, 8);
+	struct flow_config cfg;
+	struct flow_table *t3;
+	struct ended e3;
+	char err[256];
+	struct packet p;
+	int i;
+
+	flow_config_default(&cfg);
+	cfg.seed = 43;
+	memset(&e3, 0, sizeof(e3));
+	t3 = flow_table_new(&cfg, on_end, &e3, err);
+	ck_assert_ptr_nonnull(t3);
+	for (i = 0; i < 5; i++) {
+		p = mk(T0 + i, IPPROTO_NUM_UDP, C, (uint16_t)(30000 + i), S,
+		    9999, 10);
+		feed(t1, p);
+		feed(t2, p);
+		feed(t3, p);
+	}
+	flow_flush(t1);
+	flow_flush(t2);
+	flow_flush(t3);
+	for (i = 0; i < 5; i++) {
+		ck_assert_str_eq(e1.f[i].uid, e2.f[i].uid);
+		ck_assert_str_ne(e1.f[i].uid, e3.f[i].uid);
+		ck_assert_int_eq(e1.f[i].uid[0], 'C');
+		ck_assert_uint_ge(strlen(e1.f[i].uid), 10);
+		ck_assert_uint_lt(strlen(e1.f[i].uid), FLOW_UID_LEN);
+	}
+	ck_assert_str_ne(e1.f[0].uid, e1.f[1].uid);
+	flow_table_free(t1);
+	flow_table_free(t2);
+	flow_table_free(t3);
+}
+END_TEST
+
+START_TEST(test_vlan_separates)
+{
+	struct ended e;
+	struct flow_table *t = table(&e, 16);
+	struct packet p;
+
+	p = mk(T0, IPPROTO_NUM_UDP, C, 33333, S, 9999, 10);
+	feed(t, p);
+	p.vlan = 7;
+	feed(t, p);
+	ck_assert_uint_eq(flow_table_stats(t)->active, 2);
+	flow_table_free(t);
+	flow_table_free(NULL);
+}
+END_TEST
+
+Suite *
+flow_suite(void)
+{
+	Suite *s = suite_create("flow");
+	TCase *tc = tcase_create("core");
+
+	tcase_add_test(tc, test_tcp_sf);
+	tcase_add_test(tc, test_tcp_close_delay);
+	tcase_add_test(tc, test_tcp_s0_attempt);
+	tcase_add_test(tc, test_tcp_rej);
+	tcase_add_test(tc, test_tcp_synack_first_flips);
+	tcase_add_test(tc, test_tcp_midstream_oth);
+	tcase_add_test(tc, test_tcp_midstream_from_server_flips);
+	tcase_add_test(tc, test_tcp_retransmit);
+	tcase_add_test(tc, test_tcp_zero_window_and_multiflag);
+	tcase_add_test(tc, test_tcp_rsto_and_reuse);
+	tcase_add_test(tc, test_tcp_seq_wrap);
+	tcase_add_test(tc, test_tcp_gap_counted_from_acks);
+	tcase_add_test(tc, test_udp);
+	tcase_add_test(tc, test_icmp_echo);
+	tcase_add_test(tc, test_idle_timeouts);
+	tcase_add_test(tc, test_expired_on_lookup);
+	tcase_add_test(tc, test_cap_eviction);
+	tcase_add_test(tc, test_uid_determinism);
+	tcase_add_test(tc, test_vlan_separates);
+	suite_add_tcase(s, tc);
+	return s;
+}

@@ -1,0 +1,97 @@
+#!/bin/sh
+# Error paths: each bad input gets one clear line on stderr naming the thing
+# and the reason, and the exit status DESIGN.md gives (1 runtime, 2 usage).
+set -eu
+BIN=${SW_BIN:-./stalkerwatch}
+MKPCAP=${SW_BUILD:-build}/tests/mkpcap
+T=$(mktemp -d)
+trap 'chmod -R u+w "$T"; rm -rf "$T"' EXIT
+fail=0
+
+# expect STATUS PATTERN -- command...: exit status, one stderr line matching
+expect() {
+	want=$1 pat=$2
+	shift 3
+	set +e
+	"$@" >"$T/out" 2>"$T/err"
+	got=$?
+	set -e
+	lines=$(wc -l <"$T/err")
+	if [ "$got" -ne "$want" ] || ! grep -q -- "$pat" "$T/err" ||
+	    [ "$lines" -ne 1 ]; then
+		echo "FAIL: $* -> exit $got (want $want), stderr:" >&2
+		sed 's/^/    /' "$T/err" >&2
+		echo "    (want one line matching: $pat)" >&2
+		fail=1
+	else
+		echo "   ok: exit $got: $(cat "$T/err")"
+	fi
+}
+
+mkdir "$T/logs"
+"$MKPCAP" c2-ip "$T/good.pcap" >/dev/null
+
+expect 1 "missing.pcap: cannot open: No such file" -- \
+    "$BIN" -q -r "$T/missing.pcap" -o "$T/logs"
+printf 'this is not a capture file at all\n' >"$T/text.pcap"
+expect 1 "text.pcap: not a readable pcap or pcapng file" -- \
+    "$BIN" -q -r "$T/text.pcap" -o "$T/logs"
+: >"$T/empty.pcap"
+expect 1 "empty.pcap: not a readable pcap or pcapng file" -- \
+    "$BIN" -q -r "$T/empty.pcap" -o "$T/logs"
+
+# a capture cut in the middle of a packet: what is readable is processed
+size=$(wc -c <"$T/good.pcap")
+head -c $((size - 7)) "$T/good.pcap" >"$T/trunc.pcap"
+expect 1 "trunc.pcap: truncated or unreadable after packet" -- \
+    "$BIN" -q -r "$T/trunc.pcap" -o "$T/logs"
+grep -q '"note":"Spyware::C2_Traffic"' "$T/logs/notice.log" || {
+	echo "FAIL: truncated capture: the readable part was not analysed" >&2
+	fail=1
+}
+
+expect 1 "log directory $T/nodir: does not exist" -- \
+    "$BIN" -q -r "$T/good.pcap" -o "$T/nodir"
+mkdir "$T/ro"
+chmod 0555 "$T/ro"
+if [ "$(id -u)" -ne 0 ]; then
+	expect 1 "ro/notice.log: cannot open for writing" -- \
+	    "$BIN" -q -r "$T/good.pcap" -o "$T/ro"
+else
+	# root writes anywhere: a file where the log should go instead
+	mkdir "$T/ro2" && mkdir "$T/ro2/notice.log"
+	expect 1 "notice.log: cannot open for writing" -- \
+	    "$BIN" -q -r "$T/good.pcap" -o "$T/ro2"
+fi
+
+printf '10.0.0.1\n300.1.2.3\n' >"$T/bad.txt"
+expect 2 "bad.txt:2: " -- "$BIN" -q -r "$T/good.pcap" -o "$T/logs" \
+    -I "$T/bad.txt"
+expect 2 "missing.txt: " -- "$BIN" -q -r "$T/good.pcap" -o "$T/logs" \
+    -I "$T/missing.txt"
+expect 2 "bad BPF filter" -- "$BIN" -q -r "$T/good.pcap" -o "$T/logs" \
+    -f "tcp and and"
+expect 2 "nothing to read" -- "$BIN" -q -o "$T/logs"
+expect 2 "unexpected argument" -- "$BIN" -q -r "$T/good.pcap" stray
+expect 2 "--suppress-for" -- "$BIN" -q -r "$T/good.pcap" --suppress-for x
+
+# --lenient: the bad line is reported, the rest is used, exit 0
+set +e
+"$BIN" -q -r "$T/good.pcap" -o "$T/logs" -I "$T/bad.txt" --lenient \
+    2>"$T/err"
+rc=$?
+set -e
+if [ $rc -ne 0 ] || ! grep -q "bad.txt:2: " "$T/err"; then
+	echo "FAIL: --lenient: exit $rc, stderr: $(cat "$T/err")" >&2
+	fail=1
+else
+	echo "   ok: --lenient reports and goes on"
+fi
+
+# stdin
+"$BIN" -q -r - -o - <"$T/good.pcap" >"$T/out"
+grep -q '"note":"Spyware::C2_Traffic"' "$T/out" ||
+    { echo "FAIL: -r - (stdin)" >&2; fail=1; }
+echo "   ok: -r - reads standard input"
+
+exit $fail

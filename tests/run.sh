@@ -1,0 +1,31 @@
+#!/bin/sh
+# The whole test suite, as `make check` (and `make asan`) run it.
+#   SW_BIN    the program under test (default ./stalkerwatch)
+#   SW_BUILD  the build directory holding the test binaries (default build)
+#   SW_SHARED the shared data directory (default ../shared); the tests that
+#             need it skip, saying so, when it is absent
+set -eu
+SW_BIN=${SW_BIN:-./stalkerwatch}
+SW_BUILD=${SW_BUILD:-build}
+SW_SHARED=${SW_SHARED:-../shared}
+export SW_BIN SW_BUILD SW_SHARED
+
+echo "== unit tests ($SW_BUILD)"
+# CK_DEFAULT_TIMEOUT: sanitizer builds run slower
+CK_DEFAULT_TIMEOUT=${CK_DEFAULT_TIMEOUT:-120} "$SW_BUILD/tests/check_sw"
+
+echo "== fuzz corpus replay"
+for f in "$SW_BUILD"/fuzz/onefile_*; do
+	[ -x "$f" ] || continue
+	name=${f##*/onefile_}
+	if [ -d "fuzz/corpus/$name" ]; then
+		"$f" "fuzz/corpus/$name"
+		echo "   $name: $(ls "fuzz/corpus/$name" | wc -l) inputs ok"
+	fi
+done
+
+for t in golden errors corpus zeek-diff; do
+	echo "== $t"
+	sh "tests/$t.sh"
+done
+echo "== all tests passed"
