@@ -118,9 +118,12 @@ on_flow_end(void *ctx, const struct flow *f, enum flow_end_reason why)
 	jbuf_addr(&j, "id.resp_h", f->resp_h);
 	jbuf_u64(&j, "id.resp_p", f->resp_p);
 	jbuf_str(&j, "proto", flow_proto_name(f));
-	jbuf_interval(&j, "duration", f->last_us - f->first_us);
-	jbuf_u64(&j, "orig_bytes", f->orig_bytes);
-	jbuf_u64(&j, "resp_bytes", f->resp_bytes);
+	/* Zeek leaves these unset for a connection of zero duration */
+	if (f->last_us > f->first_us) {
+		jbuf_interval(&j, "duration", f->last_us - f->first_us);
+		jbuf_u64(&j, "orig_bytes", f->orig_bytes);
+		jbuf_u64(&j, "resp_bytes", f->resp_bytes);
+	}
 	jbuf_str(&j, "conn_state", flow_conn_state(f));
 	jbuf_u64(&j, "missed_bytes", f->missed_bytes);
 	jbuf_strn(&j, "history", f->history, f->history_len);

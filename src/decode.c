@@ -665,6 +665,8 @@ decode_raw(struct packet *p, struct rd *r, uint32_t wire)
 	return decode_ipv4(p, r, wire);
 }
 
+static const struct packet decode_zero_packet;
+
 enum decode_status
 decode_packet(struct packet *p, int dlt, const uint8_t *buf, uint32_t caplen,
     uint32_t wirelen, int64_t ts_us)
@@ -672,7 +674,13 @@ decode_packet(struct packet *p, int dlt, const uint8_t *buf, uint32_t caplen,
 	struct rd r;
 	uint32_t wire;
 
-	memset(p, 0, sizeof(*p));
+	/*
+	 * A copy of a zero packet rather than memset(): gcc turns a 112-byte
+	 * memset (or a zeroing compound literal) into `rep stos`, whose
+	 * start-up cost was a third of the whole decode; a copy becomes a
+	 * few vector moves.
+	 */
+	*p = decode_zero_packet;
 	p->ts_us = ts_us;
 	p->caplen = caplen;
 	p->wirelen = wirelen;

@@ -495,7 +495,8 @@ flow_match(const struct flow *f, const struct packet *p, uint16_t sp,
 }
 
 /*
- * Ports Zeek's default scripts register analyzers for (likely_server_ports):
+ * Zeek's likely_server_ports as its base scripts fill it (mostly the ports
+ * each analyzer registers; DHCP adds 67 but not the client's 68):
  * a first packet *from* one of these to a port not in the list is taken
  * as the server's reply, and the roles are flipped.
  */
@@ -510,9 +511,8 @@ flow_likely_server(uint8_t proto, uint16_t port)
 		8000, 8080, 8888, 20000
 	};
 	static const uint16_t udp_ports[] = {
-		53, 67, 68, 69, 88, 123, 137, 161, 162, 443, 500, 514, 1812,
-		2123, 2152, 3478, 3544, 4500, 4789, 5060, 5072, 5353, 5355,
-		6081
+		53, 67, 88, 123, 137, 161, 162, 443, 514, 1812, 2123, 2152,
+		3544, 4789, 5060, 5072, 5353, 5355, 6081
 	};
 	const uint16_t *v;
 	size_t i, n;
@@ -529,6 +529,17 @@ flow_likely_server(uint8_t proto, uint16_t port)
 		if (v[i] == port)
 			return 1;
 	return 0;
+}
+
+/* The IPv4 limited broadcast, ::ffff:255.255.255.255. */
+static int
+flow_is_broadcast(const uint8_t *a)
+{
+	static const uint8_t bc[16] = {
+		0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff
+	};
+
+	return memcmp(a, bc, 16) == 0;
 }
 
 /* --- history ------------------------------------------------------------- */
@@ -1112,16 +1123,25 @@ flow_new(struct flow_table *t, const struct packet *p, uint16_t sp,
 	f->active = 1;
 	flow_make_uid(t, f->uid);
 
-	/* Zeek's WantConnection role guesses (TCP: partial or SYN-ACK). */
+	/*
+	 * Zeek's WantConnection role guesses: a first packet from a likely
+	 * server port is the reply (for TCP only when it is no plain SYN;
+	 * when both ports are plausible, only a non-SYN towards the higher
+	 * port), never towards the IPv4 broadcast address.
+	 */
 	if (p->ip_proto == IPPROTO_NUM_UDP) {
 		flip = flow_likely_server(p->ip_proto, sp) &&
 		    !flow_likely_server(p->ip_proto, dp);
 	} else if (p->ip_proto == IPPROTO_NUM_TCP &&
 	    (!(p->tcp_flags & TCPF_SYN) || (p->tcp_flags & TCPF_ACK)) &&
 	    flow_likely_server(p->ip_proto, sp)) {
-		flip = (p->tcp_flags & TCPF_SYN) ||
-		    !flow_likely_server(p->ip_proto, dp);
+		if (flow_likely_server(p->ip_proto, dp))
+			flip = !(p->tcp_flags & TCPF_SYN) && sp < dp;
+		else
+			flip = 1;
 	}
+	if (flip && flow_is_broadcast(p->dst))
+		flip = 0;
 	if (flip)
 		flow_flip(f);
 

@@ -415,8 +415,15 @@ START_TEST(test_udp)
 	flow_update(t, &p, &is_new, &from_orig);
 	ck_assert_int_eq(is_new, 1);
 	ck_assert_int_eq(from_orig, 0);
+	/* DHCP offer to the broadcast address: Zeek never flips those. */
+	p = mk(T0 + 700, IPPROTO_NUM_UDP, S, 67, 0, 68, 300);
+	memset(p.dst + 12, 0xff, 4);
+	flow_update(t, &p, &is_new, &from_orig);
+	ck_assert_int_eq(from_orig, 1);
 	flow_flush(t);
-	ck_assert_int_eq(e.n, 2);
+	ck_assert_int_eq(e.n, 3);
+	ck_assert_str_eq(e.f[2].history, "D");
+	ck_assert_str_eq(flow_conn_state(&e.f[2]), "S0");
 	ck_assert_str_eq(flow_conn_state(&e.f[0]), "SF");
 	ck_assert_str_eq(e.f[0].history, "Dd");
 	ck_assert_uint_eq(e.f[0].orig_bytes, 30);

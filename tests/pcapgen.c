@@ -995,20 +995,20 @@ struct service {
 
 static const struct service phone_services[] = {
 	{ "connectivitycheck.gstatic.com", "142.250.180.3", 600 },
-	{ "www.google.com", "142.250.179.196", 6000 },
-	{ "play.googleapis.com", "142.250.185.74", 6000 },
+	{ "www.google.com", "142.250.179.196", 4000 },
+	{ "play.googleapis.com", "142.250.185.74", 4000 },
 	{ "android.clients.google.com", "142.250.186.46", 3000 },
-	{ "news.example.com", "203.0.113.10", 8000 },
+	{ "news.example.com", "203.0.113.10", 6000 },
 	{ "weather.example.net", "198.51.100.20", 3000 },
 	{ "chat.example.org", "192.0.2.44", 2000 },
 };
 
 static const struct service laptop_services[] = {
-	{ "www.apple.com", "17.253.144.10", 8000 },
+	{ "www.apple.com", "17.253.144.10", 5000 },
 	{ "gateway.icloud.com", "17.248.185.12", 3000 },
-	{ "docs.example.org", "198.51.100.80", 9000 },
+	{ "docs.example.org", "198.51.100.80", 6000 },
 	{ "mail.example.com", "203.0.113.25", 4000 },
-	{ "www.example.org", "192.0.2.80", 6000 },
+	{ "www.example.org", "192.0.2.80", 4000 },
 };
 
 static void
@@ -1059,8 +1059,8 @@ browse(struct pcapgen *g, struct lan *l, const struct pcapgen_host *cli,
 	pcapgen_tcp_init(g, &c, cli, lan_port(g, l), &srv, 443);
 	c.rtt_us = pcapgen_rand_range(g, 12000, 40000);
 	down = pcapgen_rand_range(g, 300, svc->down_max);
-	rc |= pcapgen_https(g, &c, svc->name, pcapgen_rand_range(g, 2500,
-	    3600), pcapgen_rand_range(g, 200, 900), down);
+	rc |= pcapgen_https(g, &c, svc->name, pcapgen_rand_range(g, 2200,
+	    3200), pcapgen_rand_range(g, 200, 900), down);
 	return rc;
 }
 
