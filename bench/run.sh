@@ -20,6 +20,11 @@ SW_BUILD=${SW_BUILD:-build}
 PACKETS=${BENCH_PACKETS:-3000000}
 ROUNDS=${BENCH_ROUNDS:-5}
 PCAP=${BENCH_PCAP:-$SW_BUILD/bench.pcap}
+# make passes a bare "stalkerwatch": run that file, not a PATH lookup.
+case $SW_BIN in
+*/*) ;;
+*) SW_BIN=./$SW_BIN ;;
+esac
 MKPCAP=$SW_BUILD/tests/mkpcap
 BARE=$SW_BUILD/bench/bareloop
 
@@ -122,6 +127,14 @@ while [ "$r" -le "$ROUNDS" ]; do
 		if [ "$s_rc" -ne 0 ]; then
 			cat "$tmp/sensor.err" >&2
 			die "$SW_BIN -r $PCAP exited $s_rc"
+		fi
+		# The sensor must have read every packet: a replay that
+		# dropped or stopped early would look fast.
+		s_pk=$(sed -n 's/^stalkerwatch: \([0-9]*\) packets.*/\1/p' \
+		    "$tmp/sensor.err" | tail -n 1)
+		if [ -n "$s_pk" ] && [ "$s_pk" != "$npk" ]; then
+			echo "bench: warning: sensor reports $s_pk packets," \
+			    "not $npk" >&2
 		fi
 		echo "$s_secs" >> "$tmp/sensor.t"
 		echo "$s_rss" >> "$tmp/rss.all"

@@ -134,7 +134,9 @@ enum tls_feed_result {
  * isn its sequence number (the stream starts at isn + 1); otherwise the
  * first segment fed is taken as the stream start.  pool may be NULL (no
  * reassembly: each flow's first segment alone is parsed).  *status, when
- * not NULL, receives the last parse status (for counters).
+ * not NULL, receives the parse status of this call (for counters), or
+ * TLS__COUNT when nothing was parsed.  For a segment with the SYN flag
+ * (TCP Fast Open data), pass seq + 1: the SYN takes one sequence number.
  */
 enum tls_feed_result tls_feed(struct tls_flow *tf, struct reasm *pool,
     int isn_known, uint32_t isn, uint32_t seq, const uint8_t *data,

@@ -195,8 +195,6 @@ reasm_add(struct reasm *r, uint16_t id, uint32_t seq, const uint8_t *data,
 
 	if ((s = reasm_slot(r, id)) == NULL || len == 0)
 		return 0;
-	if (len > r->slot_bytes + (size_t)UINT32_MAX / 2)
-		len = r->slot_bytes + (size_t)UINT32_MAX / 2;
 	/* modulo 2^32: wrap-around needs nothing more */
 	off = seq - s->base;
 	if (off >= 0x80000000u) {

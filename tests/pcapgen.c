@@ -1166,7 +1166,7 @@ household(struct pcapgen *g, const struct pcapgen_opts *o, uint64_t secs,
 	next[NTP] = start + SEC / 2;
 	next[PING] = start + pcapgen_rand_range(g, 60, 200) * SEC;
 	next[LOOKUP] = start + pcapgen_rand_range(g, 5, 20) * SEC;
-	next[C2] = c2 != NULL ? start + pcapgen_rand_range(g, 30, 120) * SEC :
+	next[C2] = c2 != NULL ? start + pcapgen_rand_range(g, 20, 60) * SEC :
 	    UINT64_MAX;
 	for (;;) {
 		for (s = 0, i = 1; i < NSTREAM; i++)
