@@ -16,6 +16,12 @@
  * to ride out a notice write or a flow-table sweep without dropping. */
 #define SW_RING_BYTES		(32u << 20)
 
+/* Ring for replay, bytes.  A file reader is always ahead of the analyzer,
+ * so the ring stays full: a small one lets packets pass between the two
+ * threads through the shared cache instead of through memory.  Its
+ * largest record (a quarter) still holds any 256 KiB frame. */
+#define SW_REPLAY_RING_BYTES	(2u << 20)
+
 /* Live snap length, bytes.  Whole frames: DNS answers, TLS ClientHellos and
  * HTTP headers are parsed later, and payloads are never stored. */
 #define SW_SNAPLEN		65535

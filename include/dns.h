@@ -25,8 +25,8 @@
  *     bidirectional format characters (U+200B-U+200F, U+202A-U+202E,
  *     U+2060-U+2064, U+FEFF), which become \uXXXX so a name cannot hide
  *     or reorder text in a notice;
- *   - each ill-formed UTF-8 subsequence as U+FFFD (the Unicode "maximal
- *     subpart" practice; Wireshark shows overlong forms as \uXXXX instead);
+ *   - each ill-formed UTF-8 sequence as one U+FFFD, delimited as Wireshark
+ *     does (see dns.c); overlong forms too, where Wireshark decodes them;
  *   - the root (empty) name as "." (Wireshark shows "<Root>").
  * DNS_STR_LOWER lower-cases A-Z for matching; the output form keeps case.
  *

@@ -67,6 +67,7 @@ struct flow {
 	uint32_t hist_seen;	/* history letters logged, orig bits low */
 	int64_t expire_us;	/* network time at which the entry ends */
 	int64_t seen_us;	/* table time of the last packet (LRU order) */
+	int64_t queued_us;	/* expire_us when last (re)queued: list order */
 
 	/* identity */
 	uint8_t proto;		/* IPPROTO_NUM_* */
@@ -149,6 +150,18 @@ void flow_table_free(struct flow_table *t);
  */
 struct flow *flow_update(struct flow_table *t, const struct packet *p,
     int *is_new, int *from_orig);
+
+/*
+ * The same as flow_update() in three steps, so that the analyzer can hide
+ * the two cache misses of a big table behind the work on the packets
+ * before: flow_hash() of a decoded packet; flow_prefetch() stage 0 (its
+ * bucket) a few packets ahead, stage 1 (the first entry of the bucket)
+ * one packet ahead; then flow_update_hashed() with the hash.
+ */
+uint64_t flow_hash(const struct flow_table *t, const struct packet *p);
+void flow_prefetch(const struct flow_table *t, uint64_t hash, int stage);
+struct flow *flow_update_hashed(struct flow_table *t, const struct packet *p,
+    uint64_t hash, int *is_new, int *from_orig);
 
 /* End every connection idle past its timeout at network time now_us. */
 void flow_expire(struct flow_table *t, int64_t now_us);

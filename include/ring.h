@@ -45,11 +45,14 @@ size_t ring_max_payload(const struct ring *r);
 int ring_put(struct ring *r, const struct ring_rec *h, const uint8_t *data);
 
 /*
- * Consumer: the next record, or NULL when empty.  The record and its bytes
- * (at (const uint8_t *)(rec + 1)) stay valid until ring_release().
+ * Consumer: the next record not yet handed out, or NULL when there is
+ * none.  Several records may be held at once (the analyzer looks a few
+ * packets ahead to prefetch); each stays valid until it, or a later one,
+ * is released.  ring_release(r, rec) frees rec and every record before
+ * it, so release in the order of peeking.
  */
 const struct ring_rec *ring_peek(struct ring *r);
-void ring_release(struct ring *r);
+void ring_release(struct ring *r, const struct ring_rec *rec);
 
 /* Producer: no more records will come.  Consumer: has the producer ended? */
 void ring_close(struct ring *r);

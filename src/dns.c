@@ -348,45 +348,49 @@ dns_cp_escaped(uint32_t cp)
 }
 
 /*
- * Length of the well-formed UTF-8 sequence at p[0 .. n) (RFC 3629, the
- * table of Unicode 3.9), or 0 with *bad set to the length of the maximal
- * ill-formed subpart to replace with one U+FFFD.
+ * Length of the well-formed UTF-8 sequence at p[0 .. n) (RFC 3629), or 0
+ * with *bad set to the bytes to replace with one U+FFFD.  Ill-formed input
+ * is delimited as Wireshark does, so both show the same number of U+FFFD:
+ * the lead byte gives the length (2 to 6), a sequence cut by a
+ * non-continuation byte or the label's end is one U+FFFD, and so is a
+ * whole sequence that decodes to a surrogate or beyond U+10FFFF.  Overlong
+ * forms are one U+FFFD too (Wireshark decodes them, e.g. C0 80 as \u0000):
+ * an overlong letter must not render as that letter.
  */
 static size_t
 dns_utf8_seq(const uint8_t *p, size_t n, uint32_t *cp, size_t *bad)
 {
-	uint8_t b0 = p[0], lo = 0x80, hi = 0xbf;
+	static const uint32_t min_cp[7] = { 0, 0, 0x80, 0x800, 0x10000,
+	    0x200000, 0x4000000 };
+	uint8_t b0 = p[0];
 	size_t need, i;
 
-	if (b0 >= 0xc2 && b0 <= 0xdf) {
+	if (b0 >= 0xc0 && b0 <= 0xdf)
 		need = 2;
-		*cp = b0 & 0x1f;
-	} else if (b0 >= 0xe0 && b0 <= 0xef) {
+	else if (b0 >= 0xe0 && b0 <= 0xef)
 		need = 3;
-		*cp = b0 & 0x0f;
-		if (b0 == 0xe0)
-			lo = 0xa0;	/* overlong */
-		else if (b0 == 0xed)
-			hi = 0x9f;	/* surrogates */
-	} else if (b0 >= 0xf0 && b0 <= 0xf4) {
+	else if (b0 >= 0xf0 && b0 <= 0xf7)
 		need = 4;
-		*cp = b0 & 0x07;
-		if (b0 == 0xf0)
-			lo = 0x90;	/* overlong */
-		else if (b0 == 0xf4)
-			hi = 0x8f;	/* above U+10FFFF */
-	} else {
-		*bad = 1;
+	else if (b0 >= 0xf8 && b0 <= 0xfb)
+		need = 5;
+	else if (b0 >= 0xfc && b0 <= 0xfd)
+		need = 6;
+	else {
+		*bad = 1;	/* lone continuation byte, 0xfe, 0xff */
 		return 0;
 	}
+	*cp = b0 & (0x7f >> need);
 	for (i = 1; i < need; i++) {
-		if (i >= n || p[i] < lo || p[i] > hi) {
+		if (i >= n || (p[i] & 0xc0) != 0x80) {
 			*bad = i;
 			return 0;
 		}
 		*cp = *cp << 6 | (p[i] & 0x3f);
-		lo = 0x80;
-		hi = 0xbf;
+	}
+	if (need > 4 || *cp < min_cp[need] || *cp > 0x10ffff ||
+	    (*cp >= 0xd800 && *cp <= 0xdfff)) {
+		*bad = need;
+		return 0;
 	}
 	return need;
 }

@@ -298,16 +298,25 @@ flow_list_unlink(struct flow_table *t, struct flow *f)
 	f->lru_class = FLOW_LRU_NONE;
 }
 
-/* Append f to list `cls` with deadline `expire`. */
+/*
+ * Give f the deadline `expire` on list `cls`.  Lazy, as timer wheels are:
+ * an entry already on that list stays where it is and only its deadline
+ * moves; the sweep requeues it when it reaches the head early.  Moving to
+ * the tail on every packet would touch two neighbouring entries (two
+ * cache misses in a big table) per packet.
+ */
 static void
 flow_list_append(struct flow_table *t, struct flow *f, uint8_t cls,
     int64_t expire)
 {
 	struct flow_list *l = &t->lru[cls];
 
+	f->expire_us = expire;
+	if (f->lru_class == cls)
+		return;
 	flow_list_unlink(t, f);
 	f->lru_class = cls;
-	f->expire_us = expire;
+	f->queued_us = expire;
 	f->lprev = l->tail;
 	f->lnext = NULL;
 	if (l->tail != NULL)
@@ -315,6 +324,16 @@ flow_list_append(struct flow_table *t, struct flow *f, uint8_t cls,
 	else
 		l->head = f;
 	l->tail = f;
+}
+
+/* Move a list's head, seen since it was queued, to the tail. */
+static void
+flow_requeue_head(struct flow_table *t, int c)
+{
+	struct flow *f = t->lru[c].head;
+
+	flow_list_unlink(t, f);
+	flow_list_append(t, f, (uint8_t)c, f->expire_us);
 }
 
 static void
@@ -356,12 +375,16 @@ flow_end(struct flow_table *t, struct flow *f, enum flow_end_reason why)
 void
 flow_expire(struct flow_table *t, int64_t now_us)
 {
+	struct flow *h;
 	int c;
 
 	for (c = 0; c < FLOW_LRU_N; c++) {
-		while (t->lru[c].head != NULL &&
-		    t->lru[c].head->expire_us <= now_us)
-			flow_end(t, t->lru[c].head, FLOW_END_TIMEOUT);
+		while ((h = t->lru[c].head) != NULL && h->queued_us <= now_us) {
+			if (h->expire_us <= now_us)
+				flow_end(t, h, FLOW_END_TIMEOUT);
+			else
+				flow_requeue_head(t, c);
+		}
 	}
 }
 
@@ -381,10 +404,16 @@ static void
 flow_evict_one(struct flow_table *t)
 {
 	struct flow *victim = NULL;
-	int c;
+	int c, n;
 
 	for (c = 0; c < FLOW_LRU_N; c++) {
-		struct flow *h = t->lru[c].head;
+		struct flow *h;
+
+		/* skip heads seen since they were queued (bounded work) */
+		for (n = 0; n < 8 && (h = t->lru[c].head) != NULL &&
+		    h->expire_us > h->queued_us; n++)
+			flow_requeue_head(t, c);
+		h = t->lru[c].head;
 
 		if (h != NULL && (victim == NULL || h->seen_us < victim->seen_us))
 			victim = h;
@@ -1152,13 +1181,40 @@ flow_new(struct flow_table *t, const struct packet *p, uint16_t sp,
 	return f;
 }
 
+uint64_t
+flow_hash(const struct flow_table *t, const struct packet *p)
+{
+	struct flow_key k;
+	uint16_t sp, dp;
+
+	flow_packet_ports(p, &sp, &dp);
+	flow_make_key(&k, p, sp, dp);
+	return flow_key_hash(t, &k);
+}
+
+void
+flow_prefetch(const struct flow_table *t, uint64_t hash, int stage)
+{
+	struct flow *const *b = &t->buckets[hash & t->mask];
+
+	if (stage == 0)
+		__builtin_prefetch(b);
+	else if (*b != NULL)
+		__builtin_prefetch(*b);
+}
+
 struct flow *
 flow_update(struct flow_table *t, const struct packet *p, int *is_new,
     int *from_orig)
 {
-	struct flow_key k;
+	return flow_update_hashed(t, p, flow_hash(t, p), is_new, from_orig);
+}
+
+struct flow *
+flow_update_hashed(struct flow_table *t, const struct packet *p,
+    uint64_t hash, int *is_new, int *from_orig)
+{
 	struct flow *f;
-	uint64_t hash;
 	uint16_t sp, dp;
 	int dir = -1;
 
@@ -1166,8 +1222,6 @@ flow_update(struct flow_table *t, const struct packet *p, int *is_new,
 	if (p->ts_us > t->now_us)
 		t->now_us = p->ts_us;
 	flow_packet_ports(p, &sp, &dp);
-	flow_make_key(&k, p, sp, dp);
-	hash = flow_key_hash(t, &k);
 	for (f = t->buckets[hash & t->mask]; f != NULL; f = f->hnext) {
 		if (f->hash == hash && (dir = flow_match(f, p, sp, dp)) >= 0)
 			break;

@@ -371,7 +371,8 @@ main(int argc, char **argv)
 		rc = EXIT_RUNTIME;
 		goto out;
 	}
-	if ((ring = ring_new(SW_RING_BYTES, err, sizeof(err))) == NULL ||
+	if ((ring = ring_new(iface != NULL ? SW_RING_BYTES :
+	    SW_REPLAY_RING_BYTES, err, sizeof(err))) == NULL ||
 	    (an = analyzer_new(&acfg, intel, err, sizeof(err))) == NULL) {
 		fprintf(stderr, "stalkerwatch: %s\n", err);
 		rc = EXIT_RUNTIME;

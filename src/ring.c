@@ -25,7 +25,7 @@ struct ring {
 	/* consumer side */
 	_Alignas(CACHELINE) _Atomic size_t tail;
 	size_t head_cache;	/* consumer's last view of head */
-	size_t cur_len;		/* bytes of the record handed out by peek */
+	size_t rd;		/* consumer: next record to hand out */
 	/* shared, read-mostly */
 	_Alignas(CACHELINE) _Atomic int closed;
 	uint8_t *buf;
@@ -129,43 +129,42 @@ ring_put(struct ring *r, const struct ring_rec *h, const uint8_t *data)
 const struct ring_rec *
 ring_peek(struct ring *r)
 {
-	size_t tail, off, to_end;
+	size_t off, to_end;
 	const struct ring_rec *h;
 
-	tail = atomic_load_explicit(&r->tail, memory_order_relaxed);
 	for (;;) {
-		if (tail == r->head_cache) {
+		if (r->rd == r->head_cache) {
 			r->head_cache = atomic_load_explicit(&r->head,
 			    memory_order_acquire);
-			if (tail == r->head_cache)
+			if (r->rd == r->head_cache)
 				return NULL;
 		}
-		off = tail & r->mask;
+		off = r->rd & r->mask;
 		to_end = r->cap - off;
 		/* a skip marker, or too little room for any header */
 		if (to_end < sizeof(struct ring_rec) ||
 		    ((const struct ring_rec *)(const void *)(r->buf +
 		    off))->caplen == RING_SKIP) {
-			tail += to_end;
-			atomic_store_explicit(&r->tail, tail,
-			    memory_order_release);
+			r->rd += to_end;
 			continue;
 		}
 		h = (const struct ring_rec *)(const void *)(r->buf + off);
-		r->cur_len = rec_size(h->caplen);
+		r->rd += rec_size(h->caplen);
 		return h;
 	}
 }
 
 void
-ring_release(struct ring *r)
+ring_release(struct ring *r, const struct ring_rec *rec)
 {
-	size_t tail;
+	size_t tail, off, end;
 
+	/* the record's end, as a free-running index just past tail */
 	tail = atomic_load_explicit(&r->tail, memory_order_relaxed);
-	atomic_store_explicit(&r->tail, tail + r->cur_len,
-	    memory_order_release);
-	r->cur_len = 0;
+	off = (size_t)((const uint8_t *)rec - r->buf);
+	end = tail + ((off - (tail & r->mask)) & r->mask) +
+	    rec_size(rec->caplen);
+	atomic_store_explicit(&r->tail, end, memory_order_release);
 }
 
 void

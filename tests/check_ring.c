@@ -32,7 +32,7 @@ START_TEST(test_put_peek_release)
 	ck_assert_uint_eq(g->caplen, 100);
 	ck_assert_uint_eq(g->wirelen, 1500);
 	ck_assert_mem_eq((const uint8_t *)(g + 1), data, 100);
-	ring_release(r);
+	ring_release(r, g);
 	ck_assert_ptr_null(ring_peek(r));
 	ring_free(r);
 }
@@ -66,7 +66,7 @@ START_TEST(test_full_and_wrap)
 			    (uint32_t)(1 + (got_n * 37) % 699));
 			ck_assert_uint_eq(((const uint8_t *)(g + 1))[0],
 			    (uint8_t)(got_n & 0xff));
-			ring_release(r);
+			ring_release(r, g);
 			got_n++;
 		}
 	}
@@ -109,16 +109,18 @@ START_TEST(test_two_threads_in_order)
 	for (;;) {
 		g = ring_peek(r);
 		if (g == NULL) {
-			if (ring_closed(r) && ring_peek(r) == NULL)
+			if (!ring_closed(r))
+				continue;
+			/* closed: one more look for a last record */
+			if ((g = ring_peek(r)) == NULL)
 				break;
-			continue;
 		}
 		ck_assert_int_eq(g->ts_us, next);
 		ck_assert_uint_eq(g->caplen, (uint32_t)(next % 256));
 		if (g->caplen > 0)
 			ck_assert_uint_eq(((const uint8_t *)(g + 1))
 			    [g->caplen - 1], (uint8_t)(next & 0xff));
-		ring_release(r);
+		ring_release(r, g);
 		next++;
 	}
 	pthread_join(t, NULL);
@@ -132,6 +134,7 @@ START_TEST(test_max_payload_fits)
 	char err[128];
 	struct ring *r = ring_new(8192, err, sizeof(err));
 	struct ring_rec h = { 0 };
+	const struct ring_rec *g;
 	uint8_t *data;
 	int i;
 
@@ -140,10 +143,53 @@ START_TEST(test_max_payload_fits)
 	/* any number of maximal records can be passed through one by one */
 	for (i = 0; i < 50; i++) {
 		ck_assert_int_eq(ring_put(r, &h, data), 0);
-		ck_assert_ptr_nonnull(ring_peek(r));
-		ring_release(r);
+		g = ring_peek(r);
+		ck_assert_ptr_nonnull(g);
+		ring_release(r, g);
 	}
 	free(data);
+	ring_free(r);
+}
+END_TEST
+
+/* Several records held at once, released in order, across wraps. */
+START_TEST(test_lookahead)
+{
+	char err[128];
+	struct ring *r = ring_new(4096, err, sizeof(err));
+	struct ring_rec h = { 0 };
+	const struct ring_rec *held[3];
+	uint8_t data[300];
+	int64_t put_n = 0, got_n = 0;
+	int i, round;
+
+	memset(data, 0x5a, sizeof(data));
+	for (round = 0; round < 500; round++) {
+		while (1) {
+			h.ts_us = put_n;
+			h.caplen = (uint32_t)(50 + put_n % 250);
+			if (ring_put(r, &h, data) != 0)
+				break;
+			put_n++;
+		}
+		/* hold three, release the oldest, as the analyzer does */
+		for (i = 0; i < 3; i++) {
+			held[i] = ring_peek(r);
+			ck_assert_ptr_nonnull(held[i]);
+			ck_assert_int_eq(held[i]->ts_us, got_n + i);
+		}
+		ring_release(r, held[0]);
+		ring_release(r, held[1]);
+		ring_release(r, held[2]);
+		got_n += 3;
+		/* drain the rest so the producer laps the ring */
+		while ((held[0] = ring_peek(r)) != NULL) {
+			ck_assert_int_eq(held[0]->ts_us, got_n);
+			ring_release(r, held[0]);
+			got_n++;
+		}
+	}
+	ck_assert_int_eq(put_n, got_n);
 	ring_free(r);
 }
 END_TEST
@@ -159,6 +205,7 @@ ring_suite(void)
 	tcase_add_test(tc, test_full_and_wrap);
 	tcase_add_test(tc, test_two_threads_in_order);
 	tcase_add_test(tc, test_max_payload_fits);
+	tcase_add_test(tc, test_lookahead);
 	suite_add_tcase(s, tc);
 	return s;
 }

@@ -1,0 +1,125 @@
+/*
+ * names.h - the bounded IP-to-name cache fed by DNS answers seen on the
+ * wire, per device, so a later connection to an answered address is
+ * attributed to the name even without TLS SNI or HTTP Host.
+ *
+ * Key: (device address, answered address), both 16 bytes (IPv4-mapped for
+ * IPv4, as decode.h).  The device is the client that received the answer,
+ * so device B never sees a name that device A resolved (two phones on one
+ * shelter network may reach one CDN address under different names).
+ * Value: the query name (the first of the CNAME chain) and, when both fit
+ * in NAMES_NAME_BUF bytes, the last CNAME target; an expiry in network
+ * time.
+ *
+ * Memory (stated, bounded, all allocated by names_new()): one pool of
+ * max_entries entries of NAMES_ENTRY_BYTES (312 bytes on LP64: the two
+ * addresses, the expiry, three 32-bit links and the 256-byte name buffer)
+ * plus a bucket array of 4 bytes per entry, rounded up to a power of two.
+ * The default 65536 entries cost 65536 x (312 + 4) = 20.2 MiB (19.75 MiB
+ * exactly: 20,709,376 bytes).  Nothing is allocated after creation.
+ *
+ * Time is network time (microseconds, from packet timestamps): an entry
+ * lives until answer time + TTL, with the TTL clamped to
+ * [ttl_min_s, ttl_max_s].  Why clamp:
+ *   - minimum (60 s): CDNs answer with TTLs of 0-30 s, yet phones connect
+ *     right after the answer and their resolver and browser caches keep
+ *     using the address well past a tiny TTL (Chrome and Android cache at
+ *     least a minute); expiring at the TTL would lose the name exactly
+ *     when the connection that needs it starts;
+ *   - maximum (1 day): TTLs of weeks exist, but cloud addresses are
+ *     reassigned to other tenants, so a stale mapping would misattribute a
+ *     later connection; a day bounds that.
+ * Expired entries are reclaimed lazily (when a lookup or an insert meets
+ * them).  At the cap, an insert of a new key evicts the least recently
+ * inserted entry (insertion order: an overwrite counts as an insertion),
+ * counted in stats.evicted, or in stats.expired when it had expired.
+ *
+ * Buckets are chosen with SipHash-2-4 keyed from the caller's seed (from
+ * getrandom() in production, fixed in tests), so DNS answers crafted by an
+ * adversary cannot pile into one bucket.
+ */
+#ifndef SW_NAMES_H
+#define SW_NAMES_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "config.h"
+
+/* Defaults (config.h may define them first). */
+#ifndef SW_NAMES_MAX
+#define SW_NAMES_MAX		65536	/* entries; about 20 MiB, see above */
+#endif
+#ifndef SW_NAMES_TTL_MIN
+#define SW_NAMES_TTL_MIN	60	/* seconds, see above */
+#endif
+#ifndef SW_NAMES_TTL_MAX
+#define SW_NAMES_TTL_MAX	86400	/* seconds, see above */
+#endif
+
+/*
+ * Bytes for the names of one entry: "query\0" and, when it fits,
+ * "cname\0".  A printable DNS name is at most 253 characters, so the query
+ * name always fits; longer display forms (escaped bytes) are cut and
+ * counted in stats.names_cut.
+ */
+#define NAMES_NAME_BUF		256
+
+struct names_config {
+	uint32_t max_entries;	/* pool size; 0 means SW_NAMES_MAX */
+	uint32_t ttl_min_s;	/* 0 means SW_NAMES_TTL_MIN */
+	uint32_t ttl_max_s;	/* 0 means SW_NAMES_TTL_MAX */
+	uint64_t seed;		/* hash key */
+};
+
+struct names_stats {
+	uint64_t entries;	/* in use now (expired ones not yet reclaimed
+				 * included) */
+	uint64_t inserts;	/* names_insert() calls that stored a name */
+	uint64_t overwrites;	/* of which replaced the same key */
+	uint64_t evicted;	/* live entries pushed out at the cap */
+	uint64_t expired;	/* entries reclaimed after their expiry */
+	uint64_t hits;
+	uint64_t misses;
+	uint64_t names_cut;	/* query name longer than NAMES_NAME_BUF - 1 */
+};
+
+/* Fill with the defaults (seed 0). */
+void names_config_default(struct names_config *cfg);
+
+struct names_cache;
+
+/*
+ * Allocate a cache and its whole pool.  Returns NULL and writes the reason
+ * into errbuf (at least 256 bytes) on failure.  Free with names_free()
+ * (NULL-safe).
+ */
+struct names_cache *names_new(const struct names_config *cfg, char *errbuf);
+void names_free(struct names_cache *c);
+
+/*
+ * Record that `device` received an answer mapping `addr` to `qname` (the
+ * query name, display form as dns_name_str() writes it), optionally via
+ * the CNAME target `cname` (NULL or "" for none), with TTL ttl_s seconds
+ * at network time now_us.  Overwrites the entry of the same key (expiry
+ * and names).  Strings are copied.  Cost: O(1) expected.
+ */
+void names_insert(struct names_cache *c, const uint8_t device[16],
+    const uint8_t addr[16], const char *qname, const char *cname,
+    uint32_t ttl_s, int64_t now_us);
+
+/*
+ * The query name `device` last received for `addr`, unexpired at now_us,
+ * or NULL.  When cname is not NULL, *cname is set to the stored CNAME
+ * target or NULL.  Strings stay valid until the next names_insert() or
+ * names_free().  Cost: O(1) expected.
+ */
+const char *names_lookup(struct names_cache *c, const uint8_t device[16],
+    const uint8_t addr[16], int64_t now_us, const char **cname);
+
+const struct names_stats *names_stats(const struct names_cache *c);
+
+/* Bytes allocated by names_new() for this cache (pool and buckets). */
+size_t names_memory(const struct names_cache *c);
+
+#endif /* SW_NAMES_H */
