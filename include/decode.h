@@ -11,8 +11,8 @@
  *
  * Supported: Ethernet II (+ 802.1Q / 802.1ad / QinQ, up to DECODE_MAX_VLANS
  * tags; LLC/SNAP; PPPoE sessions; MPLS label stacks), Linux cooked capture
- * v1 and v2, raw IP (DLT_RAW, DLT_IPV4, DLT_IPV6), BSD loopback (DLT_NULL,
- * DLT_LOOP); IPv4 with options and fragments (RFC 791), IPv6 with its
+ * v1 and v2, FDDI with LLC/SNAP, raw IP (DLT_RAW, DLT_IPV4, DLT_IPV6),
+ * BSD loopback (DLT_NULL, DLT_LOOP); IPv4 with options and fragments (RFC 791), IPv6 with its
  * extension-header chain (RFC 8200), TCP (RFC 9293), UDP (RFC 768), ICMP
  * (RFC 792) and ICMPv6 (RFC 4443).
  * Lengths are clamped to min(caplen, wire length, IP total length).
@@ -63,6 +63,7 @@ enum decode_status {
 	DS_ICMP6_TRUNC,
 	DS_PPPOE_TRUNC,
 	DS_MPLS_TRUNC,
+	DS_FDDI_TRUNC,
 	DS__COUNT
 };
 

@@ -165,10 +165,9 @@ intel_check_conn(struct analyzer *a, struct flow *f)
 		a->ctr.intel_hits++;
 		jbuf_addr_fmt(other[i], dev, sizeof(dev));
 		snprintf(msg, sizeof(msg),
-		    "%s talked to a known stalkerware C2 address %s%s%s%s",
-		    dev, it->indicator, it->desc != NULL ? " (" : "",
-		    it->desc != NULL ? it->desc : "",
-		    it->desc != NULL ? ")" : "");
+		    "%s exchanged traffic with known stalkerware C2 address "
+		    "%s%s%s", dev, it->indicator, it->desc != NULL ? ": " : "",
+		    it->desc != NULL ? it->desc : "");
 		/* one notice per device and indicator per window */
 		snprintf(ident, sizeof(ident), "%s-%s", it->indicator, dev);
 		memset(&n, 0, sizeof(n));

@@ -36,6 +36,7 @@
 /* Link types (libpcap's DLT_* values, as pcap_datalink() reports them). */
 #define DLT_NUM_NULL		0
 #define DLT_NUM_EN10MB		1
+#define DLT_NUM_FDDI		10
 #define DLT_NUM_RAW		12	/* LINKTYPE_RAW on most systems */
 #define DLT_NUM_RAW_OPENBSD	14	/* DLT_RAW on OpenBSD */
 #define DLT_NUM_LINKTYPE_RAW	101	/* when not mapped back to DLT_RAW */
@@ -116,6 +117,7 @@ static const char *const decode_status_keys[] = {
 	[DS_ICMP6_TRUNC] = "decoder.icmpv6.truncated",
 	[DS_PPPOE_TRUNC] = "decoder.pppoe.truncated",
 	[DS_MPLS_TRUNC] = "decoder.mpls.truncated",
+	[DS_FDDI_TRUNC] = "decoder.fddi.truncated",
 };
 
 _Static_assert(sizeof(decode_status_keys) / sizeof(decode_status_keys[0]) ==
@@ -142,6 +144,7 @@ decode_dlt_supported(int dlt)
 	switch (dlt) {
 	case DLT_NUM_NULL:
 	case DLT_NUM_EN10MB:
+	case DLT_NUM_FDDI:
 	case DLT_NUM_RAW:
 	case DLT_NUM_RAW_OPENBSD:
 	case DLT_NUM_LINKTYPE_RAW:
@@ -547,16 +550,42 @@ decode_ethertype(struct packet *p, struct rd *r, uint32_t wire, uint16_t type)
 }
 
 /*
- * Ethernet II (IEEE 802.3 3.1.1, RFC 894): destination, source, type.  A
- * value below 0x0600 is an 802.3 length: LLC follows, and only SNAP
- * (RFC 1042: AA AA 03, OUI 0) carries an ethertype we may know.
+ * IEEE 802.2 LLC: only SNAP (RFC 1042: AA AA 03, OUI 0) carries an
+ * ethertype we may know; anything else (STP, NetBIOS, ...) is not IP.
  */
 static enum decode_status
-decode_eth(struct packet *p, struct rd *r, uint32_t wire)
+decode_llc(struct packet *p, struct rd *r, uint32_t wire,
+    enum decode_status trunc)
 {
 	uint32_t oui;
 	uint16_t type;
 	uint8_t dsap, ssap, ctl;
+
+	if (!rd_has(r, 3))
+		return trunc;
+	dsap = rd_u8(r);
+	ssap = rd_u8(r);
+	ctl = rd_u8(r);
+	if (dsap != 0xaa || ssap != 0xaa || ctl != 0x03)
+		return DS_NOT_IP;
+	if (!rd_has(r, 5))
+		return trunc;
+	oui = (uint32_t)rd_u8(r) << 16;
+	oui |= rd_be16(r);
+	type = rd_be16(r);
+	if (oui != 0)
+		return DS_NOT_IP;
+	return decode_ethertype(p, r, wire, type);
+}
+
+/*
+ * Ethernet II (IEEE 802.3 3.1.1, RFC 894): destination, source, type.  A
+ * value below 0x0600 is an 802.3 length: LLC follows.
+ */
+static enum decode_status
+decode_eth(struct packet *p, struct rd *r, uint32_t wire)
+{
+	uint16_t type;
 
 	if (!rd_has(r, ETH_HLEN))
 		return DS_ETH_TRUNC;
@@ -564,23 +593,28 @@ decode_eth(struct packet *p, struct rd *r, uint32_t wire)
 	rd_bytes(r, p->src_mac, 6);
 	p->has_l2 = 1;
 	type = rd_be16(r);
-	if (type < ETYPE_MIN) {
-		if (!rd_has(r, 3))
-			return DS_ETH_TRUNC;
-		dsap = rd_u8(r);
-		ssap = rd_u8(r);
-		ctl = rd_u8(r);
-		if (dsap != 0xaa || ssap != 0xaa || ctl != 0x03)
-			return DS_NOT_IP;	/* STP, NetBIOS, ... */
-		if (!rd_has(r, 5))
-			return DS_ETH_TRUNC;
-		oui = (uint32_t)rd_u8(r) << 16;
-		oui |= rd_be16(r);
-		type = rd_be16(r);
-		if (oui != 0)
-			return DS_NOT_IP;
-	}
+	if (type < ETYPE_MIN)
+		return decode_llc(p, r, wire, DS_ETH_TRUNC);
 	return decode_ethertype(p, r, wire, type);
+}
+
+/*
+ * FDDI (ANSI X3.139, RFC 1390): frame control, destination, source, then
+ * LLC.  Only asynchronous LLC frames (FC 0x50-0x57) carry data.  The MAC
+ * addresses are left out: libpcap's DLT_FDDI may hold them bit-swapped.
+ */
+static enum decode_status
+decode_fddi(struct packet *p, struct rd *r, uint32_t wire)
+{
+	uint8_t fc;
+
+	if (!rd_has(r, 13))
+		return DS_FDDI_TRUNC;
+	fc = rd_u8(r);
+	rd_skip(r, 12);
+	if ((fc & 0xf8) != 0x50)
+		return DS_NOT_IP;	/* SMT, MAC frames, tokens */
+	return decode_llc(p, r, wire, DS_FDDI_TRUNC);
 }
 
 /*
@@ -691,6 +725,8 @@ decode_packet(struct packet *p, int dlt, const uint8_t *buf, uint32_t caplen,
 	switch (dlt) {
 	case DLT_NUM_EN10MB:
 		return decode_eth(p, &r, wire);
+	case DLT_NUM_FDDI:
+		return decode_fddi(p, &r, wire);
 	case DLT_NUM_LINUX_SLL:
 		return decode_sll(p, &r, wire);
 	case DLT_NUM_LINUX_SLL2:

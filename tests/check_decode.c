@@ -213,6 +213,12 @@ build_samples(struct sample *s)
 	eth(f, 0x88a8); vlan(f, 10, 0x8100); vlan(f, 0x2000 | 20, 0x86dd);
 	ip6(f, 17, 8 + 3); udp(f, 3);
 
+	/* FDDI async LLC frame (FC 0x50), SNAP, IPv4 (Zeek's llc.pcap) */
+	f = NEW("fddi-snap", 10, DS_OK);
+	put8(f, 0x50); putfill(f, 12, 0x55); put8(f, 0xaa); put8(f, 0xaa);
+	put8(f, 0x03); put8(f, 0); put16(f, 0); put16(f, 0x0800);
+	ip4(f, 6, 20, 5, 0); tcp(f, 0x10, 5, 0);
+
 	f = NEW("sll", DLT_SLL_, DS_OK);
 	put16(f, 0); put16(f, 1); put16(f, 6); putfill(f, 8, 0xee);
 	put16(f, 0x0800); ip4(f, 17, 8 + 5, 5, 0); udp(f, 5);
