@@ -155,10 +155,11 @@ find_ioc_dir(char *buf, size_t len)
 	return is_dir(buf) ? buf : NULL;
 }
 
+/* Every bad IOC line, one stderr line each; ctx counts them. */
 static void
 warn_ioc(void *ctx, const char *msg)
 {
-	(void)ctx;
+	(*(unsigned *)ctx)++;
 	fprintf(stderr, "stalkerwatch: %s\n", msg);
 }
 
@@ -235,6 +236,7 @@ main(int argc, char **argv)
 	char err[ERRLEN], dirbuf[PATH_MAX];
 	const char *iocdir;
 	uint64_t seed = 0;
+	unsigned ioc_warnings = 0;
 
 	memset(&acfg, 0, sizeof(acfg));
 	acfg.logdir = ".";
@@ -244,6 +246,7 @@ main(int argc, char **argv)
 	flow_config_default(&acfg.flow);
 	memset(&lopts, 0, sizeof(lopts));
 	lopts.warn = warn_ioc;
+	lopts.warn_ctx = &ioc_warnings;
 
 	while ((ch = getopt_long(argc, argv, "r:i:o:I:Cf:u:qhV", longopts,
 	    NULL)) != -1) {
@@ -356,7 +359,9 @@ main(int argc, char **argv)
 	if (rc == 0)
 		rc = intel_finalize(intel, err, sizeof(err));
 	if (rc != 0) {
-		fprintf(stderr, "stalkerwatch: %s\n", err);
+		/* bad lines were each reported already; else say why */
+		if (ioc_warnings == 0)
+			fprintf(stderr, "stalkerwatch: %s\n", err);
 		rc = EXIT_USAGE;
 		goto out;
 	}
