@@ -145,7 +145,6 @@ valgrind: deps
 	@SW_BIN=$(PROG) SW_BUILD=$(BUILD) sh tests/valgrind.sh
 
 demo: all
-	@$(MAKE) --no-print-directory $(BUILD)/tests/mkpcap
 	@./$(PROG) -r pcaps/demo-mspy.pcap -o -
 
 bench: deps
