@@ -99,17 +99,26 @@ const char *tls_status_key(enum tls_status s);
  * --- Per-flow driver: ClientHello over reassembled client segments. ---
  *
  * The flow table keeps one struct tls_flow (4 bytes, zeroed with the flow)
- * per TCP connection and calls tls_feed() for every originator-to-responder
- * segment with payload, until TLS_FLOW_DONE is set.  tls_feed() probes the
- * first client bytes; when they start a ClientHello that is not whole, it
- * takes a reassembly slot and collects later segments (any order,
- * retransmitted, overlapping) until the hello is whole, bounded by the slot
- * size and TLS_FEED_MAX_SEGS segments.  The caller must call tls_flow_end()
- * when the flow ends, to return a slot still held.
+ * per direction of a TCP connection (the originator's, and the
+ * responder's too if orientation may be wrong: tshark finds a ClientHello
+ * in either direction) and calls tls_feed() for every segment with
+ * payload in that direction, until TLS_FLOW_DONE is set.  tls_feed()
+ * parses the stream's first segment; when it starts a ClientHello that is
+ * not whole, it takes a reassembly slot and collects later segments (any
+ * order, retransmitted, overlapping) until the hello is whole, bounded by
+ * the slot size and TLS_FEED_MAX_SEGS segments.  When the stream does not
+ * start with TLS, the next TLS_FEED_MAX_PROBES - 1 segments are probed for
+ * a ClientHello at their start (STARTTLS, HTTP CONNECT, SOCKS and
+ * PostgreSQL's SSLRequest put plaintext before the hello).  The caller
+ * must call tls_flow_end() when the flow ends, to return a slot still
+ * held.
  */
-#define TLS_FEED_MAX_SEGS	48	/* client segments buffered before
-					 * giving up: a 16 KiB hello at a
-					 * 536-byte MSS is 31 segments */
+#define TLS_FEED_MAX_SEGS	48	/* segments fed before giving up on a
+					 * slot: a 16 KiB hello at a 536-byte
+					 * MSS is 31 segments */
+#define TLS_FEED_MAX_PROBES	8	/* segments probed for a hello start:
+					 * SMTP STARTTLS sends its hello in
+					 * the client's 3rd segment */
 
 #define TLS_FLOW_DONE	0x01	/* nothing more to look for */
 #define TLS_FLOW_TLS	0x02	/* stream started with a handshake record */
@@ -117,7 +126,7 @@ const char *tls_status_key(enum tls_status s);
 struct tls_flow {
 	uint16_t slot;		/* reassembly slot, 0 = none */
 	uint8_t flags;		/* TLS_FLOW_* */
-	uint8_t nseg;		/* segments fed while a slot was held */
+	uint8_t nseg;		/* segments fed, saturating at 255 */
 };
 
 enum tls_feed_result {

@@ -74,7 +74,9 @@ tls_gather(const uint8_t *buf, size_t len, uint8_t *msg, size_t *have,
 	int first = 1;
 
 	*have = 0;
-	*need = 0;
+	*need = 5;
+	if (len == 0)
+		return TLS_NEED_MORE;
 	if (!tls_probe(buf, len))
 		return TLS_NOT_TLS;
 	rd_init(&r, buf, len);
@@ -323,7 +325,8 @@ tls_feed_give_up(struct tls_flow *tf, struct reasm *pool, int partial)
 	return partial ? TLS_FEED_PARTIAL : TLS_FEED_NONE;
 }
 
-/* Act on a parse of the stream's in-order prefix of n bytes. */
+/* Act on a parse of an in-order prefix of n bytes (a slot's, or one
+ * segment's when tf->slot is 0). */
 static enum tls_feed_result
 tls_feed_result(struct tls_flow *tf, struct reasm *pool, enum tls_status st,
     const struct tls_hello *out, size_t n)
@@ -333,9 +336,7 @@ tls_feed_result(struct tls_flow *tf, struct reasm *pool, enum tls_status st,
 	switch (st) {
 	case TLS_OK:
 		tf->flags |= TLS_FLOW_TLS;
-		reasm_release(pool, tf->slot);
-		tf->slot = 0;
-		tf->flags |= TLS_FLOW_DONE;
+		(void)tls_feed_give_up(tf, pool, 0);
 		return TLS_FEED_HELLO;
 	case TLS_NEED_MORE:
 		tf->flags |= TLS_FLOW_TLS;
@@ -347,8 +348,33 @@ tls_feed_result(struct tls_flow *tf, struct reasm *pool, enum tls_status st,
 		tf->flags |= TLS_FLOW_TLS;
 		return tls_feed_give_up(tf, pool, out->has_sni);
 	default:
-		return tls_feed_give_up(tf, pool, 0);
+		/* not (or not yet) TLS: a protocol that upgrades later
+		 * (STARTTLS, CONNECT, SOCKS) gets a few more segments */
+		reasm_release(pool, tf->slot);
+		tf->slot = 0;
+		if (tf->nseg >= TLS_FEED_MAX_PROBES)
+			tf->flags |= TLS_FLOW_DONE;
+		return TLS_FEED_NONE;
 	}
+}
+
+/* Parse one segment that may start a hello; keep it in a slot when the
+ * hello is not whole. */
+static enum tls_feed_result
+tls_feed_start(struct tls_flow *tf, struct reasm *pool, uint32_t seq,
+    const uint8_t *data, size_t len, struct tls_hello *out,
+    enum tls_status *status)
+{
+	enum tls_status st;
+
+	st = tls_parse_client_hello(data, len, out);
+	if (status != NULL)
+		*status = st;
+	if (st == TLS_NEED_MORE && pool != NULL &&
+	    out->need <= reasm_slot_bytes(pool) &&
+	    (tf->slot = reasm_open(pool, seq)) != 0)
+		reasm_add(pool, tf->slot, seq, data, len);
+	return tls_feed_result(tf, pool, st, out, len);
 }
 
 enum tls_feed_result
@@ -356,30 +382,23 @@ tls_feed(struct tls_flow *tf, struct reasm *pool, int isn_known,
     uint32_t isn, uint32_t seq, const uint8_t *data, size_t len,
     struct tls_hello *out, enum tls_status *status)
 {
-	enum tls_status st = TLS_NOT_TLS;
+	enum tls_status st;
 	const uint8_t *p;
-	uint32_t base, off;
+	int first;
 	size_t n;
 
 	if (status != NULL)
 		*status = TLS__COUNT;
 	if ((tf->flags & TLS_FLOW_DONE) || len == 0)
 		return TLS_FEED_NONE;
+	first = tf->nseg == 0;
+	if (tf->nseg < UINT8_MAX)
+		tf->nseg++;
 	if (tf->slot == 0) {
-		base = isn_known ? isn + 1 : seq;
-		off = seq - base;
-		if (off == 0) {
-			st = tls_parse_client_hello(data, len, out);
-			if (status != NULL)
-				*status = st;
-			if (st == TLS_NEED_MORE && pool != NULL &&
-			    out->need <= reasm_slot_bytes(pool) &&
-			    (tf->slot = reasm_open(pool, base)) != 0) {
-				reasm_add(pool, tf->slot, seq, data, len);
-				tf->nseg = 1;
-			}
-			return tls_feed_result(tf, pool, st, out, len);
-		}
+		/* the stream start, as far as we know it */
+		if ((isn_known && seq == isn + 1) || (!isn_known && first))
+			return tls_feed_start(tf, pool, seq, data, len, out,
+			    status);
 		/*
 		 * A later segment came first (the first one was lost or
 		 * reordered): hold it in a slot until the start shows whether
@@ -387,19 +406,23 @@ tls_feed(struct tls_flow *tf, struct reasm *pool, int isn_known,
 		 * where the stream starts; a stream that then proves not to
 		 * be TLS returns the slot at once.
 		 */
-		if (!isn_known || pool == NULL ||
-		    off >= reasm_slot_bytes(pool) ||
-		    (tf->slot = reasm_open(pool, base)) == 0) {
-			tf->flags |= TLS_FLOW_DONE;
+		if (first && isn_known && pool != NULL &&
+		    seq - (isn + 1) < reasm_slot_bytes(pool)) {
+			if ((tf->slot = reasm_open(pool, isn + 1)) == 0)
+				return tls_feed_give_up(tf, pool, 0);
+			reasm_add(pool, tf->slot, seq, data, len);
 			return TLS_FEED_NONE;
 		}
-		reasm_add(pool, tf->slot, seq, data, len);
-		tf->nseg = 1;
+		/* after a plaintext preamble: a segment that starts a
+		 * handshake record may start the hello */
+		if (tls_probe(data, len))
+			return tls_feed_start(tf, pool, seq, data, len, out,
+			    status);
+		if (tf->nseg >= TLS_FEED_MAX_PROBES)
+			tf->flags |= TLS_FLOW_DONE;
 		return TLS_FEED_NONE;
 	}
 	reasm_add(pool, tf->slot, seq, data, len);
-	if (tf->nseg < UINT8_MAX)
-		tf->nseg++;
 	reasm_contiguous(pool, tf->slot, &p, &n);
 	if (n == 0) {
 		if (tf->nseg >= TLS_FEED_MAX_SEGS)
