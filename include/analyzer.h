@@ -47,6 +47,8 @@ struct analyzer_counters {
 	uint64_t malformed;		/* sum of malformed statuses */
 	uint64_t conn_log_errors;
 	uint64_t intel_hits;
+	uint64_t tls[4];		/* tls_feed() statuses (TLS__COUNT) */
+	uint64_t http_hosts;
 	int64_t first_ts_us, last_ts_us;
 };
 

@@ -23,10 +23,18 @@
 #include <stdint.h>
 
 #include "decode.h"
+#include "tls.h"
 
 #define FLOW_UID_LEN		20	/* "C" + up to 18 base62 chars + NUL */
 #define FLOW_HISTORY_MAX	32	/* history letters kept */
 #define FLOW_NAME_MAX		256	/* best known server name, with NUL */
+
+/* Where a connection's server name was learnt, weakest first: a later,
+ * stronger source replaces a weaker one. */
+#define FLOW_NAME_NONE	0
+#define FLOW_NAME_DNS	1	/* the device resolved this address */
+#define FLOW_NAME_HTTP	2	/* HTTP Host header */
+#define FLOW_NAME_SNI	3	/* TLS ClientHello server_name */
 
 enum flow_end_reason {
 	FLOW_END_TIMEOUT,	/* idle timeout or close delay passed */
@@ -98,6 +106,9 @@ struct flow {
 
 	/* annotations for detectors (owned by the analyzer, zeroed on new) */
 	uint32_t intel_flags;	/* which ends were checked / hit */
+	struct tls_flow tls[2];	/* ClientHello search per direction */
+	uint8_t app_flags;	/* analyzer.c's APP_* bits */
+	uint8_t name_src;	/* where server_name came from (FLOW_NAME_*) */
 	char server_name[FLOW_NAME_MAX];	/* best known name, "" if none */
 };
 
@@ -120,7 +131,7 @@ struct flow_table;
  * before its entry returns to the pool.  The flow is valid only during the
  * call.
  */
-typedef void (*flow_end_fn)(void *ctx, const struct flow *f,
+typedef void (*flow_end_fn)(void *ctx, struct flow *f,
     enum flow_end_reason why);
 
 struct flow_stats {

@@ -17,15 +17,21 @@
 
 #include "capture.h"
 #include "config.h"
+#include "http.h"
 #include "jbuf.h"
 #include "logw.h"
 #include "notice.h"
+#include "reasm.h"
+#include "tls.h"
 
 #define LINE_MAX_BYTES	4096
 #define STATS_LINE_MAX	8192
 
 /* flow->intel_flags bits */
 #define INTEL_CHECKED	0x1u
+
+/* flow->app_flags bits */
+#define APP_HTTP_DONE	0x01	/* first client payload looked at for HTTP */
 
 struct analyzer {
 	struct analyzer_config cfg;
@@ -36,6 +42,7 @@ struct analyzer {
 	struct logw *conn_log;		/* NULL unless enabled */
 	struct logw *stats_log;		/* NULL unless enabled */
 	struct capture *cap;		/* for stats, may be NULL */
+	struct reasm *reasm;		/* TLS first-flight reassembly */
 
 	int64_t now_us;			/* network time */
 	int64_t next_tick_us;		/* next whole-second work */
@@ -45,7 +52,7 @@ struct analyzer {
 	char stats_line[STATS_LINE_MAX];
 };
 
-static void on_flow_end(void *ctx, const struct flow *f,
+static void on_flow_end(void *ctx, struct flow *f,
     enum flow_end_reason why);
 
 struct analyzer *
@@ -79,6 +86,9 @@ analyzer_new(const struct analyzer_config *cfg, const struct intel *intel,
 	a->flows = flow_table_new(&cfg->flow, on_flow_end, a, errbuf);
 	if (a->flows == NULL)
 		goto fail;
+	a->reasm = reasm_new(0, 0, errbuf);
+	if (a->reasm == NULL)
+		goto fail;
 	a->now_us = INT64_MIN;
 	return a;
 fail:
@@ -92,6 +102,7 @@ analyzer_free(struct analyzer *a)
 	if (a == NULL)
 		return;
 	flow_table_free(a->flows);
+	reasm_free(a->reasm);
 	notice_ctx_free(a->notices);
 	logw_close(a->notice_log);
 	logw_close(a->conn_log);
@@ -101,12 +112,15 @@ analyzer_free(struct analyzer *a)
 
 /* One conn.log line, Zeek's field names and order. */
 static void
-on_flow_end(void *ctx, const struct flow *f, enum flow_end_reason why)
+on_flow_end(void *ctx, struct flow *f, enum flow_end_reason why)
 {
 	struct analyzer *a = ctx;
 	struct jbuf j;
 
 	(void)why;
+	/* a ClientHello still being collected gives its slot back */
+	tls_flow_end(&f->tls[0], a->reasm);
+	tls_flow_end(&f->tls[1], a->reasm);
 	if (a->conn_log == NULL)
 		return;
 	jbuf_init(&j, a->line, sizeof(a->line));
@@ -223,6 +237,10 @@ write_stats(struct analyzer *a, int final)
 	jbuf_u64(&j, "notices_suppressed", ns->suppressed);
 	jbuf_u64(&j, "log_write_errors", ns->write_errors +
 	    a->ctr.conn_log_errors);
+	jbuf_u64(&j, "tls_client_hellos", a->ctr.tls[TLS_OK]);
+	jbuf_u64(&j, "http_hosts", a->ctr.http_hosts);
+	jbuf_u64(&j, "reasm_in_use_max", reasm_stats(a->reasm)->in_use_max);
+	jbuf_u64(&j, "reasm_exhausted", reasm_stats(a->reasm)->exhausted);
 	jbuf_key_open(&j, "decoder");
 	for (i = 1; i < DS__COUNT; i++)
 		if (a->ctr.decode[i] != 0)
@@ -265,6 +283,61 @@ advance_time(struct analyzer *a, int64_t ts_us)
 }
 
 /*
+ * Record a name for the connection's server when it is at least as good
+ * as the one known (SNI over Host over DNS).  Names with bytes outside
+ * printable ASCII are not names a device resolved: they are left out.
+ */
+static void
+set_server_name(struct flow *f, const char *name, uint8_t src)
+{
+	size_t n;
+
+	if (src < f->name_src || name[0] == '\0')
+		return;
+	n = strlen(name);
+	if (n >= sizeof(f->server_name))
+		return;
+	memcpy(f->server_name, name, n + 1);
+	f->name_src = src;
+}
+
+/*
+ * TCP payload: the client's first flight may hold a TLS ClientHello (SNI)
+ * or an HTTP/1.x request (Host).  Bounded: TLS stops looking after a few
+ * segments, HTTP after the first.
+ */
+static void
+app_tcp(struct analyzer *a, struct flow *f, const struct packet *p,
+    int from_orig)
+{
+	struct tls_hello hello;
+	struct http_request req;
+	enum tls_feed_result r;
+	enum tls_status st;
+	int dir = from_orig ? 0 : 1;
+	const struct flow_tcp_dir *d = &f->tcp[dir];
+
+	if (!(f->tls[dir].flags & TLS_FLOW_DONE)) {
+		r = tls_feed(&f->tls[dir], a->reasm, d->syn != 0, d->isn,
+		    p->seq + ((p->tcp_flags & TCPF_SYN) ? 1 : 0), p->payload,
+		    p->payload_caplen, &hello, &st);
+		if (st < TLS__COUNT)
+			a->ctr.tls[st]++;
+		if (r != TLS_FEED_NONE && hello.has_sni && !hello.sni_odd &&
+		    !hello.sni_trunc)
+			set_server_name(f, hello.sni, FLOW_NAME_SNI);
+	}
+	if (from_orig && !(f->app_flags & APP_HTTP_DONE)) {
+		f->app_flags |= APP_HTTP_DONE;
+		if (http_parse_host(p->payload, p->payload_caplen, &req) ==
+		    HTTP_OK && !req.host_trunc) {
+			a->ctr.http_hosts++;
+			set_server_name(f, req.host, FLOW_NAME_HTTP);
+		}
+	}
+}
+
+/*
  * The part of a packet's work that happens in network-time order:
  * advance the clock, count, update the flow, match intel on a new one.
  */
@@ -292,6 +365,8 @@ process(struct analyzer *a, const struct ring_rec *rec,
 		return;
 	if (is_new && a->intel != NULL)
 		intel_check_conn(a, f);
+	if (p->ip_proto == IPPROTO_NUM_TCP && p->payload_caplen > 0)
+		app_tcp(a, f, p, from_orig);
 }
 
 void

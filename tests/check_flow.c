@@ -25,7 +25,7 @@ struct ended {
 };
 
 static void
-on_end(void *ctx, const struct flow *f, enum flow_end_reason why)
+on_end(void *ctx, struct flow *f, enum flow_end_reason why)
 {
 	struct ended *e = ctx;
 
