@@ -113,6 +113,10 @@ struct dns_rr {
 	struct dns_name target;	/* CNAME only (len 0 otherwise) */
 };
 
+/*
+ * One parsed message: 17,568 bytes on LP64, so keep one in the caller's
+ * context (the analyzer's) rather than on a deep stack.
+ */
 struct dns_msg {
 	/* header (RFC 1035 4.1.1) */
 	uint8_t has_header;
@@ -182,16 +186,29 @@ size_t dns_chain(const struct dns_msg *m, size_t i,
 
 /*
  * DNS over TCP (RFC 1035 4.2.2, RFC 7766): each message is preceded by a
- * two-byte length.  The iterator walks the messages that are complete
- * within one TCP segment payload.  There is no reassembly: a message that
- * continues into the next segment ends the walk with DNS_TCP_PARTIAL (the
- * caller counts it, e.g. "dns.tcp_partial"), and a segment that starts in
- * the middle of a message is misframed (its bytes are read as a length; the
- * parse of what follows then fails and is counted).  In practice queries
- * and most answers fit in the first segment of each direction.
+ * two-byte length.  The iterator walks the messages of one TCP segment
+ * payload.  There is no reassembly: a message that continues past the
+ * segment ends the walk with DNS_TCP_PARTIAL, giving its captured start
+ * (*msg, *caplen) and its full length (*len), so dns_parse(m, msg, caplen,
+ * len) still recovers the header and usually the question (status
+ * DNS_TRUNCATED); the caller counts it (e.g. "dns.tcp_partial").  When the
+ * segment ends inside the length prefix, *msg is NULL and *len 0.
+ *
+ * A segment that starts in the middle of a message would be misframed
+ * (its bytes read as a length).  dns_tcp_resume() says where the next
+ * message starts relative to this segment's first byte (possibly past its
+ * end), so a caller that keeps it per direction (next_seq = seq + resume)
+ * can skip continuation segments: parse a segment only when its sequence
+ * number is the expected one, or when nothing is expected yet.
+ *
+ * Some stacks (Windows, old BINDs) send the length prefix in a segment of
+ * its own.  That segment ends with DNS_TCP_PARTIAL, *caplen 0 and *len the
+ * message length; the caller remembers len and expects the body at the
+ * next sequence number (seq + segment length), and walks that segment with
+ * dns_tcp_iter_body(), which takes its first len bytes as the message.
  */
 enum dns_tcp_next {
-	DNS_TCP_MSG,		/* *msg, *msglen: one complete message */
+	DNS_TCP_MSG,		/* a complete message: caplen == len */
 	DNS_TCP_END,		/* no bytes left */
 	DNS_TCP_PARTIAL		/* the rest is an incomplete message */
 };
@@ -199,12 +216,28 @@ enum dns_tcp_next {
 struct dns_tcp_iter {
 	const uint8_t *seg;
 	size_t len;
-	size_t off;
+	size_t off;		/* next length prefix */
+	size_t resume;		/* see dns_tcp_resume() */
+	size_t body;		/* first message has no prefix: its length,
+				 * or SIZE_MAX */
 };
 
 void dns_tcp_iter_init(struct dns_tcp_iter *it, const uint8_t *seg,
     size_t len);
+/* As dns_tcp_iter_init(), for a segment that starts with the body of a
+ * message of msglen bytes whose prefix came in the previous segment. */
+void dns_tcp_iter_body(struct dns_tcp_iter *it, const uint8_t *seg,
+    size_t len, size_t msglen);
 enum dns_tcp_next dns_tcp_next(struct dns_tcp_iter *it, const uint8_t **msg,
-    size_t *msglen);
+    size_t *caplen, size_t *len);
+
+/*
+ * After the walk: the offset from the segment's first byte at which the
+ * next message's length prefix starts: the segment length after
+ * DNS_TCP_END, 2 + len past the partial message's prefix after
+ * DNS_TCP_PARTIAL, or SIZE_MAX when the segment ended inside a length
+ * prefix (the stream cannot be followed: stop parsing that direction).
+ */
+size_t dns_tcp_resume(const struct dns_tcp_iter *it);
 
 #endif /* SW_DNS_H */

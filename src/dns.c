@@ -516,26 +516,62 @@ dns_tcp_iter_init(struct dns_tcp_iter *it, const uint8_t *seg, size_t len)
 	it->seg = seg;
 	it->len = len;
 	it->off = 0;
+	it->resume = 0;
+	it->body = SIZE_MAX;
+}
+
+void
+dns_tcp_iter_body(struct dns_tcp_iter *it, const uint8_t *seg, size_t len,
+    size_t msglen)
+{
+	dns_tcp_iter_init(it, seg, len);
+	it->body = msglen;
 }
 
 enum dns_tcp_next
-dns_tcp_next(struct dns_tcp_iter *it, const uint8_t **msg, size_t *msglen)
+dns_tcp_next(struct dns_tcp_iter *it, const uint8_t **msg, size_t *caplen,
+    size_t *len)
 {
 	struct rd r;
-	size_t n;
+	size_t n, hdr = 2;
 
 	*msg = NULL;
-	*msglen = 0;
+	*caplen = 0;
+	*len = 0;
+	/* off is SIZE_MAX once a partial message ended the walk. */
 	if (it->off >= it->len)
 		return DNS_TCP_END;
 	rd_init(&r, it->seg + it->off, it->len - it->off);
-	n = rd_be16(&r);
-	if (r.err || !rd_has(&r, n)) {
-		it->off = it->len;
+	if (it->body != SIZE_MAX) {
+		/* Its prefix came in the previous segment. */
+		n = it->body;
+		it->body = SIZE_MAX;
+		hdr = 0;
+	} else
+		n = rd_be16(&r);
+	if (r.err) {
+		it->resume = SIZE_MAX;
+		it->off = SIZE_MAX;
+		return DNS_TCP_PARTIAL;
+	}
+	if (!rd_has(&r, n)) {
+		*caplen = rd_left(&r);
+		*msg = rd_ptr(&r, *caplen);
+		*len = n;
+		it->resume = it->off + hdr + n;
+		it->off = SIZE_MAX;
 		return DNS_TCP_PARTIAL;
 	}
 	*msg = rd_ptr(&r, n);
-	*msglen = n;
-	it->off += 2 + n;
+	*caplen = n;
+	*len = n;
+	it->off += hdr + n;
+	it->resume = it->off;
 	return DNS_TCP_MSG;
+}
+
+size_t
+dns_tcp_resume(const struct dns_tcp_iter *it)
+{
+	return it->resume;
 }
