@@ -21,6 +21,7 @@
 #include "intel.h"
 #include "ring.h"
 
+struct analyzer;
 struct capture;
 struct notice_stats;
 
@@ -28,6 +29,9 @@ struct analyzer_config {
 	const char *logdir;		/* directory, or "-" for stdout */
 	int conn_log;			/* write conn.log */
 	int stats_log;			/* write stats.log (not with "-") */
+	int dns_log;			/* write dns.log */
+	int ssl_log;			/* write ssl.log */
+	int vendor_sites;		/* notice visits to vendor websites */
 	uint32_t suppress_for_s;
 	uint32_t stats_interval_s;
 	struct flow_config flow;
@@ -36,8 +40,12 @@ struct analyzer_config {
 /* Signal flags set by main.c's handlers; any pointer may be NULL. */
 struct analyzer_signals {
 	volatile sig_atomic_t *stop;	/* SIGTERM, SIGINT */
-	volatile sig_atomic_t *hup;	/* SIGHUP: reopen logs */
+	volatile sig_atomic_t *hup;	/* SIGHUP: reopen logs, reload */
 	volatile sig_atomic_t *usr1;	/* SIGUSR1: write stats now */
+	/* on SIGHUP, after the logs are reopened (may be NULL): main.c
+	 * re-reads the indicator files and calls analyzer_set_intel() */
+	void (*reload)(void *ctx, struct analyzer *a);
+	void *reload_ctx;
 };
 
 struct analyzer_counters {
@@ -49,10 +57,12 @@ struct analyzer_counters {
 	uint64_t intel_hits;
 	uint64_t tls[4];		/* tls_feed() statuses (TLS__COUNT) */
 	uint64_t http_hosts;
+	uint64_t dns[8];		/* dns_parse() statuses (DNS__COUNT) */
+	uint64_t dns_tcp_partial;
+	uint64_t website_hits;		/* vendor websites (not notices
+					 * unless vendor_sites) */
 	int64_t first_ts_us, last_ts_us;
 };
-
-struct analyzer;
 
 /*
  * Open the sinks and build the tables.  `intel` is borrowed and must
@@ -62,6 +72,12 @@ struct analyzer;
 struct analyzer *analyzer_new(const struct analyzer_config *cfg,
     const struct intel *intel, char *errbuf, size_t errlen);
 void analyzer_free(struct analyzer *a);
+
+/*
+ * Use another intel set from now on (SIGHUP reload); the caller frees the
+ * old one after this returns.  Connections, names and trackers are kept.
+ */
+void analyzer_set_intel(struct analyzer *a, const struct intel *intel);
 
 /* Process one captured frame (also the fuzzers' and tests' entry). */
 void analyzer_packet(struct analyzer *a, const struct ring_rec *rec,

@@ -69,6 +69,9 @@
 #define SW_SEV_C2		12
 #define SW_SEV_BEACON		10
 #define SW_SEV_SURVIVOR		15
+/* A visit to a stalkerware vendor's website (only with --vendor-sites):
+ * people research the app, survivors among them; not evidence. */
+#define SW_SEV_WEBSITE		3
 
 /* --- statistics ---------------------------------------------------------- */
 

@@ -107,6 +107,8 @@ struct flow {
 	/* annotations for detectors (owned by the analyzer, zeroed on new) */
 	uint32_t intel_flags;	/* which ends were checked / hit */
 	struct tls_flow tls[2];	/* ClientHello search per direction */
+	uint32_t dns_next_seq[2];	/* DNS over TCP: next message start */
+	uint16_t dns_body_len[2];	/* DNS over TCP: prefix came alone */
 	uint8_t app_flags;	/* analyzer.c's APP_* bits */
 	uint8_t name_src;	/* where server_name came from (FLOW_NAME_*) */
 	char server_name[FLOW_NAME_MAX];	/* best known name, "" if none */

@@ -30,6 +30,7 @@ struct logw;
 #define NOTE_C2_TRAFFIC		"Spyware::C2_Traffic"
 #define NOTE_BEACONING		"Spyware::Suspicious_Beaconing"
 #define NOTE_SURVIVOR_RISK	"Spyware::Survivor_Risk"
+#define NOTE_VENDOR_WEBSITE	"Spyware::Vendor_Website"
 
 struct notice {
 	int64_t ts_us;

@@ -17,9 +17,11 @@
 
 #include "capture.h"
 #include "config.h"
+#include "dns.h"
 #include "http.h"
 #include "jbuf.h"
 #include "logw.h"
+#include "names.h"
 #include "notice.h"
 #include "reasm.h"
 #include "tls.h"
@@ -43,6 +45,10 @@ struct analyzer {
 	struct logw *stats_log;		/* NULL unless enabled */
 	struct capture *cap;		/* for stats, may be NULL */
 	struct reasm *reasm;		/* TLS first-flight reassembly */
+	struct names_cache *names;	/* (device, address) -> DNS name */
+	struct logw *dns_log;		/* NULL unless enabled */
+	struct logw *ssl_log;		/* NULL unless enabled */
+	struct dns_msg dnsmsg;		/* 17 KB: too big for the stack */
 
 	int64_t now_us;			/* network time */
 	int64_t next_tick_us;		/* next whole-second work */
@@ -60,6 +66,7 @@ analyzer_new(const struct analyzer_config *cfg, const struct intel *intel,
     char *errbuf, size_t errlen)
 {
 	struct analyzer *a;
+	struct names_config ncfg;
 	int to_stdout;
 
 	a = calloc(1, sizeof(*a));
@@ -89,11 +96,27 @@ analyzer_new(const struct analyzer_config *cfg, const struct intel *intel,
 	a->reasm = reasm_new(0, 0, errbuf);
 	if (a->reasm == NULL)
 		goto fail;
+	names_config_default(&ncfg);
+	ncfg.seed = cfg->flow.seed ^ 0x6e616d6573ULL;	/* "names" */
+	if ((a->names = names_new(&ncfg, errbuf)) == NULL)
+		goto fail;
+	if (cfg->dns_log && (a->dns_log = logw_open(cfg->logdir, "dns.log",
+	    errbuf, errlen)) == NULL)
+		goto fail;
+	if (cfg->ssl_log && (a->ssl_log = logw_open(cfg->logdir, "ssl.log",
+	    errbuf, errlen)) == NULL)
+		goto fail;
 	a->now_us = INT64_MIN;
 	return a;
 fail:
 	analyzer_free(a);
 	return NULL;
+}
+
+void
+analyzer_set_intel(struct analyzer *a, const struct intel *intel)
+{
+	a->intel = intel;
 }
 
 void
@@ -103,6 +126,9 @@ analyzer_free(struct analyzer *a)
 		return;
 	flow_table_free(a->flows);
 	reasm_free(a->reasm);
+	names_free(a->names);
+	logw_close(a->dns_log);
+	logw_close(a->ssl_log);
 	notice_ctx_free(a->notices);
 	logw_close(a->notice_log);
 	logw_close(a->conn_log);
@@ -158,6 +184,70 @@ on_flow_end(void *ctx, struct flow *f, enum flow_end_reason why)
 		a->ctr.conn_log_errors++;
 }
 
+/*
+ * Raise the notice for an intel hit.  `device` is the device's address,
+ * `server` the other end's (NULL for a DNS lookup), `name` the name that
+ * matched (NULL for an address hit).  Vendor websites are counted, and
+ * only noticed (at a low severity) when asked for: a survivor researching
+ * the app visits them too, so a visit is not evidence of infection.  The
+ * identifier keeps one notice per indicator, device and kind ("dns" for
+ * lookups, "conn" for connections) per suppression window.
+ */
+static void
+raise_intel(struct analyzer *a, const struct flow *f,
+    const struct intel_item *it, const uint8_t *device, const uint8_t *server,
+    const char *name, const char *where, int64_t ts_us)
+{
+	struct notice n;
+	char msg[768], ident[512], dev[48], srv[48];
+	const char *app = it->app != NULL ? it->app : "stalkerware";
+	int website = it->category == INTEL_CAT_WEBSITE;
+
+	a->ctr.intel_hits++;
+	if (website) {
+		a->ctr.website_hits++;
+		if (!a->cfg.vendor_sites)
+			return;
+	}
+	jbuf_addr_fmt(device, dev, sizeof(dev));
+	if (server != NULL)
+		jbuf_addr_fmt(server, srv, sizeof(srv));
+	if (website)
+		snprintf(msg, sizeof(msg), "%s looked up or visited %s, a "
+		    "website of the %s vendor (not by itself evidence of "
+		    "infection)", dev,
+		    name != NULL ? name : it->indicator, app);
+	else if (name == NULL)
+		snprintf(msg, sizeof(msg), "%s exchanged traffic with %s, a "
+		    "known %s C2 address", dev, it->indicator, app);
+	else if (server == NULL && strcmp(where, "DNS::IN_RESPONSE") == 0)
+		snprintf(msg, sizeof(msg), "a lookup by %s was answered "
+		    "through %s, a known %s C2 name", dev, name, app);
+	else if (server == NULL)
+		snprintf(msg, sizeof(msg), "%s looked up %s, a known %s C2 "
+		    "name", dev, name, app);
+	else
+		snprintf(msg, sizeof(msg), "%s connected to %s (%s), a known "
+		    "%s C2 name", dev, name, srv, app);
+	snprintf(ident, sizeof(ident), "%s-%s-%s", it->indicator, dev,
+	    website ? "web" : server == NULL ? "dns" : "conn");
+	memset(&n, 0, sizeof(n));
+	n.ts_us = ts_us;
+	n.note = website ? NOTE_VENDOR_WEBSITE : NOTE_C2_TRAFFIC;
+	n.msg = msg;
+	n.sub = name != NULL ? name : it->indicator;
+	n.identifier = ident;
+	n.severity = website ? SW_SEV_WEBSITE : SW_SEV_C2;
+	n.conn = f;
+	n.src = device;
+	n.dst = server;
+	n.server_name = name != NULL ? name : f != NULL ? f->server_name :
+	    NULL;
+	n.intel = it;
+	n.intel_where = where;
+	notice_raise(a->notices, &n);
+}
+
 /* Match both ends of a new connection, as Zeek's Intel framework does. */
 static void
 intel_check_conn(struct analyzer *a, struct flow *f)
@@ -167,38 +257,61 @@ intel_check_conn(struct analyzer *a, struct flow *f)
 	const uint8_t *hit_addr[2] = { f->resp_h, f->orig_h };
 	const uint8_t *other[2] = { f->orig_h, f->resp_h };
 	const struct intel_item *it;
-	struct notice n;
-	char msg[512], ident[256], dev[48];
 	int i;
 
 	f->intel_flags |= INTEL_CHECKED;
 	for (i = 0; i < 2; i++) {
 		it = intel_match_addr(a->intel, hit_addr[i]);
-		if (it == NULL)
-			continue;
-		a->ctr.intel_hits++;
-		jbuf_addr_fmt(other[i], dev, sizeof(dev));
-		snprintf(msg, sizeof(msg),
-		    "%s exchanged traffic with known stalkerware C2 address "
-		    "%s%s%s", dev, it->indicator, it->desc != NULL ? ": " : "",
-		    it->desc != NULL ? it->desc : "");
-		/* one notice per device and indicator per window */
-		snprintf(ident, sizeof(ident), "%s-%s", it->indicator, dev);
-		memset(&n, 0, sizeof(n));
-		n.ts_us = f->first_us;
-		n.note = NOTE_C2_TRAFFIC;
-		n.msg = msg;
-		n.sub = it->indicator;
-		n.identifier = ident;
-		n.severity = SW_SEV_C2;
-		n.conn = f;
-		n.src = other[i];
-		n.dst = hit_addr[i];
-		n.server_name = f->server_name;
-		n.intel = it;
-		n.intel_where = where[i];
-		notice_raise(a->notices, &n);
+		if (it != NULL)
+			raise_intel(a, f, it, other[i], hit_addr[i], NULL,
+			    where[i], f->first_us);
 	}
+}
+
+/* A name seen on the wire: a domain indicator? */
+static const struct intel_item *
+intel_check_name(struct analyzer *a, const struct flow *f, const char *name,
+    const uint8_t *device, const uint8_t *server, const char *where,
+    int64_t ts_us)
+{
+	const struct intel_item *it;
+
+	if (a->intel == NULL || name == NULL || name[0] == '\0')
+		return NULL;
+	it = intel_match_domain(a->intel, name);
+	if (it != NULL)
+		raise_intel(a, f, it, device, server, name, where, ts_us);
+	return it;
+}
+
+/*
+ * A new connection to an address the device resolved: name it, and when
+ * the name is a C2 indicator, the address is one too, for this device and
+ * for the answer's TTL (the cache's entry).  Not for shared platforms:
+ * their addresses serve every tenant.
+ */
+static void
+names_check_conn(struct analyzer *a, struct flow *f)
+{
+	const struct intel_item *it;
+	const char *name, *cname = NULL;
+
+	name = names_lookup(a->names, f->orig_h, f->resp_h, f->first_us,
+	    &cname);
+	if (name == NULL)
+		return;
+	if (strlen(name) < sizeof(f->server_name)) {
+		memcpy(f->server_name, name, strlen(name) + 1);
+		f->name_src = FLOW_NAME_DNS;
+	}
+	if (a->intel == NULL)
+		return;
+	it = intel_match_domain(a->intel, name);
+	if (it == NULL && cname != NULL)
+		it = intel_match_domain(a->intel, (name = cname));
+	if (it != NULL && !it->platform)
+		raise_intel(a, f, it, f->orig_h, f->resp_h, name,
+		    "Conn::IN_RESP", f->first_us);
 }
 
 static void
@@ -237,6 +350,10 @@ write_stats(struct analyzer *a, int final)
 	jbuf_u64(&j, "notices_suppressed", ns->suppressed);
 	jbuf_u64(&j, "log_write_errors", ns->write_errors +
 	    a->ctr.conn_log_errors);
+	jbuf_u64(&j, "vendor_site_hits", a->ctr.website_hits);
+	jbuf_u64(&j, "dns_messages", a->ctr.dns[DNS_OK]);
+	jbuf_u64(&j, "names_cached", names_stats(a->names)->entries);
+	jbuf_u64(&j, "names_evicted", names_stats(a->names)->evicted);
 	jbuf_u64(&j, "tls_client_hellos", a->ctr.tls[TLS_OK]);
 	jbuf_u64(&j, "http_hosts", a->ctr.http_hosts);
 	jbuf_u64(&j, "reasm_in_use_max", reasm_stats(a->reasm)->in_use_max);
@@ -246,6 +363,12 @@ write_stats(struct analyzer *a, int final)
 		if (a->ctr.decode[i] != 0)
 			jbuf_u64(&j, decode_status_key((enum decode_status)i),
 			    a->ctr.decode[i]);
+	for (i = 1; i < DNS__COUNT; i++)
+		if (a->ctr.dns[i] != 0)
+			jbuf_u64(&j, dns_status_key((enum dns_status)i),
+			    a->ctr.dns[i]);
+	if (a->ctr.dns_tcp_partial != 0)
+		jbuf_u64(&j, "dns.tcp_partial", a->ctr.dns_tcp_partial);
 	jbuf_close(&j);
 	jbuf_close(&j);
 	if (!j.overflow)
@@ -301,6 +424,52 @@ set_server_name(struct flow *f, const char *name, uint8_t src)
 	f->name_src = src;
 }
 
+/* TLS version number as Zeek's ssl.log writes it. */
+static const char *
+tls_version_name(uint16_t v)
+{
+	switch (v) {
+	case 0x0300: return "SSLv3";
+	case 0x0301: return "TLSv10";
+	case 0x0302: return "TLSv11";
+	case 0x0303: return "TLSv12";
+	case 0x0304: return "TLSv13";
+	default: return "unknown";
+	}
+}
+
+/* The connection's id fields, in Zeek's order. */
+static void
+put_conn_id(struct jbuf *j, const struct flow *f)
+{
+	jbuf_str(j, "uid", f->uid);
+	jbuf_addr(j, "id.orig_h", f->orig_h);
+	jbuf_u64(j, "id.orig_p", f->orig_p);
+	jbuf_addr(j, "id.resp_h", f->resp_h);
+	jbuf_u64(j, "id.resp_p", f->resp_p);
+}
+
+/* One ssl.log line per ClientHello (opt-in): what the client asked for. */
+static void
+log_ssl(struct analyzer *a, const struct flow *f, const struct packet *p,
+    const struct tls_hello *h)
+{
+	struct jbuf j;
+
+	jbuf_init(&j, a->line, sizeof(a->line));
+	jbuf_open(&j);
+	jbuf_ts(&j, "ts", p->ts_us);
+	put_conn_id(&j, f);
+	jbuf_str(&j, "version", tls_version_name(h->version));
+	if (h->has_sni)
+		jbuf_str(&j, "server_name", h->sni);
+	if (h->alpn[0] != '\0')
+		jbuf_str(&j, "client_alpn", h->alpn);
+	jbuf_close(&j);
+	if (!j.overflow)
+		logw_write(a->ssl_log, j.buf, j.len);
+}
+
 /*
  * TCP payload: the client's first flight may hold a TLS ClientHello (SNI)
  * or an HTTP/1.x request (Host).  Bounded: TLS stops looking after a few
@@ -316,6 +485,8 @@ app_tcp(struct analyzer *a, struct flow *f, const struct packet *p,
 	enum tls_status st;
 	int dir = from_orig ? 0 : 1;
 	const struct flow_tcp_dir *d = &f->tcp[dir];
+	const uint8_t *dev = from_orig ? f->orig_h : f->resp_h;
+	const uint8_t *srv = from_orig ? f->resp_h : f->orig_h;
 
 	if (!(f->tls[dir].flags & TLS_FLOW_DONE)) {
 		r = tls_feed(&f->tls[dir], a->reasm, d->syn != 0, d->isn,
@@ -323,9 +494,16 @@ app_tcp(struct analyzer *a, struct flow *f, const struct packet *p,
 		    p->payload_caplen, &hello, &st);
 		if (st < TLS__COUNT)
 			a->ctr.tls[st]++;
-		if (r != TLS_FEED_NONE && hello.has_sni && !hello.sni_odd &&
-		    !hello.sni_trunc)
-			set_server_name(f, hello.sni, FLOW_NAME_SNI);
+		if (r != TLS_FEED_NONE) {
+			if (a->ssl_log != NULL)
+				log_ssl(a, f, p, &hello);
+			if (hello.has_sni && !hello.sni_odd &&
+			    !hello.sni_trunc) {
+				set_server_name(f, hello.sni, FLOW_NAME_SNI);
+				intel_check_name(a, f, hello.sni, dev, srv,
+				    "SSL::IN_SERVER_NAME", p->ts_us);
+			}
+		}
 	}
 	if (from_orig && !(f->app_flags & APP_HTTP_DONE)) {
 		f->app_flags |= APP_HTTP_DONE;
@@ -333,8 +511,150 @@ app_tcp(struct analyzer *a, struct flow *f, const struct packet *p,
 		    HTTP_OK && !req.host_trunc) {
 			a->ctr.http_hosts++;
 			set_server_name(f, req.host, FLOW_NAME_HTTP);
+			intel_check_name(a, f, req.host, dev, srv,
+			    "HTTP::IN_HOST_HEADER", p->ts_us);
 		}
 	}
+}
+
+/* One dns.log line per message with a question (opt-in). */
+static void
+log_dns(struct analyzer *a, const struct flow *f, const struct packet *p,
+    const struct dns_msg *m)
+{
+	char name[DNS_NAME_STR_MAX];
+	struct jbuf j;
+	size_t i;
+
+	jbuf_init(&j, a->line, sizeof(a->line));
+	jbuf_open(&j);
+	jbuf_ts(&j, "ts", p->ts_us);
+	put_conn_id(&j, f);
+	jbuf_str(&j, "proto", flow_proto_name(f));
+	jbuf_u64(&j, "trans_id", m->id);
+	dns_name_str(&m->qname, name, sizeof(name), 0);
+	jbuf_str(&j, "query", name[0] != '\0' ? name : ".");
+	jbuf_u64(&j, "qtype", m->qtype);
+	jbuf_bool(&j, "is_response", m->qr);
+	if (m->qr) {
+		jbuf_u64(&j, "rcode", m->rcode);
+		jbuf_key_array(&j, "answers");
+		for (i = 0; i < m->n_answers; i++) {
+			if (m->answers[i].type == DNS_TYPE_CNAME) {
+				dns_name_str(&m->answers[i].target, name,
+				    sizeof(name), 0);
+				jbuf_elem_str(&j, name);
+			} else {
+				jbuf_addr_fmt(m->answers[i].addr, name,
+				    sizeof(name));
+				jbuf_elem_str(&j, name);
+			}
+		}
+		jbuf_array_close(&j);
+	}
+	jbuf_close(&j);
+	if (!j.overflow)
+		logw_write(a->dns_log, j.buf, j.len);
+}
+
+/*
+ * One DNS message (RFC 1035).  Queries: the name a device looks up is
+ * matched.  Responses: CNAME targets are matched, and each address
+ * answer fills the names cache for the device that asked, so its next
+ * connection to that address is named even without SNI.  Only answers
+ * rooted in the question count (an unsolicited record proves nothing).
+ */
+static void
+app_dns(struct analyzer *a, const struct flow *f, const struct packet *p,
+    const uint8_t *msg, size_t caplen, size_t len, int cache)
+{
+	const struct dns_name *chain[DNS_CHAIN_MAX];
+	struct dns_msg *m = &a->dnsmsg;
+	char q[NAMES_NAME_BUF], c[NAMES_NAME_BUF], t[DNS_NAME_STR_MAX];
+	enum dns_status st;
+	size_t i, n;
+	int rooted;
+
+	st = dns_parse(m, msg, caplen, len);
+	a->ctr.dns[st]++;
+	if (!m->has_header || !m->has_question)
+		return;
+	if (a->dns_log != NULL)
+		log_dns(a, f, p, m);
+	if (!m->qr) {
+		dns_name_str(&m->qname, t, sizeof(t), DNS_STR_LOWER);
+		intel_check_name(a, f, t, p->src, NULL, "DNS::IN_REQUEST",
+		    p->ts_us);
+		return;
+	}
+	for (i = 0; i < m->n_answers; i++) {
+		if (m->answers[i].type != DNS_TYPE_CNAME)
+			continue;
+		dns_name_str(&m->answers[i].target, t, sizeof(t),
+		    DNS_STR_LOWER);
+		intel_check_name(a, f, t, p->dst, NULL, "DNS::IN_RESPONSE",
+		    p->ts_us);
+	}
+	if (!cache || m->rcode != 0)
+		return;
+	for (i = 0; i < m->n_answers; i++) {
+		n = dns_chain(m, i, chain, &rooted);
+		if (n == 0 || !rooted)
+			continue;
+		dns_name_str(chain[0], q, sizeof(q), DNS_STR_LOWER);
+		dns_name_str(chain[n - 1], c, sizeof(c), DNS_STR_LOWER);
+		names_insert(a->names, p->dst, m->answers[i].addr, q,
+		    n > 1 ? c : NULL, m->answers[i].ttl, p->ts_us);
+	}
+}
+
+/* DNS ports: 53 (DNS), 5353 (mDNS, RFC 6762), 5355 (LLMNR, RFC 4795). */
+static int
+dns_port(uint16_t port)
+{
+	return port == 53 || port == 5353 || port == 5355;
+}
+
+/*
+ * DNS over TCP: no reassembly; follow message boundaries per direction so
+ * a segment that continues a message is not misread as a new one.
+ */
+static void
+app_dns_tcp(struct analyzer *a, struct flow *f, const struct packet *p,
+    int from_orig)
+{
+	struct dns_tcp_iter it;
+	enum dns_tcp_next r;
+	const uint8_t *msg;
+	size_t cap, len, resume;
+	int dir = from_orig ? 0 : 1;
+	uint32_t seq = p->seq;
+
+	/* 0 = nothing expected yet; the stored value is seq + 1 */
+	if (f->dns_next_seq[dir] != 0 && f->dns_next_seq[dir] - 1 != seq)
+		return;
+	if (f->dns_body_len[dir] != 0)
+		dns_tcp_iter_body(&it, p->payload, p->payload_caplen,
+		    f->dns_body_len[dir]);
+	else
+		dns_tcp_iter_init(&it, p->payload, p->payload_caplen);
+	f->dns_body_len[dir] = 0;
+	while ((r = dns_tcp_next(&it, &msg, &cap, &len)) != DNS_TCP_END) {
+		if (r == DNS_TCP_PARTIAL) {
+			a->ctr.dns_tcp_partial++;
+			if (msg != NULL && cap == 0 && len <= UINT16_MAX)
+				f->dns_body_len[dir] = (uint16_t)len;
+			else if (msg != NULL)
+				app_dns(a, f, p, msg, cap, len, 1);
+			break;
+		}
+		app_dns(a, f, p, msg, cap, len, 1);
+	}
+	resume = dns_tcp_resume(&it);
+	if (resume == SIZE_MAX || resume > UINT32_MAX - 1)
+		f->dns_next_seq[dir] = UINT32_MAX;	/* lost: stop */
+	else
+		f->dns_next_seq[dir] = seq + (uint32_t)resume + 1;
 }
 
 /*
@@ -363,10 +683,23 @@ process(struct analyzer *a, const struct ring_rec *rec,
 	f = flow_update_hashed(a->flows, p, hash, &is_new, &from_orig);
 	if (f == NULL)
 		return;
-	if (is_new && a->intel != NULL)
-		intel_check_conn(a, f);
-	if (p->ip_proto == IPPROTO_NUM_TCP && p->payload_caplen > 0)
-		app_tcp(a, f, p, from_orig);
+	if (is_new) {
+		if (a->intel != NULL)
+			intel_check_conn(a, f);
+		names_check_conn(a, f);
+	}
+	if (p->payload_caplen == 0)
+		return;
+	if (p->ip_proto == IPPROTO_NUM_UDP) {
+		if (dns_port(p->sport) || dns_port(p->dport))
+			app_dns(a, f, p, p->payload, p->payload_caplen,
+			    p->payload_len, p->sport == 53);
+	} else if (p->ip_proto == IPPROTO_NUM_TCP) {
+		if (p->sport == 53 || p->dport == 53)
+			app_dns_tcp(a, f, p, from_orig);
+		else
+			app_tcp(a, f, p, from_orig);
+	}
 }
 
 void
@@ -387,6 +720,10 @@ reopen_logs(struct analyzer *a)
 	logw_check_rotation(a->notice_log);
 	if (a->conn_log != NULL)
 		logw_check_rotation(a->conn_log);
+	if (a->dns_log != NULL)
+		logw_check_rotation(a->dns_log);
+	if (a->ssl_log != NULL)
+		logw_check_rotation(a->ssl_log);
 	if (a->stats_log != NULL)
 		logw_check_rotation(a->stats_log);
 }
@@ -445,6 +782,8 @@ analyzer_run(struct analyzer *a, struct ring *r, struct capture *c,
 			if (sig != NULL && sig->hup != NULL && *sig->hup) {
 				*sig->hup = 0;
 				reopen_logs(a);
+				if (sig->reload != NULL)
+					sig->reload(sig->reload_ctx, a);
 			}
 			if (sig != NULL && sig->usr1 != NULL && *sig->usr1) {
 				*sig->usr1 = 0;

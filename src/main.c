@@ -70,13 +70,21 @@ usage(FILE *fp)
 "  -i, --interface IFACE  capture live from IFACE\n"
 "  -o, --logdir DIR       log directory (default .); - writes notices to stdout\n"
 "  -I, --intel FILE       indicator file (repeatable; default: bundled iocs/)\n"
+"  -A, --known-good FILE  known-good (allowlist) file (repeatable; default:\n"
+"                         the bundled iocs/known-good.txt); never hides an\n"
+"                         indicator hit\n"
 "  -C, --conn-log         also write conn.log (off by default: privacy)\n"
+"      --dns-log          also write dns.log (off by default: privacy)\n"
+"      --ssl-log          also write ssl.log (off by default: privacy)\n"
+"      --vendor-sites     notice visits to stalkerware vendors' websites\n"
+"                         (Spyware::Vendor_Website, severity 3; off by default)\n"
 "  -f, --filter EXPR      BPF filter\n"
 "  -u, --user USER        drop privileges to USER after opening everything\n"
 "      --suppress-for S   seconds a repeated notice is suppressed (default %d)\n"
 "      --max-flows N      cap on tracked connections (default %d)\n"
 "      --stats-interval S stats.log period in network seconds (default %d)\n"
 "      --lenient          skip bad IOC lines (reported) instead of failing\n"
+"                         (SIGHUP re-reads every indicator file)\n"
 "      --seed N           fixed seed for uids and hashing (tests)\n"
 "  -q, --quiet            no summary on stderr\n"
 "  -h, --help             this help\n"
@@ -187,12 +195,101 @@ drop_privileges(const char *user, char *errbuf, size_t errlen)
 	return 0;
 }
 
+/* What to read, kept for SIGHUP: the indicator and known-good files. */
+struct iocset {
+	const char **iocs;	/* -I files, or NULL for the bundled dir */
+	int niocs;
+	const char **good;	/* -A files, or NULL for the bundled ones */
+	int ngood;
+	const char *iocdir;	/* bundled directory */
+	struct intel_load_opts lopts;
+	unsigned *warnings;
+	struct intel *intel;	/* current sets */
+	struct intel *known_good;
+};
+
+/*
+ * Read every indicator file into a new set, and every known-good file
+ * into another.  Returns 0, or -1 with errbuf set (or, when bad lines were
+ * reported one by one, an empty errbuf).
+ */
+static int
+load_sets(struct iocset *s, struct intel **intel, struct intel **good,
+    char *err, size_t errlen)
+{
+	char path[PATH_MAX];
+	int i, rc = 0;
+
+	*intel = intel_new();
+	*good = intel_new();
+	err[0] = '\0';
+	if (*intel == NULL || *good == NULL) {
+		snprintf(err, errlen, "out of memory");
+		rc = -1;
+		goto out;
+	}
+	*s->warnings = 0;
+	if (s->niocs == 0)
+		rc = intel_load_dir(*intel, s->iocdir, &s->lopts, err, errlen);
+	for (i = 0; i < s->niocs && rc == 0; i++)
+		rc = intel_load_file(*intel, s->iocs[i], &s->lopts, err,
+		    errlen);
+	if (s->ngood == 0 && rc == 0 && s->iocdir != NULL) {
+		/* the bundled allowlist, when there is one */
+		snprintf(path, sizeof(path), "%s/known-good.txt", s->iocdir);
+		if (access(path, R_OK) == 0)
+			rc = intel_load_file(*good, path, &s->lopts, err,
+			    errlen);
+	}
+	for (i = 0; i < s->ngood && rc == 0; i++)
+		rc = intel_load_file(*good, s->good[i], &s->lopts, err, errlen);
+	if (rc == 0)
+		rc = intel_finalize(*intel, err, errlen);
+	if (rc == 0)
+		rc = intel_finalize(*good, err, errlen);
+out:
+	if (rc != 0) {
+		if (*s->warnings > 0)
+			err[0] = '\0';	/* each bad line was said already */
+		intel_free(*intel);
+		intel_free(*good);
+		*intel = *good = NULL;
+	}
+	return rc;
+}
+
+/* SIGHUP: a file with errors keeps the old sets and says why. */
+static void
+reload_sets(void *ctx, struct analyzer *an)
+{
+	struct iocset *s = ctx;
+	struct intel *in, *good;
+	char err[ERRLEN];
+
+	if (load_sets(s, &in, &good, err, sizeof(err)) != 0) {
+		fprintf(stderr, "stalkerwatch: reload failed, keeping the "
+		    "previous indicators%s%s\n", err[0] ? ": " : "", err);
+		return;
+	}
+	analyzer_set_intel(an, in);
+	intel_free(s->intel);
+	intel_free(s->known_good);
+	s->intel = in;
+	s->known_good = good;
+	fprintf(stderr, "stalkerwatch: reloaded %zu address, %zu subnet and "
+	    "%zu domain indicators\n", intel_count(in, INTEL_ADDR),
+	    intel_count(in, INTEL_SUBNET), intel_count(in, INTEL_DOMAIN));
+}
+
 enum {
 	OPT_SUPPRESS = 256,
 	OPT_MAX_FLOWS,
 	OPT_STATS_INTERVAL,
 	OPT_LENIENT,
-	OPT_SEED
+	OPT_SEED,
+	OPT_DNS_LOG,
+	OPT_SSL_LOG,
+	OPT_VENDOR_SITES
 };
 
 int
@@ -215,10 +312,17 @@ main(int argc, char **argv)
 		    OPT_STATS_INTERVAL },
 		{ "lenient", no_argument, NULL, OPT_LENIENT },
 		{ "seed", required_argument, NULL, OPT_SEED },
+		{ "known-good", required_argument, NULL, 'A' },
+		{ "dns-log", no_argument, NULL, OPT_DNS_LOG },
+		{ "ssl-log", no_argument, NULL, OPT_SSL_LOG },
+		{ "vendor-sites", no_argument, NULL, OPT_VENDOR_SITES },
 		{ NULL, 0, NULL, 0 }
 	};
 	const char *files[MAX_FILES];
 	const char *iocs[MAX_FILES];
+	const char *good[MAX_FILES];
+	struct iocset sets;
+	int ngood = 0;
 	int nfiles = 0, niocs = 0, quiet = 0, have_seed = 0, ch, i, rc;
 	const char *iface = NULL, *bpf = NULL, *user = NULL;
 	struct analyzer_config acfg;
@@ -234,7 +338,6 @@ main(int argc, char **argv)
 	const struct flow_stats *fs;
 	struct capture_stats cs;
 	char err[ERRLEN], dirbuf[PATH_MAX];
-	const char *iocdir;
 	uint64_t seed = 0;
 	unsigned ioc_warnings = 0;
 
@@ -248,7 +351,7 @@ main(int argc, char **argv)
 	lopts.warn = warn_ioc;
 	lopts.warn_ctx = &ioc_warnings;
 
-	while ((ch = getopt_long(argc, argv, "r:i:o:I:Cf:u:qhV", longopts,
+	while ((ch = getopt_long(argc, argv, "r:i:o:I:A:Cf:u:qhV", longopts,
 	    NULL)) != -1) {
 		switch (ch) {
 		case 'r':
@@ -267,8 +370,22 @@ main(int argc, char **argv)
 				die_usage("too many -I files", NULL);
 			iocs[niocs++] = optarg;
 			break;
+		case 'A':
+			if (ngood == MAX_FILES)
+				die_usage("too many -A files", NULL);
+			good[ngood++] = optarg;
+			break;
 		case 'C':
 			acfg.conn_log = 1;
+			break;
+		case OPT_DNS_LOG:
+			acfg.dns_log = 1;
+			break;
+		case OPT_SSL_LOG:
+			acfg.ssl_log = 1;
+			break;
+		case OPT_VENDOR_SITES:
+			acfg.vendor_sites = 1;
 			break;
 		case 'f':
 			bpf = optarg;
@@ -337,34 +454,28 @@ main(int argc, char **argv)
 	acfg.flow.seed = seed;
 
 	/* indicators first: a bad IOC file is a configuration error */
-	if ((intel = intel_new()) == NULL) {
-		fprintf(stderr, "stalkerwatch: out of memory\n");
-		return EXIT_RUNTIME;
+	memset(&sets, 0, sizeof(sets));
+	sets.iocs = iocs;
+	sets.niocs = niocs;
+	sets.good = good;
+	sets.ngood = ngood;
+	sets.lopts = lopts;
+	sets.warnings = &ioc_warnings;
+	if (niocs == 0 || ngood == 0)
+		sets.iocdir = find_ioc_dir(dirbuf, sizeof(dirbuf));
+	if (niocs == 0 && sets.iocdir == NULL) {
+		fprintf(stderr, "stalkerwatch: bundled indicators not found "
+		    "(looked for iocs/ beside the program and in %s/iocs); "
+		    "give -I FILE\n", SW_DATADIR);
+		return EXIT_USAGE;
 	}
-	if (niocs == 0) {
-		if ((iocdir = find_ioc_dir(dirbuf, sizeof(dirbuf))) == NULL) {
-			fprintf(stderr, "stalkerwatch: bundled indicators not "
-			    "found (looked for iocs/ beside the program and "
-			    "in %s/iocs); give -I FILE\n", SW_DATADIR);
-			rc = EXIT_USAGE;
-			goto out;
-		}
-		rc = intel_load_dir(intel, iocdir, &lopts, err, sizeof(err));
-	} else {
-		rc = 0;
-		for (i = 0; i < niocs && rc == 0; i++)
-			rc = intel_load_file(intel, iocs[i], &lopts, err,
-			    sizeof(err));
-	}
-	if (rc == 0)
-		rc = intel_finalize(intel, err, sizeof(err));
-	if (rc != 0) {
-		/* bad lines were each reported already; else say why */
-		if (ioc_warnings == 0)
+	if (load_sets(&sets, &sets.intel, &sets.known_good, err,
+	    sizeof(err)) != 0) {
+		if (err[0] != '\0')
 			fprintf(stderr, "stalkerwatch: %s\n", err);
-		rc = EXIT_USAGE;
-		goto out;
+		return EXIT_USAGE;
 	}
+	intel = sets.intel;
 
 	if (nfiles > 0)
 		cap = capture_open_files(files, nfiles, bpf, err, sizeof(err));
@@ -406,6 +517,8 @@ main(int argc, char **argv)
 	sigs.stop = &sig_stop;
 	sigs.hup = &sig_hup;
 	sigs.usr1 = &sig_usr1;
+	sigs.reload = reload_sets;
+	sigs.reload_ctx = &sets;
 	analyzer_run(an, ring, cap, &sigs);
 	capture_join(cap);
 	analyzer_finish(an, cap);
@@ -434,6 +547,7 @@ out:
 	analyzer_free(an);
 	ring_free(ring);
 	capture_free(cap);
-	intel_free(intel);
+	intel_free(sets.intel);
+	intel_free(sets.known_good);
 	return rc;
 }

@@ -1517,6 +1517,123 @@ scen_bench(struct pcapgen *g, const struct pcapgen_opts *o)
 	return rc;
 }
 
+/*
+ * A response whose answer goes through one CNAME: name -> cname -> addr
+ * (IPv4), as CDNs and C2 fronting answer.
+ */
+static size_t
+dns_response_cname(uint8_t *buf, size_t cap, uint16_t id, const char *name,
+    const char *cname, const uint8_t addr[4], uint32_t ttl)
+{
+	struct wr w = { buf, cap, 0, 0 };
+	size_t target;
+
+	dns_header(&w, id, 0x8180, 2);
+	dns_name(&w, name);
+	wr_be16(&w, 1);
+	wr_be16(&w, 1);
+	wr_be16(&w, 0xc00c);		/* the question name */
+	wr_be16(&w, 5);			/* CNAME */
+	wr_be16(&w, 1);
+	wr_be32(&w, ttl);
+	wr_be16(&w, (uint16_t)(strlen(cname) + 2));
+	target = w.off;
+	dns_name(&w, cname);
+	wr_be16(&w, (uint16_t)(0xc000 | target));
+	wr_be16(&w, 1);			/* A */
+	wr_be16(&w, 1);
+	wr_be32(&w, ttl);
+	wr_be16(&w, 4);
+	wr_bytes(&w, addr, 4);
+	return w.err ? 0 : w.off;
+}
+
+/* A lookup of name answered through cname, from cli to the router. */
+static int
+dns_cname_exchange(struct pcapgen *g, struct lan *l,
+    const struct pcapgen_host *cli, const char *name, const char *cname,
+    const uint8_t addr[4])
+{
+	uint8_t msg[512];
+	uint16_t id = (uint16_t)pcapgen_rand(g);
+	uint16_t port = lan_port(g, l);
+	size_t n;
+	int rc;
+
+	if ((n = pcapgen_dns_query(msg, sizeof(msg), id, name, 1)) == 0)
+		return -1;
+	rc = pcapgen_udp(g, cli, port, &l->router, 53, msg, n);
+	pcapgen_advance(g, pcapgen_rand_range(g, 2000, 25000));
+	if ((n = dns_response_cname(msg, sizeof(msg), id, name, cname, addr,
+	    300)) == 0)
+		return -1;
+	rc |= pcapgen_udp(g, &l->router, 53, cli, port, msg, n);
+	pcapgen_advance(g, pcapgen_rand_range(g, 100, 2000));
+	return rc ? -1 : 0;
+}
+
+/* Resolve name to ip (unless ip is NULL), then HTTPS to ip with sni. */
+static int
+names_visit(struct pcapgen *g, struct lan *l, const struct pcapgen_host *cli,
+    const char *name, const char *ip, const char *sni)
+{
+	struct pcapgen_host srv;
+	struct pcapgen_tcp c;
+	uint8_t a[4];
+	int rc = 0;
+
+	if (remote(&srv, ip) != 0)
+		return -1;
+	memcpy(a, srv.addr, 4);
+	if (name != NULL)
+		rc |= pcapgen_dns_exchange(g, cli, &l->router, name, 1, a, 1,
+		    300);
+	pcapgen_advance(g, pcapgen_rand_range(g, 5000, 50000));
+	pcapgen_tcp_init(g, &c, cli, lan_port(g, l), &srv, 443);
+	c.rtt_us = pcapgen_rand_range(g, 20000, 40000);
+	rc |= pcapgen_https(g, &c, sni, pcapgen_rand_range(g, 2500, 4000),
+	    pcapgen_rand_range(g, 300, 700), pcapgen_rand_range(g, 200, 400));
+	pcapgen_advance(g, 30 * SEC);
+	return rc ? -1 : 0;
+}
+
+/*
+ * Names on the wire (mSpy C2 domains from the Echap list): each case a
+ * minute apart.  Must fire: the phone resolves a.thd.cc and connects to
+ * the answer without SNI; connects with SNI api.thd.cc to an address it
+ * never resolved; resolves and connects to mtechn.zendesk.com (a C2 host
+ * on a shared platform); resolves cdn.example.net, answered through a
+ * CNAME to bi.thd.cc.  Must not fire: the laptop visits
+ * other.zendesk.com (a sibling on the same platform address), looks up
+ * evilthd.cc (not a subdomain), and visits www.mspy.com (the vendor's
+ * website: only with --vendor-sites).
+ */
+static int
+scen_names(struct pcapgen *g, const struct pcapgen_opts *o)
+{
+	static const uint8_t cname_ip[4] = { 198, 51, 100, 78 };
+	struct pcapgen_host srv;
+	struct lan l;
+	int rc = 0;
+
+	(void)o;
+	lan_init(g, &l);
+	rc |= names_visit(g, &l, &l.phone, "a.thd.cc", "198.51.100.77", NULL);
+	rc |= names_visit(g, &l, &l.phone, NULL, "203.0.113.99", "api.thd.cc");
+	rc |= names_visit(g, &l, &l.phone, "mtechn.zendesk.com",
+	    "192.0.2.55", "mtechn.zendesk.com");
+	rc |= names_visit(g, &l, &l.laptop, "other.zendesk.com",
+	    "192.0.2.55", "other.zendesk.com");
+	rc |= dns_cname_exchange(g, &l, &l.phone, "cdn.example.net",
+	    "bi.thd.cc", cname_ip);
+	rc |= names_visit(g, &l, &l.laptop, "evilthd.cc", "203.0.113.66",
+	    "evilthd.cc");
+	rc |= names_visit(g, &l, &l.laptop, "www.mspy.com", "192.0.2.90",
+	    "www.mspy.com");
+	(void)srv;
+	return rc ? -1 : 0;
+}
+
 const struct pcapgen_scenario pcapgen_scenarios[] = {
 	{ "demo", "30 min of a home LAN; the phone 192.168.1.23 uploads to "
 	    "mSpy's " MSPY_IP_A ":443 every 5-10 min (--ip)", scen_demo },
@@ -1531,6 +1648,8 @@ const struct pcapgen_scenario pcapgen_scenarios[] = {
 	    scen_udp_c2 },
 	{ "vlan", "c2-ip to " MSPY_IP_A " inside 802.1Q VLAN 20 (--ip)",
 	    scen_vlan },
+	{ "names", "C2 names in DNS, CNAME, SNI; shared platforms; a vendor "
+	    "website", scen_names },
 	{ "bench", "--count packets (default 3,000,000) of a busy network, "
 	    "~3% of connections to " MSPY_IP_A, scen_bench },
 	{ NULL, NULL, NULL }
