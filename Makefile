@@ -68,6 +68,10 @@ TOOL_SRC = tests/mkpcap.c tests/zeekdiff.c tests/jsoncheck.c
 FUZZ_SRC = $(wildcard fuzz/fuzz_*.c)
 FUZZ_ONEFILE = $(FUZZ_SRC:fuzz/fuzz_%.c=$(BUILD)/fuzz/onefile_%)
 
+# keep the fuzz objects between runs (make would delete them as
+# intermediate files of the onefile_% pattern chain)
+.SECONDARY:
+
 .PHONY: FORCE all deps demo check asan valgrind bench fuzz install uninstall lint \
 	clean testbins test-run
 

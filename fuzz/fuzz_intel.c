@@ -1,15 +1,23 @@
 /*
- * fuzz_intel.c - libFuzzer target for the indicator file readers.
+ * fuzz_intel.c - libFuzzer target for the indicator file readers and
+ * the address and name matchers.
  *
- * The input is one indicator file.  It goes into an anonymous memory file
- * (memfd: no temporary file on disk) that intel_load_file() reads through
- * /proc/self/fd, once leniently and once strictly, and the two loads must
- * agree.  The lenient set is finalized and matched against a few fixed
- * addresses and one taken from the input; a hit must really cover the
- * address.  Every warning must be a single "file:line: reason" line.
+ * The first byte picks a head put before the rest of the input, so the
+ * fuzzer reaches every format the loader detects from content (none,
+ * Echap CSV, hosts, TinyCheck JSON, MISP JSON, Zeek Intel with our meta
+ * columns), or says the file is a shared-platforms list.  The file goes
+ * into an anonymous memory file (memfd: no temporary file on disk) that
+ * the loader reads through /proc/self/fd, once leniently and once
+ * strictly, and the two loads must agree.  The lenient set, with a few
+ * fixed indicators and platforms, is finalized and matched against fixed
+ * addresses and names and ones taken from the input; an address hit must
+ * cover the address, a name hit must be the name or a parent of it at a
+ * dot boundary with subdomains set.  Every warning must be a single
+ * "file:line: reason" line.
  */
 #include <sys/mman.h>
 
+#include <ctype.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -61,6 +69,47 @@ check_hit(const struct intel *in, const uint8_t a[16])
 	}
 }
 
+/*
+ * A name hit must be the name (lower-cased, one trailing dot off) or a
+ * parent of it at a dot boundary that covers subdomains.
+ */
+static void
+check_name(const struct intel *in, const char *name)
+{
+	const struct intel_item *it = intel_match_domain(in, name);
+	char low[512];
+	size_t n, k, i;
+
+	if (it == NULL)
+		return;
+	n = strlen(name);
+	if (n >= sizeof(low) || it->type != INTEL_DOMAIN)
+		abort();
+	for (i = 0; i < n; i++)
+		low[i] = (char)tolower((unsigned char)name[i]);
+	low[n] = '\0';
+	if (n > 0 && low[n - 1] == '.')
+		low[--n] = '\0';
+	k = strlen(it->indicator);
+	if (k > n || strcmp(low + n - k, it->indicator) != 0)
+		abort();
+	if (k < n && (low[n - k - 1] != '.' || !it->subdomains))
+		abort();
+}
+
+static const char *const heads[] = {
+	"",
+	"type,indicator,app\n",
+	"0.0.0.0 head.example\n",
+	"{\"iocs\": [",
+	"{\"Event\": {\"info\": \"f\", \"Attribute\": [",
+	"{\"Object\": [{\"Attribute\": [{\"object_relation\": \"name\", "
+	    "\"type\": \"text\", \"value\": \"App\"},",
+	"#fields\tindicator\tindicator_type\tmeta.subdomains\tmeta.category"
+	    "\tmeta.app\n",
+	"",	/* a shared-platforms list */
+};
+
 int
 LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
@@ -75,11 +124,26 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	char path[64], err[256];
 	uint8_t a[16], pl;
 	int fd, sub, rl, rs;
-	size_t i, off;
-	const char *why;
+	size_t i, off, hl;
+	const char *why, *head;
+	char name[300], *nm;
+	unsigned pick;
+	int plat;
 
+	if (size == 0)
+		return 0;
+	pick = data[0] % (sizeof(heads) / sizeof(heads[0]));
+	plat = pick == sizeof(heads) / sizeof(heads[0]) - 1;
+	head = heads[pick];
+	data++;
+	size--;
 	if ((fd = memfd_create("fuzz.txt", MFD_CLOEXEC)) < 0)
 		return 0;
+	hl = strlen(head);
+	if (hl > 0 && write(fd, head, hl) != (ssize_t)hl) {
+		close(fd);
+		return 0;
+	}
 	for (off = 0; off < size; ) {
 		ssize_t n = write(fd, data + off, size - off);
 
@@ -95,8 +159,14 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	st = intel_new();
 	if (in == NULL || st == NULL)
 		abort();
-	rl = intel_load_file(in, path, &lenient, err, sizeof(err));
-	rs = intel_load_file(st, path, &strict, err, sizeof(err));
+	if (plat) {
+		rl = intel_load_platforms(in, path, &lenient, err,
+		    sizeof(err));
+		rs = intel_load_platforms(st, path, &strict, err, sizeof(err));
+	} else {
+		rl = intel_load_file(in, path, &lenient, err, sizeof(err));
+		rs = intel_load_file(st, path, &strict, err, sizeof(err));
+	}
 	if (strlen(err) >= sizeof(err))
 		abort();
 	/* strict and lenient see the same bad lines; strict keeps all or
@@ -107,8 +177,45 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		abort();
 	if (rs != 0 && total(st) != 0)
 		abort();
+	if (rs != 0 && intel_count_platforms(st) != 0)
+		abort();
+	if (rs == 0 && intel_count_platforms(st) != intel_count_platforms(in))
+		abort();
+	/* fixed indicators and platforms beside the input's */
+	snprintf(path, sizeof(path), "/proc/self/fd/%d", fd);
+	if (ftruncate(fd, 0) != 0 || lseek(fd, 0, SEEK_SET) != 0)
+		abort();
+	if (!plat) {
+		static const char fixed[] = "thd.cc\nmtechn.zendesk.com\n"
+		    "# match: exact\nexact.example\n";
+
+		if (write(fd, fixed, sizeof(fixed) - 1) !=
+		    (ssize_t)(sizeof(fixed) - 1) || intel_load_file(in, path,
+		    NULL, err, sizeof(err)) != 0)
+			abort();
+	} else {
+		static const char fixed[] = "a.thd.cc\nzendesk.com\n";
+
+		if (write(fd, fixed, sizeof(fixed) - 1) !=
+		    (ssize_t)(sizeof(fixed) - 1) || intel_load_file(in, path,
+		    NULL, err, sizeof(err)) != 0)
+			abort();
+	}
 	if (intel_finalize(in, err, sizeof(err)) != 0)
 		abort();
+	/* platforms make entries exact: check_name() sees to it */
+	check_name(in, "evilthd.cc");
+	check_name(in, "x.y.THD.cc.");
+	check_name(in, "sub.mtechn.zendesk.com");
+	check_name(in, "www.exact.example");
+	/* names from the input: the whole of it, and each token */
+	off = size < sizeof(name) - 1 ? size : sizeof(name) - 1;
+	memcpy(name, data, off);
+	name[off] = '\0';
+	check_name(in, name);
+	for (nm = strtok(name, " \t\r\n,\"|"); nm != NULL;
+	    nm = strtok(NULL, " \t\r\n,\"|"))
+		check_name(in, nm);
 	for (i = 0; i < sizeof(probes) / sizeof(probes[0]); i++) {
 		if (intel_parse_cidr(probes[i], a, &pl, &sub, &why) != 0)
 			abort();

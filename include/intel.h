@@ -1,23 +1,25 @@
 /*
- * intel.h - indicator sets (IOCs): addresses, subnets, and (kept for the
- * name matching that follows) domains and other Zeek Intel types.
+ * intel.h - indicator sets (IOCs): addresses, subnets and domain names,
+ * with the readers for every indicator format stalkerware work uses.
  *
- * An intel set is built once from files, then only read: the analyzer
- * matches both ends of each new connection with intel_match_addr(), a
- * longest-prefix match over sorted per-prefix-length arrays (a binary search
- * per distinct prefix length present, longest first; exact addresses are
- * /32 and /128).  IPv4 is stored IPv4-mapped (::ffff:0:0/96), so one
- * 128-bit search serves both families.
+ * An intel set is built once from files, then only read.  Addresses: the
+ * analyzer matches both ends of each new connection with
+ * intel_match_addr(), a longest-prefix match over sorted per-prefix-length
+ * arrays (IPv4 stored IPv4-mapped, so one 128-bit search serves both
+ * families).  Names: intel_match_domain() looks a DNS query, CNAME
+ * target, TLS SNI or HTTP Host up in a hash table of the domain
+ * indicators, the name itself and then each parent at a dot boundary, so
+ * "thd.cc" covers "a.thd.cc" but never "evilthd.cc".
  *
- * Formats (detected per file, see man/stalkerwatch-iocs.5):
- *  - plain lists: one IPv4/IPv6 address, CIDR prefix or domain a line;
- *    `#` starts a comment; a comment after an indicator is its description;
- *  - Zeek Intel framework files: a `#fields` header naming at least
- *    `indicator` and `indicator_type` (optionally `meta.source`,
- *    `meta.desc`, ...), TAB-separated rows; types Intel::ADDR,
- *    Intel::SUBNET, Intel::DOMAIN; other Intel:: types are kept, not
- *    rejected.
- * A line that cannot be read is reported as "file:line: reason".
+ * Formats, detected from content (see man/stalkerwatch-iocs.5): plain
+ * lists (with `# app:`, `# category:`, `# match:`, `# source:`
+ * directives), Zeek Intel framework files (Intel::ADDR, Intel::SUBNET,
+ * Intel::DOMAIN; optional meta.app, meta.subdomains, meta.category),
+ * hosts files, Echap network.csv, TinyCheck/SpyGuard JSON and MISP event
+ * JSON.  A file named shared-platforms* is the list of shared platforms
+ * (firebaseio.com, zendesk.com, ...): a domain indicator under one of
+ * them matches that exact name only.  A line or item that cannot be read
+ * is reported as "file:line: reason".
  */
 #ifndef SW_INTEL_H
 #define SW_INTEL_H
@@ -32,14 +34,32 @@ enum intel_type {
 	INTEL_OTHER		/* a Zeek Intel type we keep but do not match */
 };
 
+/*
+ * What a hit means.  A vendor's marketing, billing or support website is
+ * visited by people researching the app, survivors included: a visit is
+ * not evidence of infection, so it must never be reported as C2.
+ */
+enum intel_category {
+	INTEL_CAT_C2,		/* command and control, upload, distribution */
+	INTEL_CAT_WEBSITE	/* vendor website: not evidence of infection */
+};
+
 struct intel_item {
-	char *indicator;	/* as written (addresses normalised) */
+	char *indicator;	/* as written (addresses normalised, names
+				 * lower-cased without a trailing dot) */
 	enum intel_type type;
 	char *zeek_type;	/* "Intel::ADDR", ... as in the file */
 	char *source;		/* meta.source, else the file's base name */
 	char *desc;		/* meta.desc or trailing comment, or NULL */
+	char *app;		/* app or family name (mSpy...), or NULL */
+	enum intel_category category;
 	uint8_t addr[16];	/* ADDR/SUBNET: network, IPv4-mapped */
 	uint8_t prefix;		/* ADDR/SUBNET: prefix length over 128 bits */
+	uint8_t subdomains;	/* DOMAIN: 1 = the name and every name under
+				 * it; 0 = that exact name only */
+	uint8_t platform;	/* DOMAIN: lies under a shared platform (exact
+				 * only); addresses it resolves to are shared
+				 * too and must not become indicators */
 };
 
 struct intel;
@@ -67,16 +87,34 @@ int intel_load_file(struct intel *in, const char *path,
 
 /*
  * Load every indicator file of a directory in name order: files ending in
- * .txt, .intel, .dat or .csv, except those whose name starts with
- * "known-good" (the allowlist) or "README".  Same return convention.
+ * .txt, .intel, .dat, .csv or .json and files named "hosts" (or ending
+ * in "-hosts", "_hosts", ".hosts"), except those whose name starts with
+ * "known-good" (the allowlist) or "README".  A file whose name starts
+ * with "shared-platforms" is read as by intel_load_platforms().  Same
+ * return convention.
  */
 int intel_load_dir(struct intel *in, const char *dir,
     const struct intel_load_opts *opts, char *errbuf, size_t errlen);
 
 /*
+ * Load a list of shared platforms: one domain suffix a line (plain list
+ * syntax, `#` comments).  At intel_finalize(), a domain indicator lying
+ * strictly under one of them becomes exact-only (subdomains = 0,
+ * platform = 1), whatever its file said; an indicator that is a platform
+ * suffix itself ("zendesk.com") is dropped and counted by
+ * intel_count_ignored().  intel_load_file() and intel_load_dir() call
+ * this for files named shared-platforms*.  Same return convention.
+ */
+int intel_load_platforms(struct intel *in, const char *path,
+    const struct intel_load_opts *opts, char *errbuf, size_t errlen);
+
+/*
  * Sort and index what was loaded; call once after the last load and
- * before matching.  Returns 0, or -1 (errbuf) on allocation failure.
- * Duplicate indicators keep the first one read.
+ * before matching (again after further loads).  Returns 0, or -1
+ * (errbuf) on allocation failure.  Applies the shared platforms (above).
+ * Duplicate indicators keep the first one read, except that a domain
+ * listed both as C2 and as a website is kept as the website (upstream
+ * lists name some vendor sites, such as www.mspy.com, as C2 too).
  */
 int intel_finalize(struct intel *in, char *errbuf, size_t errlen);
 
@@ -88,8 +126,39 @@ int intel_finalize(struct intel *in, char *errbuf, size_t errlen);
 const struct intel_item *intel_match_addr(const struct intel *in,
     const uint8_t addr[16]);
 
+/*
+ * The most specific domain indicator covering `name` (a DNS query, CNAME
+ * target, TLS SNI or HTTP Host, any case, one trailing dot allowed), or
+ * NULL.  An entry covers its own name, and when its subdomains flag is
+ * set every name ending in "." followed by it; the longest covering
+ * entry wins, so a C2 host listed under a vendor's website domain is
+ * reported as C2.  Never a bare string suffix: "thd.cc" does not cover
+ * "evilthd.cc".  Names longer than 253 bytes match nothing.  The item
+ * lives as long as the set; check its category before calling it C2.
+ * Cost: one pass over the name, then one hash probe per label.
+ */
+const struct intel_item *intel_match_domain(const struct intel *in,
+    const char *name);
+
+/* 1 when s is a domain name an indicator file may hold, else 0. */
+int intel_domain_valid(const char *s);
+
 /* Number of indicators of one type. */
 size_t intel_count(const struct intel *in, enum intel_type type);
+
+/* Number of indicators of one category (all types). */
+size_t intel_count_category(const struct intel *in,
+    enum intel_category cat);
+
+/* Number of shared platform suffixes loaded. */
+size_t intel_count_platforms(const struct intel *in);
+
+/*
+ * Domain indicators dropped by the last intel_finalize() because they
+ * name a shared platform itself (matching "firebaseio.com" would flag
+ * every app that uses Firebase).
+ */
+size_t intel_count_ignored(const struct intel *in);
 
 /*
  * Parse an IPv4/IPv6 address or CIDR prefix ("a.b.c.d", "a.b.c.d/n",

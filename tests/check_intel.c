@@ -1,7 +1,12 @@
 /*
  * check_intel.c - tests of the indicator sets: address and prefix parsing,
  * the longest-prefix match, the plain and Zeek Intel readers, their
- * "file:line: reason" messages, lenient loading and directory loading.
+ * "file:line: reason" messages, lenient loading and directory loading;
+ * then the other formats (Echap CSV, hosts files, TinyCheck and MISP
+ * JSON, list directives, Zeek meta columns), domain matching (dot
+ * boundaries, exact entries, shared platforms, websites) and the whole
+ * upstream indicator set (skipped when SW_SHARED, default ../shared, is
+ * absent).
  *
  * Input files are written into a fresh mkdtemp() directory per test and
  * removed after it.
@@ -468,6 +473,64 @@ static const struct {
 	  ":2: bad IPv4 address \"300.1.2.3\"" },
 	{ ZH "#fields\tindicator\tindicator\tindicator_type\n",
 	  ":2: field \"indicator\" named twice in #fields header" },
+	/* Zeek meta columns of ours */
+	{ "#fields\tindicator\tindicator_type\tmeta.subdomains\n"
+	  "a.example\tIntel::DOMAIN\tyes\n",
+	  ":2: bad meta.subdomains \"yes\" (T or F)" },
+	{ "#fields\tindicator\tindicator_type\tmeta.category\n"
+	  "a.example\tIntel::DOMAIN\tads\n",
+	  ":2: bad meta.category \"ads\" (c2 or website)" },
+	/* list directives */
+	{ "# category: ads\na.example\n",
+	  ":1: bad category \"ads\" (c2 or website)" },
+	{ "a.example\n# match: some\n",
+	  ":2: bad match \"some\" (exact or subdomains)" },
+	/* Echap CSV */
+	{ "type,indicator,app\ndomain,ok.example,X\ndomain,b@d.example,X\n",
+	  ":3: bad character in domain \"b@d.example\"" },
+	{ "type,indicator,app\ndomain,ok.example\n",
+	  ":2: expected 3 comma-separated fields, got 2" },
+	{ "type,indicator,app\nipv4,1.2.3.400,X\n",
+	  ":2: bad IPv4 address \"1.2.3.400\"" },
+	{ "type,indicator,app\ndomain,\"ok.example,X\n",
+	  ":2: unterminated quote" },
+	{ "type,indicator,app\ndomain,,X\n", ":2: empty indicator" },
+	/* hosts files */
+	{ "# blocklist\n0.0.0.0 ok.example\n0.0.0.0\n",
+	  ":3: hosts line without a name" },
+	{ "0.0.0.0 ok.example\n999.0.0.1 x.example\n",
+	  ":2: bad address \"999.0.0.1\" in hosts line" },
+	{ "127.0.0.1 ok.example\n127.0.0.1 a.example 1.2.3.4\n",
+	  ":2: hosts name \"1.2.3.4\" is an address" },
+	{ "0.0.0.0 ok.example\n0.0.0.0 a..example\n",
+	  ":2: empty label in domain \"a..example\"" },
+	/* TinyCheck JSON */
+	{ "{\"iocs\": [\n {\"type\": \"domain\", \"value\": \"ok.example\"},\n"
+	  " {\"type\": \"domain\", \"value\": \"a b.example\"}\n]}\n",
+	  ":3: iocs[1]: bad character in domain \"a b.example\"" },
+	{ "{\"iocs\": [{\"type\": \"domain\"}]}",
+	  ":1: iocs[0]: not an object with \"type\" and \"value\" strings" },
+	{ "{\"iocs\": [\n{\"type\": \"ip4addr\", \"value\": \"1.2.3\"}]}",
+	  ":2: iocs[0]: bad IPv4 address \"1.2.3\"" },
+	/* JSON in general */
+	{ "{\"iocs\": [\n\n{\"type\": }]}", ":3: JSON syntax error" },
+	{ "{\"iocs\": []} x", ":1: text after the JSON document" },
+	{ "{\"a\": 1}\n",
+	  ":1: JSON is neither TinyCheck IOCs ({\"iocs\": [...]}) nor a "
+	  "MISP event" },
+	/* MISP */
+	{ "{\"Event\": {\"info\": \"x\", \"Attribute\": [\n"
+	  "{\"type\": \"ip-dst\", \"value\": \"10.0.0.0/33\"}]}}",
+	  ":2: Event.Attribute[0]: prefix length 33 out of range for IPv4" },
+	{ "{\"Object\": [{\"Attribute\": [{\"type\": \"sha1\", \"value\": "
+	  "\"x\"},\n{\"type\": \"domain\", \"value\": \"-bad!\"}]}]}",
+	  ":2: Object[0].Attribute[1]: bad character in domain \"-bad!\"" },
+	{ "{\"response\": [{\"Event\": {\"Attribute\": [{\"type\": "
+	  "\"url\", \"value\": \"https:///x\"}]}}]}",
+	  ":1: response[0].Event.Attribute[0]: no host in url" },
+	{ "{\"Event\": {\"Attribute\": [{\"type\": \"ip-dst|port\", "
+	  "\"value\": \"1.2.3.4\"}]}}",
+	  ":1: Event.Attribute[0]: ip-dst|port value without '|'" },
 };
 
 START_TEST(error_messages)
@@ -623,7 +686,12 @@ START_TEST(load_dir)
 	put_file("known-good-extra.txt", "8.8.4.4\n", -1);
 	put_file("README.txt", "this is not a list\n", -1);
 	put_file("README.md", "# nor this\n", -1);
-	put_file("notes.json", "{}\n", -1);
+	put_file("notes.md", "{}\n", -1);
+	put_file("t.json", "{\"iocs\": [{\"type\": \"domain\", \"value\": "
+	    "\"t.example\"}]}", -1);
+	put_file("hosts", "0.0.0.0 h.example\n", -1);
+	put_file("x-hosts", "0.0.0.0 xh.example\n", -1);
+	put_file("ioc.yaml", "- name: x\n", -1);
 	put_file(".hidden.txt", "7.7.7.7\n", -1);
 	snprintf(sub, sizeof(sub), "%s/sub.txt", tmpdir);
 	ck_assert_int_eq(mkdir(sub, 0700), 0);
@@ -638,7 +706,10 @@ START_TEST(load_dir)
 	ck_assert_ptr_null(match(in, "8.8.4.4"));
 	ck_assert_ptr_null(match(in, "7.7.7.7"));
 	ck_assert_uint_eq(intel_count(in, INTEL_ADDR), 3);
-	ck_assert_uint_eq(intel_count(in, INTEL_DOMAIN), 1);
+	ck_assert_uint_eq(intel_count(in, INTEL_DOMAIN), 4);
+	ck_assert_ptr_nonnull(intel_match_domain(in, "t.example"));
+	ck_assert_ptr_nonnull(intel_match_domain(in, "h.example"));
+	ck_assert_ptr_nonnull(intel_match_domain(in, "xh.example"));
 	intel_free(in);
 }
 END_TEST
@@ -689,6 +760,549 @@ START_TEST(echap_hosts)
 }
 END_TEST
 
+/* --- other formats -------------------------------------------------------- */
+
+static const struct intel_item *
+dom(const struct intel *in, const char *name)
+{
+	return intel_match_domain(in, name);
+}
+
+START_TEST(echap_csv)
+{
+	struct intel *in = set_of("network.csv",
+	    "type,indicator,app\r\n"
+	    "domain,c2.example,TheTruthSpy\r\n"
+	    "domain,\"q.example\",\"App, with comma\"\r\n"
+	    "ipv4,192.0.2.9,mSpy\r\n"
+	    "domain,198.51.100.1,Typed\r\n"
+	    "domain,https://github.com/x/y,Buhsam\r\n"
+	    "sha256,abcdef,Other\r\n"
+	    "domain,noapp.example,\r\n");
+	const struct intel_item *it;
+
+	ck_assert_uint_eq(intel_count(in, INTEL_DOMAIN), 3);
+	ck_assert_uint_eq(intel_count(in, INTEL_ADDR), 2);
+	ck_assert_uint_eq(intel_count(in, INTEL_OTHER), 1);
+	it = dom(in, "sub.c2.example");
+	ck_assert_ptr_nonnull(it);
+	ck_assert_str_eq(it->app, "TheTruthSpy");
+	ck_assert_str_eq(it->source, "network.csv");
+	ck_assert_int_eq(it->subdomains, 1);
+	ck_assert_int_eq(it->category, INTEL_CAT_C2);
+	ck_assert_str_eq(dom(in, "q.example")->app, "App, with comma");
+	ck_assert_ptr_null(dom(in, "noapp.example")->app);
+	ck_assert_str_eq(match(in, "192.0.2.9")->app, "mSpy");
+	ck_assert_str_eq(match(in, "198.51.100.1")->zeek_type, "Intel::ADDR");
+	/* the URL is kept, not turned into github.com */
+	ck_assert_ptr_null(dom(in, "github.com"));
+	intel_free(in);
+}
+END_TEST
+
+START_TEST(hosts_file)
+{
+	struct intel *in = set_of("blocklist",
+	    "# a hosts file\n"
+	    "127.0.0.1 localhost\n"
+	    "::1 localhost ip6-localhost ip6-loopback\n"
+	    "0.0.0.0 a.example b.example # two names\n"
+	    "127.0.0.1\tC.Example.\n"
+	    "# app: mSpy\n"
+	    "# match: exact\n"
+	    "0.0.0.0 d.example\n");
+
+	ck_assert_uint_eq(intel_count(in, INTEL_DOMAIN), 4);
+	ck_assert_uint_eq(intel_count(in, INTEL_ADDR), 0);
+	ck_assert_ptr_null(dom(in, "localhost"));
+	ck_assert_ptr_nonnull(dom(in, "x.a.example"));
+	ck_assert_ptr_nonnull(dom(in, "b.example"));
+	ck_assert_str_eq(dom(in, "c.example")->indicator, "c.example");
+	ck_assert_ptr_null(dom(in, "c.example")->app);
+	ck_assert_str_eq(dom(in, "d.example")->app, "mSpy");
+	ck_assert_ptr_null(dom(in, "x.d.example"));
+	intel_free(in);
+}
+END_TEST
+
+START_TEST(tinycheck_json)
+{
+	struct intel *in = set_of("iocs.json",
+	    "{\"iocs\": [\n"
+	    " {\"type\": \"domain\", \"tag\": \"stalkerware\", \"tlp\": \"white\","
+	    " \"value\": \"T.example\"},\n"
+	    " {\"type\": \"ip4addr\", \"tag\": \"stalkerware\", \"value\": "
+	    "\"192.0.2.1\"},\n"
+	    " {\"type\": \"ip6addr\", \"tag\": \"x\", \"value\": \"2001:db8::1\"},\n"
+	    " {\"type\": \"cidr\", \"tag\": \"x\", \"value\": \"198.51.100.0/24\"},\n"
+	    " {\"type\": \"freedns\", \"tag\": \"x\", \"value\": \"duckdns.org\"},\n"
+	    " {\"type\": \"sha1cert\", \"tag\": \"x\", \"value\": \"abcd\"},\n"
+	    " {\"type\": \"domain\", \"tag\": \"x\", \"value\": \"https://g.example/r\"}\n"
+	    "]}\n");
+	const struct intel_item *it;
+
+	ck_assert_uint_eq(intel_count(in, INTEL_DOMAIN), 1);
+	ck_assert_uint_eq(intel_count(in, INTEL_ADDR), 2);
+	ck_assert_uint_eq(intel_count(in, INTEL_SUBNET), 1);
+	ck_assert_uint_eq(intel_count(in, INTEL_OTHER), 1);
+	it = dom(in, "a.t.example");
+	ck_assert_ptr_nonnull(it);
+	ck_assert_str_eq(it->desc, "stalkerware");
+	ck_assert_str_eq(it->source, "iocs.json");
+	ck_assert_ptr_null(it->app);
+	ck_assert_ptr_null(dom(in, "duckdns.org"));
+	ck_assert_ptr_nonnull(match(in, "198.51.100.7"));
+	intel_free(in);
+}
+END_TEST
+
+START_TEST(misp_json)
+{
+	static const char event[] =
+	    "{\"Event\": {\"info\": \"Stalkerware indicators\",\n"
+	    " \"Attribute\": [\n"
+	    "  {\"type\": \"link\", \"value\": \"https://x.example\", "
+	    "\"to_ids\": false},\n"
+	    "  {\"type\": \"domain\", \"value\": \"quiet.example\", "
+	    "\"to_ids\": false},\n"
+	    "  {\"type\": \"ip-dst\", \"value\": \"192.0.2.7\", "
+	    "\"comment\": \"FlexiSpy\"},\n"
+	    "  {\"type\": \"ip-src|port\", \"value\": \"192.0.2.8|443\"},\n"
+	    "  {\"type\": \"domain|ip\", \"value\": \"di.example|192.0.2.9\"},\n"
+	    "  {\"type\": \"url\", \"value\": "
+	    "\"https://user@U.example:8443/p?q\"},\n"
+	    "  {\"type\": \"hostname|port\", \"value\": \"hp.example|80\"},\n"
+	    "  {\"type\": \"domain\", \"value\": \"gone.example\", "
+	    "\"deleted\": true}\n"
+	    " ],\n"
+	    " \"Object\": [{\"name\": \"android-app\", \"Attribute\": [\n"
+	    "  {\"object_relation\": \"sha256\", \"type\": \"sha256\", "
+	    "\"value\": \"00\"},\n"
+	    "  {\"object_relation\": \"domain\", \"type\": \"domain\", "
+	    "\"value\": \"c2.example\"},\n"
+	    "  {\"object_relation\": \"name\", \"type\": \"text\", "
+	    "\"value\": \"TheTruthSpy\"}]},\n"
+	    "  {\"comment\": \"Other app\", \"Attribute\": [\n"
+	    "  {\"type\": \"hostname\", \"value\": \"h.example\"}]}]}}\n";
+	struct intel *in = set_of("misp.json", event);
+	const struct intel_item *it;
+
+	ck_assert_uint_eq(intel_count(in, INTEL_DOMAIN), 5);
+	ck_assert_uint_eq(intel_count(in, INTEL_ADDR), 3);
+	ck_assert_ptr_null(dom(in, "quiet.example"));
+	ck_assert_ptr_null(dom(in, "gone.example"));
+	ck_assert_ptr_null(dom(in, "x.example"));
+	it = dom(in, "a.c2.example");
+	ck_assert_ptr_nonnull(it);
+	ck_assert_str_eq(it->app, "TheTruthSpy");
+	ck_assert_str_eq(it->desc, "Stalkerware indicators");
+	ck_assert_str_eq(dom(in, "h.example")->app, "Other app");
+	ck_assert_str_eq(match(in, "192.0.2.7")->app, "FlexiSpy");
+	ck_assert_ptr_nonnull(match(in, "192.0.2.8"));
+	ck_assert_ptr_nonnull(match(in, "192.0.2.9"));
+	ck_assert_ptr_nonnull(dom(in, "di.example"));
+	ck_assert_ptr_nonnull(dom(in, "hp.example"));
+	/* a URL names one host: exact */
+	ck_assert_ptr_nonnull(dom(in, "u.example"));
+	ck_assert_ptr_null(dom(in, "x.u.example"));
+	intel_free(in);
+	/* the other shapes MISP writes */
+	in = set_of("bare.json", "{\"info\": \"i\", \"Attribute\": [{\"type\": "
+	    "\"domain\", \"value\": \"bare.example\"}]}");
+	ck_assert_ptr_nonnull(dom(in, "bare.example"));
+	intel_free(in);
+	in = set_of("resp.json", "{\"response\": [{\"Event\": {\"Attribute\": "
+	    "[{\"type\": \"domain\", \"value\": \"r1.example\"}]}}, {\"Event\": "
+	    "{\"Object\": [{\"Attribute\": [{\"type\": \"domain\", \"value\": "
+	    "\"r2.example\"}]}]}}]}");
+	ck_assert_ptr_nonnull(dom(in, "r1.example"));
+	ck_assert_ptr_nonnull(dom(in, "r2.example"));
+	intel_free(in);
+}
+END_TEST
+
+START_TEST(list_directives)
+{
+	struct intel *in = set_of("mixed.txt",
+	    "# Note: an ordinary comment\n"
+	    "plain.example\n"
+	    "# app: mSpy\n"
+	    "# source: Echap\n"
+	    "# match: exact\n"
+	    "exact.example # the C2\n"
+	    "# category: website\n"
+	    "# match: subdomains\n"
+	    "site.example\n"
+	    "# app: -\n"
+	    "# source:\n"
+	    "# category: c2\n"
+	    "last.example\n");
+	const struct intel_item *it;
+
+	it = dom(in, "x.plain.example");
+	ck_assert_ptr_nonnull(it);
+	ck_assert_ptr_null(it->app);
+	ck_assert_str_eq(it->source, "mixed.txt");
+	it = dom(in, "exact.example");
+	ck_assert_str_eq(it->app, "mSpy");
+	ck_assert_str_eq(it->source, "Echap");
+	ck_assert_str_eq(it->desc, "the C2");
+	ck_assert_int_eq(it->subdomains, 0);
+	ck_assert_ptr_null(dom(in, "x.exact.example"));
+	it = dom(in, "www.site.example");
+	ck_assert_int_eq(it->category, INTEL_CAT_WEBSITE);
+	ck_assert_str_eq(it->app, "mSpy");
+	it = dom(in, "last.example");
+	ck_assert_int_eq(it->category, INTEL_CAT_C2);
+	ck_assert_ptr_null(it->app);
+	ck_assert_str_eq(it->source, "mixed.txt");
+	ck_assert_uint_eq(intel_count_category(in, INTEL_CAT_WEBSITE), 1);
+	intel_free(in);
+}
+END_TEST
+
+START_TEST(zeek_meta_columns)
+{
+	struct intel *in = set_of("ours.intel",
+	    "#separator \\x09\n"
+	    "#fields\tindicator\tindicator_type\tmeta.source\tmeta.app\t"
+	    "meta.subdomains\tmeta.category\n"
+	    "exact.example\tIntel::DOMAIN\tE\tmSpy\t-\t-\n"
+	    "zone.example\tIntel::DOMAIN\tE\tmSpy\tT\tc2\n"
+	    "off.example\tIntel::DOMAIN\tE\t-\tF\twebsite\n");
+	const struct intel_item *it;
+
+	/* Zeek's Intel::DOMAIN is exact unless meta.subdomains says T */
+	ck_assert_ptr_nonnull(dom(in, "exact.example"));
+	ck_assert_ptr_null(dom(in, "a.exact.example"));
+	it = dom(in, "a.zone.example");
+	ck_assert_ptr_nonnull(it);
+	ck_assert_str_eq(it->app, "mSpy");
+	it = dom(in, "off.example");
+	ck_assert_int_eq(it->category, INTEL_CAT_WEBSITE);
+	ck_assert_ptr_null(it->app);
+	intel_free(in);
+}
+END_TEST
+
+/* --- domain matching -------------------------------------------------------- */
+
+START_TEST(domain_dot_boundary)
+{
+	struct intel *in = set_of("d.txt", "thd.cc\nexact.example\n"
+	    "# match: exact\nonly.example\ncom\n");
+	char longname[300];
+
+	ck_assert_str_eq(dom(in, "thd.cc")->indicator, "thd.cc");
+	ck_assert_str_eq(dom(in, "a.thd.cc")->indicator, "thd.cc");
+	ck_assert_str_eq(dom(in, "x.y.thd.cc")->indicator, "thd.cc");
+	ck_assert_ptr_null(dom(in, "evilthd.cc"));
+	ck_assert_ptr_null(dom(in, "thd.cc.evil.com"));
+	ck_assert_ptr_null(dom(in, "hd.cc"));
+	ck_assert_ptr_null(dom(in, "cc"));
+	ck_assert_ptr_null(dom(in, ".cc"));
+	/* case and one trailing dot */
+	ck_assert_ptr_nonnull(dom(in, "A.THD.CC."));
+	ck_assert_ptr_null(dom(in, "a.thd.cc.."));
+	ck_assert_ptr_null(dom(in, ""));
+	ck_assert_ptr_null(dom(in, "."));
+	ck_assert_ptr_nonnull(dom(in, "a..thd.cc"));
+	/* exact entries */
+	ck_assert_ptr_nonnull(dom(in, "only.example"));
+	ck_assert_ptr_null(dom(in, "www.only.example"));
+	/* a single label never covers names under it */
+	ck_assert_ptr_nonnull(dom(in, "com"));
+	ck_assert_ptr_null(dom(in, "example.com"));
+	/* 253 bytes (254 with the root dot) is the longest name */
+	memset(longname, 'a', sizeof(longname));
+	memcpy(longname + 246, ".thd.cc", 8);
+	ck_assert_uint_eq(strlen(longname), 253);
+	ck_assert_ptr_nonnull(dom(in, longname));
+	memcpy(longname + 246, ".thd.cc.", 9);
+	ck_assert_ptr_nonnull(dom(in, longname));
+	memset(longname, 'a', sizeof(longname));
+	memcpy(longname + 247, ".thd.cc", 8);
+	ck_assert_ptr_null(dom(in, longname));
+	ck_assert_ptr_null(intel_match_domain(NULL, "thd.cc"));
+	ck_assert_ptr_null(intel_match_domain(in, NULL));
+	intel_free(in);
+}
+END_TEST
+
+START_TEST(domain_longest_wins)
+{
+	struct intel *in = set_of("l.txt",
+	    "# category: website\nvendor.example\n"
+	    "# category: c2\napi.vendor.example # api\n"
+	    "deep.api.vendor.example # deep\n");
+
+	ck_assert_int_eq(dom(in, "www.vendor.example")->category,
+	    INTEL_CAT_WEBSITE);
+	ck_assert_str_eq(dom(in, "x.api.vendor.example")->desc, "api");
+	ck_assert_str_eq(dom(in, "deep.api.vendor.example")->desc, "deep");
+	ck_assert_str_eq(dom(in, "z.deep.api.vendor.example")->desc, "deep");
+	intel_free(in);
+}
+END_TEST
+
+START_TEST(domain_unfinalized)
+{
+	struct intel *in = intel_new();
+	char err[512];
+
+	ck_assert_ptr_null(dom(in, "a.example"));
+	ck_assert_int_eq(intel_finalize(in, err, sizeof(err)), 0);
+	ck_assert_ptr_null(dom(in, "a.example"));
+	ck_assert_int_eq(intel_load_file(in, put_file("a.txt", "a.example\n",
+	    -1), NULL, err, sizeof(err)), 0);
+	ck_assert_ptr_null(dom(in, "a.example"));
+	ck_assert_int_eq(intel_finalize(in, err, sizeof(err)), 0);
+	ck_assert_ptr_nonnull(dom(in, "a.example"));
+	/* a load after finalize needs another finalize */
+	ck_assert_int_eq(intel_load_file(in, put_file("b.txt", "b.example\n",
+	    -1), NULL, err, sizeof(err)), 0);
+	ck_assert_ptr_null(dom(in, "a.example"));
+	ck_assert_int_eq(intel_finalize(in, err, sizeof(err)), 0);
+	ck_assert_ptr_nonnull(dom(in, "a.example"));
+	ck_assert_ptr_nonnull(dom(in, "b.example"));
+	intel_free(in);
+}
+END_TEST
+
+START_TEST(domain_valid)
+{
+	ck_assert_int_eq(intel_domain_valid("a.example"), 1);
+	ck_assert_int_eq(intel_domain_valid("A.Example."), 1);
+	ck_assert_int_eq(intel_domain_valid("a..example"), 0);
+	ck_assert_int_eq(intel_domain_valid("1.2.3.4"), 0);
+	ck_assert_int_eq(intel_domain_valid("a b"), 0);
+	ck_assert_int_eq(intel_domain_valid(""), 0);
+	ck_assert_int_eq(intel_domain_valid(NULL), 0);
+}
+END_TEST
+
+START_TEST(shared_platforms)
+{
+	struct intel *in = intel_new();
+	struct warns w = { 0 };
+	struct intel_load_opts o = { 0, collect, &w };
+	const struct intel_item *it;
+	char err[512];
+
+	put_file("c2.txt",
+	    "mtechn.zendesk.com\n"
+	    "zendesk.com\n"
+	    "project-1.firebaseio.com\n"
+	    "a.b.appspot.com\n"
+	    "vendor.example\n", -1);
+	put_file("shared-platforms.txt",
+	    "# reasons\nzendesk.com\t# help desks\nfirebaseio.com\n"
+	    "appspot.com\n", -1);
+	put_file("more.lst", "example\n", -1);
+	ck_assert_msg(intel_load_dir(in, tmpdir, &o, err, sizeof(err)) == 0,
+	    "%s", err);
+	ck_assert_int_eq(intel_load_platforms(in, put_file("more.lst",
+	    "b.appspot.com\n", -1), &o, err, sizeof(err)), 0);
+	ck_assert_int_eq(intel_finalize(in, err, sizeof(err)), 0);
+	ck_assert_int_eq(w.n, 0);
+	ck_assert_uint_eq(intel_count_platforms(in), 4);
+	/* the bare platform is dropped, and counted */
+	ck_assert_uint_eq(intel_count_ignored(in), 1);
+	ck_assert_uint_eq(intel_count(in, INTEL_DOMAIN), 4);
+	ck_assert_ptr_null(dom(in, "zendesk.com"));
+	it = dom(in, "mtechn.zendesk.com");
+	ck_assert_ptr_nonnull(it);
+	ck_assert_int_eq(it->subdomains, 0);
+	ck_assert_int_eq(it->platform, 1);
+	ck_assert_ptr_null(dom(in, "other.zendesk.com"));
+	ck_assert_ptr_null(dom(in, "sub.mtechn.zendesk.com"));
+	ck_assert_ptr_nonnull(dom(in, "project-1.firebaseio.com"));
+	ck_assert_ptr_null(dom(in, "x.project-1.firebaseio.com"));
+	ck_assert_ptr_nonnull(dom(in, "a.b.appspot.com"));
+	ck_assert_ptr_null(dom(in, "c.a.b.appspot.com"));
+	it = dom(in, "www.vendor.example");
+	ck_assert_ptr_nonnull(it);
+	ck_assert_int_eq(it->platform, 0);
+	intel_free(in);
+	/* an address is no platform */
+	in = intel_new();
+	ck_assert_int_eq(intel_load_file(in, put_file("shared-platforms-x.txt",
+	    "ok.example\n1.2.3.4\n", -1), NULL, err, sizeof(err)), -1);
+	ck_assert_ptr_nonnull(strstr(err, "shared-platforms-x.txt:2: shared "
+	    "platform \"1.2.3.4\" is not a domain name"));
+	ck_assert_uint_eq(intel_count_platforms(in), 0);
+	intel_free(in);
+}
+END_TEST
+
+START_TEST(website_overrides_c2)
+{
+	struct intel *in = intel_new();
+	const struct intel_item *it;
+	char err[512];
+
+	/* the C2 list is read first: the website entry still wins */
+	ck_assert_int_eq(intel_load_file(in, put_file("a-c2.txt",
+	    "# app: mSpy\nwww.mspy.example\nmy.mspy.example\n", -1), NULL, err,
+	    sizeof(err)), 0);
+	ck_assert_int_eq(intel_load_file(in, put_file("b-web.txt",
+	    "# category: website\nmspy.example\nwww.mspy.example\n", -1), NULL,
+	    err, sizeof(err)), 0);
+	ck_assert_int_eq(intel_finalize(in, err, sizeof(err)), 0);
+	it = dom(in, "www.mspy.example");
+	ck_assert_int_eq(it->category, INTEL_CAT_WEBSITE);
+	ck_assert_str_eq(it->source, "b-web.txt");
+	ck_assert_int_eq(dom(in, "cart.mspy.example")->category,
+	    INTEL_CAT_WEBSITE);
+	/* a C2 host under a website domain stays C2 */
+	ck_assert_int_eq(dom(in, "my.mspy.example")->category, INTEL_CAT_C2);
+	ck_assert_int_eq(dom(in, "a.my.mspy.example")->category, INTEL_CAT_C2);
+	ck_assert_uint_eq(intel_count(in, INTEL_DOMAIN), 3);
+	intel_free(in);
+}
+END_TEST
+
+/* --- the bundled and upstream sets ----------------------------------------- */
+
+static const char *
+shared_dir(void)
+{
+	const char *s = getenv("SW_SHARED");
+
+	return s != NULL ? s : "../shared";
+}
+
+/* Every mSpy C2 name of the upstream notes matches through iocs/. */
+START_TEST(bundled_mspy_domains)
+{
+	struct intel *in;
+	const struct intel_item *it;
+	char path[512], line[4096], err[512], *tab;
+	size_t c2 = 0, web = 0;
+	FILE *f;
+
+	if (access("iocs/mspy-c2-domains.intel", R_OK) != 0)
+		return;
+	in = intel_new();
+	ck_assert_msg(intel_load_dir(in, "iocs", NULL, err, sizeof(err)) == 0,
+	    "%s", err);
+	ck_assert_int_eq(intel_finalize(in, err, sizeof(err)), 0);
+	ck_assert_uint_eq(intel_count(in, INTEL_ADDR), 2);
+	ck_assert_uint_eq(intel_count_ignored(in), 0);
+	ck_assert_uint_gt(intel_count_platforms(in), 20);
+	it = dom(in, "a.thd.cc");
+	ck_assert_ptr_nonnull(it);
+	ck_assert_str_eq(it->app, "mSpy");
+	ck_assert_int_eq(it->category, INTEL_CAT_C2);
+	ck_assert_ptr_nonnull(strstr(it->source, "CC-BY 4.0"));
+	ck_assert_int_eq(dom(in, "mspy.com")->category, INTEL_CAT_WEBSITE);
+	ck_assert_int_eq(dom(in, "www.mspy.com")->category, INTEL_CAT_WEBSITE);
+	ck_assert_ptr_null(dom(in, "sub.mtechn.zendesk.com"));
+	snprintf(path, sizeof(path), "%s/iocs-upstream/"
+	    "mspy-network-indicators.tsv", shared_dir());
+	if ((f = fopen(path, "r")) == NULL) {
+		intel_free(in);
+		return;
+	}
+	while (fgets(line, sizeof(line), f) != NULL) {
+		if (strstr(line, "c2.domains") == NULL ||
+		    (tab = strchr(line, '\t')) == NULL)
+			continue;
+		*tab = '\0';
+		it = dom(in, line);
+		ck_assert_msg(it != NULL, "%s does not match", line);
+		ck_assert_str_eq(it->indicator, line);
+		ck_assert_str_eq(it->app, "mSpy");
+		if (it->category == INTEL_CAT_C2)
+			c2++;
+		else
+			web++;
+	}
+	fclose(f);
+	/* mspyonline.com, www.mspy.com and www.mspyonline.com are also
+	 * websites upstream */
+	ck_assert_uint_eq(c2, 50);
+	ck_assert_uint_eq(web, 3);
+	intel_free(in);
+}
+END_TEST
+
+static const struct {
+	const char *file;
+	size_t domains, addrs, other;
+} upstream[] = {
+	{ "echap-network.csv", 957, 66, 2 },
+	{ "echap-indicators-for-tinycheck.json", 1452, 66, 2 },
+	{ "echap-hosts", 925, 0, 0 },
+	{ "echap-misp_event.json", 991, 0, 0 },
+};
+
+/* Each upstream file loads strictly, with its known counts. */
+START_TEST(upstream_files)
+{
+	struct intel *in;
+	char path[512], err[512];
+
+	snprintf(path, sizeof(path), "%s/iocs-upstream/%s", shared_dir(),
+	    upstream[_i].file);
+	if (access(path, R_OK) != 0)
+		return;		/* no shared data here: skip */
+	in = intel_new();
+	ck_assert_msg(intel_load_file(in, path, NULL, err, sizeof(err)) == 0,
+	    "%s", err);
+	ck_assert_int_eq(intel_finalize(in, err, sizeof(err)), 0);
+	ck_assert_uint_eq(intel_count(in, INTEL_DOMAIN), upstream[_i].domains);
+	ck_assert_uint_eq(intel_count(in, INTEL_ADDR), upstream[_i].addrs);
+	ck_assert_uint_eq(intel_count(in, INTEL_OTHER), upstream[_i].other);
+	ck_assert_ptr_nonnull(dom(in, "x.thd.cc"));
+	ck_assert_ptr_null(dom(in, "evilthd.cc"));
+	intel_free(in);
+}
+END_TEST
+
+/* The whole upstream set and the bundled iocs/ together. */
+START_TEST(upstream_all)
+{
+	struct intel *in;
+	const struct intel_item *it;
+	char path[512], err[512];
+	size_t i;
+
+	snprintf(path, sizeof(path), "%s/iocs-upstream/echap-hosts",
+	    shared_dir());
+	if (access(path, R_OK) != 0 || access("iocs/shared-platforms.txt",
+	    R_OK) != 0)
+		return;
+	in = intel_new();
+	ck_assert_msg(intel_load_dir(in, "iocs", NULL, err, sizeof(err)) == 0,
+	    "%s", err);
+	for (i = 0; i < sizeof(upstream) / sizeof(upstream[0]); i++) {
+		snprintf(path, sizeof(path), "%s/iocs-upstream/%s",
+		    shared_dir(), upstream[i].file);
+		ck_assert_msg(intel_load_file(in, path, NULL, err,
+		    sizeof(err)) == 0, "%s", err);
+	}
+	ck_assert_int_eq(intel_finalize(in, err, sizeof(err)), 0);
+	ck_assert_uint_eq(intel_count(in, INTEL_DOMAIN), 1515);
+	ck_assert_uint_eq(intel_count(in, INTEL_ADDR), 68);
+	ck_assert_uint_eq(intel_count(in, INTEL_OTHER), 2);
+	/* bare platforms upstream: appjiagu.com, ... */
+	ck_assert_uint_eq(intel_count_ignored(in), 4);
+	ck_assert_ptr_null(dom(in, "appjiagu.com"));
+	ck_assert_ptr_nonnull(dom(in, "b.appjiagu.com"));
+	ck_assert_ptr_null(dom(in, "x.appjiagu.com"));
+	/* vendor site and C2 of one vendor */
+	ck_assert_int_eq(dom(in, "copy9.com")->category, INTEL_CAT_WEBSITE);
+	it = dom(in, "media-sync-a.copy9.com");
+	ck_assert_int_eq(it->category, INTEL_CAT_C2);
+	ck_assert_str_eq(it->app, "TheTruthSpy");
+	ck_assert_int_eq(dom(in, "1ca43.appspot.com")->platform, 1);
+	ck_assert_ptr_null(dom(in, "x.1ca43.appspot.com"));
+	ck_assert_int_eq(dom(in, "a.thd.cc")->category, INTEL_CAT_C2);
+	intel_free(in);
+}
+END_TEST
+
 Suite *
 intel_suite(void)
 {
@@ -718,6 +1332,22 @@ intel_suite(void)
 	tcase_add_test(tc, load_dir);
 	tcase_add_test(tc, load_dir_bad_file);
 	tcase_add_test(tc, echap_hosts);
+	tcase_add_test(tc, echap_csv);
+	tcase_add_test(tc, hosts_file);
+	tcase_add_test(tc, tinycheck_json);
+	tcase_add_test(tc, misp_json);
+	tcase_add_test(tc, list_directives);
+	tcase_add_test(tc, zeek_meta_columns);
+	tcase_add_test(tc, domain_dot_boundary);
+	tcase_add_test(tc, domain_longest_wins);
+	tcase_add_test(tc, domain_unfinalized);
+	tcase_add_test(tc, domain_valid);
+	tcase_add_test(tc, shared_platforms);
+	tcase_add_test(tc, website_overrides_c2);
+	tcase_add_test(tc, bundled_mspy_domains);
+	tcase_add_loop_test(tc, upstream_files, 0,
+	    (int)(sizeof(upstream) / sizeof(upstream[0])));
+	tcase_add_test(tc, upstream_all);
 	suite_add_tcase(s, tc);
 	return s;
 }

@@ -8,6 +8,11 @@ set -eu
 SW_BIN=${SW_BIN:-./stalkerwatch}
 SW_BUILD=${SW_BUILD:-build}
 SW_SHARED=${SW_SHARED:-../shared}
+# make passes a bare "stalkerwatch": run that file, not a PATH lookup
+case $SW_BIN in
+*/*) ;;
+*) SW_BIN=./$SW_BIN ;;
+esac
 export SW_BIN SW_BUILD SW_SHARED
 
 echo "== unit tests ($SW_BUILD)"
