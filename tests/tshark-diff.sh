@@ -40,6 +40,8 @@ if ! command -v tshark >/dev/null 2>&1; then
 fi
 T=$(mktemp -d)
 trap 'rm -rf "$T"' EXIT INT TERM
+CACHE=${SW_TSHARK_CACHE:-build/tshark-cache}
+mkdir -p "$CACHE"
 
 # Endpoints in a fixed order, so orientation does not matter.
 norm='{ a = $1 " " $2; b = $3 " " $4;
@@ -59,17 +61,26 @@ for f in $(find "$C" -type f \( -name '*.pcap' -o -name '*.pcapng' \) |
 	    "$T/o/ssl.log" | awk -F'\t' '$5 != "-"' | awk -F'\t' "$norm" |
 	    sort -u >"$T/ours.sni"
 	"$JC" -f query "$T/o/dns.log" | sort -u >"$T/ours.dns"
-	tshark -n -r "$f" -Y 'tls.handshake.type == 1 && tcp &&
-	    tls.handshake.extensions_server_name' -T fields -E occurrence=l \
-	    -e ip.src -e ipv6.src -e tcp.srcport -e ip.dst -e ipv6.dst \
-	    -e tcp.dstport -e tls.handshake.extensions_server_name \
-	    2>/dev/null | awk -F'\t' '{ s = $1 != "" ? $1 : $2;
-	    d = $4 != "" ? $4 : $5; print s "\t" $3 "\t" d "\t" $6 "\t" $7 }' |
-	    awk -F'\t' "$norm" | sort -u >"$T/tshark.sni"
-	tshark -n -r "$f" -Y '(dns || mdns || llmnr) && !icmp && !icmpv6' -T fields \
-	    -E occurrence=f -e dns.qry.name 2>/dev/null |
-	    sed 's/^<Root>$/./' | grep -v -e '^$' -e '^<Name' |
-	    sort -u >"$T/tshark.dns"
+	# tshark is the slow part: its answers are cached per capture, so
+	# the sanitizer pass of `make check` does not pay for them twice
+	key=$(echo "$f" | sed 's|.*/pcaps-real/||; s|/|_|g')
+	if [ ! -f "$CACHE/$key.sni" ] || [ "$f" -nt "$CACHE/$key.sni" ]; then
+		tshark -n -r "$f" -Y 'tls.handshake.type == 1 && tcp &&
+		    tls.handshake.extensions_server_name' -T fields -E occurrence=l \
+		    -e ip.src -e ipv6.src -e tcp.srcport -e ip.dst -e ipv6.dst \
+		    -e tcp.dstport -e tls.handshake.extensions_server_name \
+		    2>/dev/null | awk -F'\t' '{ s = $1 != "" ? $1 : $2;
+		    d = $4 != "" ? $4 : $5; print s "\t" $3 "\t" d "\t" $6 "\t" $7 }' |
+		    awk -F'\t' "$norm" | sort -u >"$CACHE/$key.sni.tmp"
+		tshark -n -r "$f" -Y '(dns || mdns || llmnr) && !icmp && !icmpv6' -T fields \
+		    -E occurrence=f -e dns.qry.name 2>/dev/null |
+		    sed 's/^<Root>$/./' | grep -v -e '^$' -e '^<Name' |
+		    sort -u >"$CACHE/$key.dns.tmp"
+		mv "$CACHE/$key.dns.tmp" "$CACHE/$key.dns"
+		mv "$CACHE/$key.sni.tmp" "$CACHE/$key.sni"
+	fi
+	cp "$CACHE/$key.sni" "$T/tshark.sni"
+	cp "$CACHE/$key.dns" "$T/tshark.dns"
 	b=$(comm -12 "$T/ours.sni" "$T/tshark.sni" | wc -l)
 	t=$(comm -13 "$T/ours.sni" "$T/tshark.sni" | wc -l)
 	o=$(comm -23 "$T/ours.sni" "$T/tshark.sni" | wc -l)
