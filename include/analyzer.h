@@ -16,6 +16,7 @@
 #include <signal.h>
 #include <stdint.h>
 
+#include "beacon.h"
 #include "decode.h"
 #include "flow.h"
 #include "intel.h"
@@ -35,6 +36,8 @@ struct analyzer_config {
 	uint32_t suppress_for_s;
 	uint32_t stats_interval_s;
 	struct flow_config flow;
+	struct beacon_config beacon;
+	int no_beacon;			/* beacon detection off */
 };
 
 /* Signal flags set by main.c's handlers; any pointer may be NULL. */
@@ -61,6 +64,7 @@ struct analyzer_counters {
 	uint64_t dns_tcp_partial;
 	uint64_t website_hits;		/* vendor websites (not notices
 					 * unless vendor_sites) */
+	uint64_t beacon_known_good;	/* events to known-good services */
 	int64_t first_ts_us, last_ts_us;
 };
 
@@ -78,6 +82,10 @@ void analyzer_free(struct analyzer *a);
  * old one after this returns.  Connections, names and trackers are kept.
  */
 void analyzer_set_intel(struct analyzer *a, const struct intel *intel);
+
+/* The known-good (allowlist) set: periodic services never reported as
+ * beacons.  Borrowed like the intel set; may be NULL. */
+void analyzer_set_known_good(struct analyzer *a, const struct intel *good);
 
 /* Process one captured frame (also the fuzzers' and tests' entry). */
 void analyzer_packet(struct analyzer *a, const struct ring_rec *rec,

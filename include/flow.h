@@ -110,6 +110,10 @@ struct flow {
 	uint32_t dns_next_seq[2];	/* DNS over TCP: next message start */
 	uint16_t dns_body_len[2];	/* DNS over TCP: prefix came alone */
 	uint8_t app_flags;	/* analyzer.c's APP_* bits */
+	/* beacon events: the current burst of client data */
+	int64_t burst_start_us;
+	int64_t burst_last_us;	/* last payload of the burst, either way */
+	uint32_t burst_up, burst_down;
 	uint8_t name_src;	/* where server_name came from (FLOW_NAME_*) */
 	char server_name[FLOW_NAME_MAX];	/* best known name, "" if none */
 };

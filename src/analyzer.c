@@ -10,6 +10,8 @@
  */
 #include "analyzer.h"
 
+#include "beacon.h"
+
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -46,6 +48,8 @@ struct analyzer {
 	struct capture *cap;		/* for stats, may be NULL */
 	struct reasm *reasm;		/* TLS first-flight reassembly */
 	struct names_cache *names;	/* (device, address) -> DNS name */
+	struct beacon_table *beacons;	/* NULL when beacon detection is off */
+	const struct intel *known_good;
 	struct logw *dns_log;		/* NULL unless enabled */
 	struct logw *ssl_log;		/* NULL unless enabled */
 	struct dns_msg dnsmsg;		/* 17 KB: too big for the stack */
@@ -60,6 +64,7 @@ struct analyzer {
 
 static void on_flow_end(void *ctx, struct flow *f,
     enum flow_end_reason why);
+static void beacon_burst_end(struct analyzer *a, const struct flow *f);
 
 struct analyzer *
 analyzer_new(const struct analyzer_config *cfg, const struct intel *intel,
@@ -100,6 +105,9 @@ analyzer_new(const struct analyzer_config *cfg, const struct intel *intel,
 	ncfg.seed = cfg->flow.seed ^ 0x6e616d6573ULL;	/* "names" */
 	if ((a->names = names_new(&ncfg, errbuf)) == NULL)
 		goto fail;
+	if (!cfg->no_beacon && (a->beacons = beacon_new(&cfg->beacon,
+	    errbuf)) == NULL)
+		goto fail;
 	if (cfg->dns_log && (a->dns_log = logw_open(cfg->logdir, "dns.log",
 	    errbuf, errlen)) == NULL)
 		goto fail;
@@ -120,6 +128,12 @@ analyzer_set_intel(struct analyzer *a, const struct intel *intel)
 }
 
 void
+analyzer_set_known_good(struct analyzer *a, const struct intel *good)
+{
+	a->known_good = good;
+}
+
+void
 analyzer_free(struct analyzer *a)
 {
 	if (a == NULL)
@@ -127,6 +141,7 @@ analyzer_free(struct analyzer *a)
 	flow_table_free(a->flows);
 	reasm_free(a->reasm);
 	names_free(a->names);
+	beacon_free(a->beacons);
 	logw_close(a->dns_log);
 	logw_close(a->ssl_log);
 	notice_ctx_free(a->notices);
@@ -147,6 +162,7 @@ on_flow_end(void *ctx, struct flow *f, enum flow_end_reason why)
 	/* a ClientHello still being collected gives its slot back */
 	tls_flow_end(&f->tls[0], a->reasm);
 	tls_flow_end(&f->tls[1], a->reasm);
+	beacon_burst_end(a, f);
 	if (a->conn_log == NULL)
 		return;
 	jbuf_init(&j, a->line, sizeof(a->line));
@@ -355,6 +371,15 @@ write_stats(struct analyzer *a, int final)
 	jbuf_u64(&j, "names_cached", names_stats(a->names)->entries);
 	jbuf_u64(&j, "names_evicted", names_stats(a->names)->evicted);
 	jbuf_u64(&j, "tls_client_hellos", a->ctr.tls[TLS_OK]);
+	if (a->beacons != NULL) {
+		jbuf_u64(&j, "beacon_events", beacon_get_stats(a->beacons)->events);
+		jbuf_u64(&j, "beacon_gated", beacon_get_stats(a->beacons)->gated);
+		jbuf_u64(&j, "beacon_known_good", a->ctr.beacon_known_good);
+		jbuf_u64(&j, "beacon_trackers",
+		    beacon_get_stats(a->beacons)->trackers);
+		jbuf_u64(&j, "beacon_evicted",
+		    beacon_get_stats(a->beacons)->evicted);
+	}
 	jbuf_u64(&j, "http_hosts", a->ctr.http_hosts);
 	jbuf_u64(&j, "reasm_in_use_max", reasm_stats(a->reasm)->in_use_max);
 	jbuf_u64(&j, "reasm_exhausted", reasm_stats(a->reasm)->exhausted);
@@ -658,6 +683,127 @@ app_dns_tcp(struct analyzer *a, struct flow *f, const struct packet *p,
 }
 
 /*
+ * Beacon events.  A connection's client data comes in bursts: the first
+ * starts with the connection, and each later one after an idle gap of
+ * beacon.idle_gap_s (keep-alive and HTTP/2 reuse: one connection, many
+ * beats).  A burst becomes an event when the next one starts or the
+ * connection ends; its sizes are the payload bytes each way.  The
+ * destination is the server's name when known (a name rotating over
+ * addresses is one destination), else "address:port".
+ */
+static int
+beacon_candidate(const struct analyzer *a, const struct flow *f)
+{
+	static const uint8_t v4mapped[12] = { 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
+	    0xff, 0xff };
+
+	if (a->beacons == NULL)
+		return 0;
+	if (f->proto != IPPROTO_NUM_TCP && f->proto != IPPROTO_NUM_UDP)
+		return 0;
+	/* DNS and mDNS are the lookups, not the beacons */
+	if (dns_port(f->resp_p) || dns_port(f->orig_p))
+		return 0;
+	/* multicast and broadcast destinations are not servers */
+	if (f->resp_h[0] == 0xff)
+		return 0;
+	if (memcmp(f->resp_h, v4mapped, 12) == 0 && (f->resp_h[12] >= 224 ||
+	    (f->resp_h[12] == 255)))
+		return 0;
+	return 1;
+}
+
+static void
+beacon_burst_end(struct analyzer *a, const struct flow *f)
+{
+	struct beacon_tracker *tr;
+	struct beacon_event e;
+	struct beacon_score sc;
+	struct notice n;
+	char dest[BEACON_DEST_MAX], ip[48], msg[512], ident[512], dev[48];
+	int level, is_name;
+
+	if (f->burst_start_us == 0 || !beacon_candidate(a, f))
+		return;
+	if (f->burst_up == 0 && f->burst_down == 0 &&
+	    f->proto == IPPROTO_NUM_TCP && f->burst_start_us != f->first_us)
+		return;		/* pure ACKs are no burst */
+	is_name = f->server_name[0] != '\0' &&
+	    strlen(f->server_name) < sizeof(dest);
+	if (a->known_good != NULL && ((is_name &&
+	    intel_match_domain(a->known_good, f->server_name) != NULL) ||
+	    intel_match_addr(a->known_good, f->resp_h) != NULL)) {
+		a->ctr.beacon_known_good++;
+		return;
+	}
+	jbuf_addr_fmt(f->resp_h, ip, sizeof(ip));
+	if (is_name)
+		snprintf(dest, sizeof(dest), "%s", f->server_name);
+	else
+		snprintf(dest, sizeof(dest), "%s:%u", ip, f->resp_p);
+	e.ts_us = f->burst_start_us;
+	e.up = f->burst_up;
+	e.down = f->burst_down;
+	tr = beacon_observe(a->beacons, f->orig_h, dest, is_name, &e,
+	    a->now_us);
+	if (tr == NULL)
+		return;
+	if (!beacon_score_events(tr->ev, tr->n, &a->cfg.beacon, &sc))
+		return;
+	level = beacon_level(&sc, &a->cfg.beacon);
+	if (level <= tr->notified)
+		return;
+	tr->notified = (uint8_t)level;
+	jbuf_addr_fmt(f->orig_h, dev, sizeof(dev));
+	snprintf(msg, sizeof(msg), "%s sends small periodic traffic to %s: "
+	    "%u events about every %.0f s, %s", dev, dest, sc.events,
+	    sc.period_s, level >= 3 ? "a steady beacon" : level == 2 ?
+	    "likely a beacon" : "possibly a beacon");
+	/* a stronger level is news: it is not suppressed by a weaker one */
+	snprintf(ident, sizeof(ident), "%s-%s-%d", dev, dest, level);
+	memset(&n, 0, sizeof(n));
+	n.ts_us = a->now_us;
+	n.note = NOTE_BEACONING;
+	n.msg = msg;
+	n.sub = dest;
+	n.identifier = ident;
+	n.severity = level >= 3 ? SW_SEV_BEACON : level == 2 ?
+	    SW_SEV_BEACON - 2 : SW_SEV_BEACON - 4;
+	n.conn = f;
+	n.src = f->orig_h;
+	n.dst = f->resp_h;
+	n.server_name = is_name ? f->server_name : NULL;
+	n.beacon = &sc;
+	notice_raise(a->notices, &n);
+}
+
+/* Account one payload packet to the connection's current burst. */
+static void
+beacon_packet(struct analyzer *a, struct flow *f, const struct packet *p,
+    int from_orig, int is_new)
+{
+	if (a->beacons == NULL)
+		return;
+	if (is_new) {
+		f->burst_start_us = p->ts_us;
+		f->burst_last_us = p->ts_us;
+	}
+	if (p->payload_len == 0)
+		return;
+	if (from_orig && f->burst_last_us != 0 && p->ts_us -
+	    f->burst_last_us > (int64_t)a->cfg.beacon.idle_gap_s * 1000000) {
+		beacon_burst_end(a, f);
+		f->burst_start_us = p->ts_us;
+		f->burst_up = f->burst_down = 0;
+	}
+	if (from_orig)
+		f->burst_up += p->payload_len;
+	else
+		f->burst_down += p->payload_len;
+	f->burst_last_us = p->ts_us;
+}
+
+/*
  * The part of a packet's work that happens in network-time order:
  * advance the clock, count, update the flow, match intel on a new one.
  */
@@ -688,6 +834,7 @@ process(struct analyzer *a, const struct ring_rec *rec,
 			intel_check_conn(a, f);
 		names_check_conn(a, f);
 	}
+	beacon_packet(a, f, p, from_orig, is_new);
 	if (p->payload_caplen == 0)
 		return;
 	if (p->ip_proto == IPPROTO_NUM_UDP) {

@@ -21,6 +21,7 @@
 #include <unistd.h>
 
 #include "analyzer.h"
+#include "beacon.h"
 #include "capture.h"
 #include "config.h"
 #include "flow.h"
@@ -59,6 +60,9 @@ on_signal(int sig)
 static void
 usage(FILE *fp)
 {
+	struct beacon_config bc;
+
+	beacon_config_default(&bc);
 	fprintf(fp,
 "usage: stalkerwatch -r FILE [-r FILE ...] [options]\n"
 "       stalkerwatch -i IFACE [options]\n"
@@ -86,13 +90,26 @@ usage(FILE *fp)
 "      --lenient          skip bad IOC lines (reported) instead of failing\n"
 "                         (SIGHUP re-reads every indicator file)\n"
 "      --seed N           fixed seed for uids and hashing (tests)\n"
+"beacon detection (Spyware::Suspicious_Beaconing), see stalkerwatch(8):\n"
+"      --no-beacon        off\n"
+"      --beacon-min-events N   events before a notice (default %u)\n"
+"      --beacon-min-score PCT  score threshold, percent (default %u)\n"
+"      --beacon-max-up B       low-volume gate, bytes up per event (default %u)\n"
+"      --beacon-max-down B     low-volume gate, bytes down per event (default %u)\n"
+"      --beacon-idle-gap S     silence that ends a burst (default %u)\n"
+"      --beacon-min-period S   shortest period (default %u)\n"
+"      --beacon-max-period S   longest period (default %u)\n"
+"      --beacon-trackers N     (device, destination) pairs tracked (default %u)\n"
 "  -q, --quiet            no summary on stderr\n"
 "  -h, --help             this help\n"
 "  -V, --version          version\n"
 "\n"
 "Exit status: 0 ok, 1 runtime error, 2 bad usage or configuration.\n"
 "See stalkerwatch(8) and stalkerwatch-iocs(5).\n",
-	    SW_SUPPRESS_FOR, SW_FLOW_MAX, SW_STATS_INTERVAL);
+	    SW_SUPPRESS_FOR, SW_FLOW_MAX, SW_STATS_INTERVAL,
+	    bc.min_events, (unsigned)(bc.min_score * 100 + 0.5), bc.max_up,
+	    bc.max_down, bc.idle_gap_s, bc.min_period_s, bc.max_period_s,
+	    bc.max_trackers);
 }
 
 static void
@@ -272,6 +289,7 @@ reload_sets(void *ctx, struct analyzer *an)
 		return;
 	}
 	analyzer_set_intel(an, in);
+	analyzer_set_known_good(an, good);
 	intel_free(s->intel);
 	intel_free(s->known_good);
 	s->intel = in;
@@ -289,7 +307,16 @@ enum {
 	OPT_SEED,
 	OPT_DNS_LOG,
 	OPT_SSL_LOG,
-	OPT_VENDOR_SITES
+	OPT_VENDOR_SITES,
+	OPT_NO_BEACON,
+	OPT_B_EVENTS,
+	OPT_B_SCORE,
+	OPT_B_UP,
+	OPT_B_DOWN,
+	OPT_B_GAP,
+	OPT_B_PMIN,
+	OPT_B_PMAX,
+	OPT_B_TRACKERS
 };
 
 int
@@ -316,6 +343,15 @@ main(int argc, char **argv)
 		{ "dns-log", no_argument, NULL, OPT_DNS_LOG },
 		{ "ssl-log", no_argument, NULL, OPT_SSL_LOG },
 		{ "vendor-sites", no_argument, NULL, OPT_VENDOR_SITES },
+		{ "no-beacon", no_argument, NULL, OPT_NO_BEACON },
+		{ "beacon-min-events", required_argument, NULL, OPT_B_EVENTS },
+		{ "beacon-min-score", required_argument, NULL, OPT_B_SCORE },
+		{ "beacon-max-up", required_argument, NULL, OPT_B_UP },
+		{ "beacon-max-down", required_argument, NULL, OPT_B_DOWN },
+		{ "beacon-idle-gap", required_argument, NULL, OPT_B_GAP },
+		{ "beacon-min-period", required_argument, NULL, OPT_B_PMIN },
+		{ "beacon-max-period", required_argument, NULL, OPT_B_PMAX },
+		{ "beacon-trackers", required_argument, NULL, OPT_B_TRACKERS },
 		{ NULL, 0, NULL, 0 }
 	};
 	const char *files[MAX_FILES];
@@ -347,6 +383,7 @@ main(int argc, char **argv)
 	acfg.suppress_for_s = SW_SUPPRESS_FOR;
 	acfg.stats_interval_s = SW_STATS_INTERVAL;
 	flow_config_default(&acfg.flow);
+	beacon_config_default(&acfg.beacon);
 	memset(&lopts, 0, sizeof(lopts));
 	lopts.warn = warn_ioc;
 	lopts.warn_ctx = &ioc_warnings;
@@ -386,6 +423,47 @@ main(int argc, char **argv)
 			break;
 		case OPT_VENDOR_SITES:
 			acfg.vendor_sites = 1;
+			break;
+		case OPT_NO_BEACON:
+			acfg.no_beacon = 1;
+			break;
+		case OPT_B_EVENTS:
+			acfg.beacon.min_events = (uint32_t)parse_num(
+			    "--beacon-min-events", optarg, BEACON_HISTORY);
+			if (acfg.beacon.min_events < 3)
+				die_usage("--beacon-min-events must be at "
+				    "least 3", NULL);
+			break;
+		case OPT_B_SCORE:
+			acfg.beacon.min_score = (double)parse_num(
+			    "--beacon-min-score", optarg, 100) / 100.0;
+			break;
+		case OPT_B_UP:
+			acfg.beacon.max_up = (uint32_t)parse_num(
+			    "--beacon-max-up", optarg, UINT32_MAX);
+			break;
+		case OPT_B_DOWN:
+			acfg.beacon.max_down = (uint32_t)parse_num(
+			    "--beacon-max-down", optarg, UINT32_MAX);
+			break;
+		case OPT_B_GAP:
+			acfg.beacon.idle_gap_s = (uint32_t)parse_num(
+			    "--beacon-idle-gap", optarg, 86400);
+			break;
+		case OPT_B_PMIN:
+			acfg.beacon.min_period_s = (uint32_t)parse_num(
+			    "--beacon-min-period", optarg, 86400);
+			break;
+		case OPT_B_PMAX:
+			acfg.beacon.max_period_s = (uint32_t)parse_num(
+			    "--beacon-max-period", optarg, 7 * 86400);
+			break;
+		case OPT_B_TRACKERS:
+			acfg.beacon.max_trackers = (uint32_t)parse_num(
+			    "--beacon-trackers", optarg, 1u << 22);
+			if (acfg.beacon.max_trackers == 0)
+				die_usage("--beacon-trackers must be at "
+				    "least 1", NULL);
 			break;
 		case 'f':
 			bpf = optarg;
@@ -452,6 +530,7 @@ main(int argc, char **argv)
 		return EXIT_RUNTIME;
 	}
 	acfg.flow.seed = seed;
+	acfg.beacon.seed = seed ^ 0x626561636f6eULL;	/* "beacon" */
 
 	/* indicators first: a bad IOC file is a configuration error */
 	memset(&sets, 0, sizeof(sets));
@@ -494,6 +573,7 @@ main(int argc, char **argv)
 		rc = EXIT_RUNTIME;
 		goto out;
 	}
+	analyzer_set_known_good(an, sets.known_good);
 	if (user != NULL && drop_privileges(user, err, sizeof(err)) != 0) {
 		fprintf(stderr, "stalkerwatch: %s\n", err);
 		rc = EXIT_RUNTIME;

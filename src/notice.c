@@ -234,6 +234,25 @@ notice_format(const struct notice *n, uint32_t suppress_for_s,
 			jbuf_str(&j, "description", it->desc);
 		jbuf_close(&j);
 	}
+	if (n->beacon != NULL) {
+		const struct beacon_score *b = n->beacon;
+
+		jbuf_key_open(&j, "beacon");
+		jbuf_u64(&j, "events", b->events);
+		jbuf_ts(&j, "first_seen", b->first_us);
+		jbuf_ts(&j, "last_seen", b->last_us);
+		jbuf_dbl(&j, "period", b->period_s, 1);
+		jbuf_dbl(&j, "interval_dispersion", b->interval_dispersion, 3);
+		jbuf_u64(&j, "missed", b->missed);
+		jbuf_u64(&j, "retries", b->retries);
+		jbuf_dbl(&j, "up_median", b->up_median, 0);
+		jbuf_dbl(&j, "up_dispersion", b->up_dispersion, 3);
+		jbuf_dbl(&j, "down_median", b->down_median, 0);
+		jbuf_dbl(&j, "down_dispersion", b->down_dispersion, 3);
+		jbuf_dbl(&j, "evidence", b->evidence, 2);
+		jbuf_dbl(&j, "score", b->score, 3);
+		jbuf_close(&j);
+	}
 	jbuf_close(&j);
 	return j.overflow ? 0 : j.len;
 }

@@ -1,0 +1,126 @@
+/*
+ * beacon.h - periodic low-volume traffic: per (device, destination)
+ * trackers and the score of their rhythm.
+ *
+ * The analyzer turns traffic into events: one per new connection from a
+ * device to a destination, and one per burst of client data inside a
+ * long-lived connection after an idle gap (keep-alive, HTTP/2 reuse).  An
+ * event is reported once complete (its sizes known) with
+ * beacon_observe(); it carries the time it started and the bytes each way.
+ * The destination is the server's name when one is known (SNI, Host, or
+ * the DNS answer the device resolved: a name rotating over addresses is
+ * one destination), else "address:port".
+ *
+ * Each tracker keeps the last BEACON_HISTORY events, sorted by start time
+ * (events complete out of order).  beacon_score_events() is a pure
+ * function of an event series: unit tests and the eval tool call it
+ * directly.  Trackers come from a pool preallocated at beacon_new(), in a
+ * keyed hash; at the cap the least recently updated tracker is evicted
+ * (counted).
+ */
+#ifndef SW_BEACON_H
+#define SW_BEACON_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#define BEACON_HISTORY	32	/* events kept per tracker */
+#define BEACON_DEST_MAX	128	/* destination key text, with NUL */
+
+struct beacon_event {
+	int64_t ts_us;		/* start of the connection or burst */
+	uint32_t up;		/* payload bytes device -> destination */
+	uint32_t down;		/* payload bytes destination -> device */
+};
+
+struct beacon_config {
+	uint32_t max_trackers;	/* pool size */
+	uint32_t min_events;	/* events before any notice */
+	double min_score;	/* notice threshold, 0..1 */
+	uint32_t max_up;	/* low-volume gate: bytes up per event */
+	uint32_t max_down;	/* low-volume gate: bytes down per event */
+	uint32_t idle_gap_s;	/* silence that ends a burst */
+	uint32_t min_period_s;	/* shorter periods are not beacons here */
+	uint32_t max_period_s;	/* longer ones are not either */
+	uint64_t seed;		/* hash key */
+};
+
+/* Defaults from config.h. */
+void beacon_config_default(struct beacon_config *cfg);
+
+/* What the score says about one event series. */
+struct beacon_score {
+	double score;		/* 0..1: how surely this is a beacon */
+	double period_s;	/* estimated period, seconds */
+	double interval_dispersion;	/* robust spread of intervals / period */
+	uint32_t events;	/* events scored */
+	uint32_t missed;	/* beats inferred missing (gaps of k periods) */
+	uint32_t retries;	/* extra events soon after a beat, set aside */
+	double evidence;	/* -log10 of the chance that random (Poisson)
+				 * arrivals look this regular: "bans" */
+	double up_median, up_dispersion;	/* bytes up, robust spread/median */
+	double down_median, down_dispersion;
+	int64_t first_us, last_us;
+};
+
+/*
+ * Score n events sorted by ts_us.  Returns 1 when the series could be
+ * scored (enough events), 0 otherwise (*out has events/first/last only).
+ * Pure: no state, no allocation beyond the stack.
+ */
+int beacon_score_events(const struct beacon_event *ev, size_t n,
+    const struct beacon_config *cfg, struct beacon_score *out);
+
+/*
+ * Notice level of a score: 0 none (too few events or score under
+ * cfg->min_score), else 1..3 as the evidence grows (the analyzer maps them
+ * to severities, e.g. 6/8/10).  Levels only rise as events accumulate on a
+ * steady beacon, so "notify when the level rises" gives at most 3 notices.
+ */
+int beacon_level(const struct beacon_score *s,
+    const struct beacon_config *cfg);
+
+struct beacon_tracker {
+	/* private: table links */
+	struct beacon_tracker *hnext, *lprev, *lnext;
+	uint64_t hash;
+
+	uint8_t device[16];	/* IPv4-mapped or IPv6 */
+	char dest[BEACON_DEST_MAX];
+	uint8_t dest_is_name;
+	uint8_t notified;	/* severity level last notified (0 none) */
+	uint16_t n;		/* events held (<= BEACON_HISTORY) */
+	uint64_t total;		/* events ever observed */
+	struct beacon_event ev[BEACON_HISTORY];	/* sorted by ts_us */
+	int64_t updated_us;	/* network time of the last observe */
+};
+
+struct beacon_stats {
+	uint64_t events;
+	uint64_t gated;		/* events over the low-volume gate */
+	uint64_t trackers;	/* in use */
+	uint64_t evicted;
+};
+
+struct beacon_table;
+
+/* NULL with errbuf (256 bytes) on failure. */
+struct beacon_table *beacon_new(const struct beacon_config *cfg,
+    char *errbuf);
+void beacon_free(struct beacon_table *t);
+
+/*
+ * Add one complete event for (device, dest).  Returns the tracker (valid
+ * until the next call into the table), or NULL when the event is over the
+ * low-volume gate (counted; nothing stored).  now_us is network time.
+ */
+struct beacon_tracker *beacon_observe(struct beacon_table *t,
+    const uint8_t device[16], const char *dest, int dest_is_name,
+    const struct beacon_event *e, int64_t now_us);
+
+const struct beacon_stats *beacon_get_stats(const struct beacon_table *t);
+
+/* Bytes of memory per tracker and for the whole table. */
+size_t beacon_memory(const struct beacon_table *t);
+
+#endif /* SW_BEACON_H */

@@ -1,0 +1,687 @@
+/*
+ * beacon.c - the rhythm of low-volume traffic from one device to one
+ * destination: a scorer of event series and the table of trackers.
+ *
+ * Central data structure: struct beacon_table, a pool of struct
+ * beacon_tracker allocated once, a chained hash (bucket heads +
+ * tracker->hnext) keyed with SipHash-1-3 over (device, destination), and
+ * one doubly-linked list in order of last update, whose tail is evicted
+ * (and counted) when the pool runs out.
+ *
+ * The score (beacon_score_events) asks one question: how likely is it that
+ * random arrivals - a Poisson process, the most regular thing ordinary
+ * traffic does without a timer - would look at least this regular?  Its
+ * answer, in bans (-log10 of that chance), is the evidence; the score is
+ * the evidence over BEACON_FULL_BANS, capped at 1.
+ *
+ *  1. Events closer than idle_gap_s to the start of the current beat join
+ *     it (a beacon that opens two connections per beat beats once).
+ *  2. For each candidate period P (every beat interval divided by 1..4,
+ *     within [min_period_s, max_period_s]) each interval d is explained as
+ *     k = round(d / P) periods (k > 1: k - 1 missed beats); an interval
+ *     under a quarter period right after a beat is a retry, set aside; k
+ *     over 4 is an outlier.  P is refitted as sum(d) / sum(k) (the
+ *     estimate when the jitter of a k-period gap grows with k) and the
+ *     assignment redone, twice.
+ *  3. The spread is s = sqrt(mean((d - kP)^2 / k)) / P, the coefficient
+ *     of variation of one period.  For m intervals of a Poisson process,
+ *     the intervals over their sum are uniform on the simplex, so the
+ *     chance that their coefficient of variation is under s is exactly the
+ *     volume of an (m-1)-ball of radius s/sqrt(m) over the simplex's:
+ *         p = pi^((m-1)/2) (s/sqrt(m))^(m-1) (m-1)! / (Gamma((m+1)/2) sqrt(m))
+ *     (while that ball fits inside the simplex, s <= 1/sqrt(m-1); p = 1
+ *     beyond).  s is floored at BEACON_S_FLOOR: network delays make real
+ *     timers this unsteady, and a perfect series should not score
+ *     infinitely.
+ *  4. Every liberty taken in step 2 multiplies p by the number of ways it
+ *     could have been taken (a Bonferroni bound): C(m, missed-gaps) 3^gaps
+ *     for the intervals read as 2..4 periods, C(beats, retries), and
+ *     C(m, outliers) 10^outliers.  So a series needing many excuses needs
+ *     more beats.  evidence = -log10 p over the best candidate.
+ *  5. Constant sizes add up to BEACON_SIZE_BANS_UP (bytes up) and
+ *     BEACON_SIZE_BANS_DOWN (bytes down), falling linearly from a robust
+ *     dispersion (MAD / median) of 0 to 0.5.  They can only help a series
+ *     whose timing is already nearly enough: identical API calls are common
+ *     in benign traffic too.
+ *
+ * Uniform jitter of +-j around P gives s = j / sqrt(3): 0.058 at 10%,
+ * 0.19 for "every 5 to 10 minutes", 0.29 at 50%, so the evidence per
+ * interval is about 1.2, 0.7 and 0.5 bans: the events a notice needs
+ * follow from the threshold (min_score * BEACON_FULL_BANS bans).
+ */
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "beacon.h"
+#include "config.h"
+
+/* Defaults (config.h may define them; these are the measured choices). */
+#ifndef SW_BEACON_MAX
+#define SW_BEACON_MAX		16384
+#endif
+#ifndef SW_BEACON_MIN_EVENTS
+#define SW_BEACON_MIN_EVENTS	6
+#endif
+#ifndef SW_BEACON_MIN_SCORE
+#define SW_BEACON_MIN_SCORE	0.6
+#endif
+#ifndef SW_BEACON_MAX_UP
+#define SW_BEACON_MAX_UP	8192
+#endif
+#ifndef SW_BEACON_MAX_DOWN
+#define SW_BEACON_MAX_DOWN	32768
+#endif
+#ifndef SW_BEACON_IDLE_GAP
+#define SW_BEACON_IDLE_GAP	10
+#endif
+#ifndef SW_BEACON_MIN_PERIOD
+#define SW_BEACON_MIN_PERIOD	20
+#endif
+#ifndef SW_BEACON_MAX_PERIOD
+#define SW_BEACON_MAX_PERIOD	7200
+#endif
+
+/* Evidence, in bans, that makes a score of 1. */
+#define BEACON_FULL_BANS	10.0
+/* Largest gap read as k periods (3 missed beats in a row). */
+#define BEACON_KMAX		4
+/* An interval under this share of the period, right after a beat, is a
+ * retry: 50% jitter never brings a beat closer than half a period. */
+#define BEACON_RETRY_FRAC	0.25
+/* Smallest period spread believed: a few hundred ms of handshake and
+ * scheduling noise on a 30 s timer. */
+#define BEACON_S_FLOOR		0.01
+/* Largest period spread called a timer: +-50% uniform jitter is 0.29, and
+ * a handful of intervals can estimate it up to about 0.4.  Processes with a
+ * floor (polling with back-off, rate limits) are more regular than Poisson
+ * arrivals but not this regular. */
+#define BEACON_S_MAX		0.45
+/* Extra cost of an outlier interval, bans, beyond its Bonferroni term. */
+#define BEACON_OUTLIER_BANS	2.0
+#define BEACON_SIZE_BANS_UP	1.0
+#define BEACON_SIZE_BANS_DOWN	0.5
+#define BEACON_SIZE_DISP	0.5
+
+#define LOG10E	0.43429448190325182765
+
+void
+beacon_config_default(struct beacon_config *cfg)
+{
+	memset(cfg, 0, sizeof(*cfg));
+	cfg->max_trackers = SW_BEACON_MAX;
+	cfg->min_events = SW_BEACON_MIN_EVENTS;
+	cfg->min_score = SW_BEACON_MIN_SCORE;
+	cfg->max_up = SW_BEACON_MAX_UP;
+	cfg->max_down = SW_BEACON_MAX_DOWN;
+	cfg->idle_gap_s = SW_BEACON_IDLE_GAP;
+	cfg->min_period_s = SW_BEACON_MIN_PERIOD;
+	cfg->max_period_s = SW_BEACON_MAX_PERIOD;
+	cfg->seed = 0;
+}
+
+/* --- the scorer ---------------------------------------------------------- */
+
+/* One beat: coalesced events. */
+struct beacon_beat {
+	double t;		/* seconds from the first event */
+	double up, down;
+};
+
+/* The result of fitting one candidate period. */
+struct beacon_fit {
+	double period, s, bans;
+	uint32_t m, gaps, missed, retries, outliers;
+};
+
+/* log10 of the binomial coefficient C(n, k). */
+static double
+beacon_log10_choose(double n, double k)
+{
+	if (k <= 0 || k >= n)
+		return 0;
+	return (lgamma(n + 1) - lgamma(k + 1) - lgamma(n - k + 1)) * LOG10E;
+}
+
+/*
+ * Large-deviation rate of the coefficient of variation of exponential
+ * samples: P(CV < s) ~ exp(-(m - 1) I(s)).  The minimizing law is a
+ * Gaussian truncated at 0 (the exponential tilted by d and d^2); the table
+ * holds I(s) + ln(s) at s = 0.05, 0.10, .. 1.00, computed by numerical
+ * integration.  It is -0.4189 = -ln(2 pi) / 2 + 1/2 up to s = 0.3, where the
+ * small-ball formula below is exact, and I(1) = 0.
+ */
+static const double beacon_rate_tab[20] = {
+	-0.4189, -0.4189, -0.4188, -0.4189, -0.4189, -0.4179, -0.4159,
+	-0.4109, -0.4021, -0.3882, -0.3677, -0.3422, -0.3119, -0.2761,
+	-0.2363, -0.1930, -0.1472, -0.0991, -0.0499, 0.0000
+};
+
+static double
+beacon_rate(double s)
+{
+	double x, j;
+	int i;
+
+	if (s >= 1)
+		return 0;
+	x = s / 0.05;
+	if (x <= 1)
+		j = beacon_rate_tab[0];
+	else {
+		i = (int)x;
+		j = beacon_rate_tab[i - 1] + (x - i) *
+		    (beacon_rate_tab[i < 20 ? i : 19] - beacon_rate_tab[i - 1]);
+	}
+	return j - log(s);
+}
+
+/*
+ * log10 of the chance that m intervals of a Poisson process have a
+ * coefficient of variation under s (file comment, step 3): exact while
+ * the ball fits in the simplex, continued by the large-deviation rate.
+ */
+static double
+beacon_log10_null(double s, uint32_t m)
+{
+	double k, r, lp, sb;
+
+	if (m < 2)
+		return 0;
+	k = (double)m - 1;
+	sb = 1 / sqrt(k);
+	if (s > sb) {
+		lp = beacon_log10_null(sb, m) -
+		    k * (beacon_rate(s) - beacon_rate(sb)) * LOG10E;
+		return lp < 0 ? lp : 0;
+	}
+	r = s / sqrt((double)m);
+	lp = k / 2 * log(M_PI) + k * log(r) - lgamma(k / 2 + 1) +
+	    lgamma((double)m) - 0.5 * log((double)m);
+	lp *= LOG10E;
+	return lp < 0 ? lp : 0;
+}
+
+/* Assign each interval to k periods of p; accumulate into *f. */
+static void
+beacon_assign(const struct beacon_beat *b, size_t nb, double p, int kmax,
+    struct beacon_fit *f, double *sumd, double *sumk, double *sse)
+{
+	double last, d, k;
+	size_t j;
+
+	memset(f, 0, sizeof(*f));
+	*sumd = *sumk = *sse = 0;
+	last = b[0].t;
+	for (j = 1; j < nb; j++) {
+		d = b[j].t - last;
+		if (d < BEACON_RETRY_FRAC * p) {
+			/* The schedule runs from the beat, not the retry. */
+			f->retries++;
+			continue;
+		}
+		last = b[j].t;
+		k = floor(d / p + 0.5);
+		if (k < 1 || kmax == 1)
+			k = 1;
+		if (k > kmax) {
+			f->outliers++;
+			continue;
+		}
+		f->m++;
+		if (k > 1) {
+			f->gaps++;
+			f->missed += (uint32_t)k - 1;
+		}
+		*sumd += d;
+		*sumk += k;
+		*sse += (d - k * p) * (d - k * p) / k;
+	}
+}
+
+/* Fit candidate period p0; 0 when it leaves the allowed range. */
+static int
+beacon_fit(const struct beacon_beat *b, size_t nb, double p0, int kmax,
+    double pmin, double pmax, struct beacon_fit *f)
+{
+	double p = p0, sumd, sumk, sse, s, lp;
+	int it;
+
+	for (it = 0; it < 3; it++) {
+		beacon_assign(b, nb, p, kmax, f, &sumd, &sumk, &sse);
+		if (f->m < 2 || sumk <= 0)
+			return 0;
+		if (it < 2)
+			p = sumd / sumk;
+		if (p < pmin || p > pmax)
+			return 0;
+	}
+	/* Refuse explanations that are mostly excuses. */
+	if (f->retries * 4 > nb || f->outliers * 10 > nb + 9 ||
+	    f->gaps * 2 > f->m)
+		return 0;
+	s = sqrt(sse / f->m) / p;
+	f->period = p;
+	f->s = s;
+	if (s > BEACON_S_MAX)
+		return 0;
+	if (s < BEACON_S_FLOOR)
+		s = BEACON_S_FLOOR;
+	lp = beacon_log10_null(s, f->m);
+	lp += beacon_log10_choose(f->m, f->gaps) + f->gaps * log10(3.0);
+	lp += beacon_log10_choose((double)nb, f->retries);
+	lp += beacon_log10_choose((double)(f->m + f->outliers), f->outliers) +
+	    f->outliers * BEACON_OUTLIER_BANS;
+	f->bans = lp < 0 ? -lp : 0;
+	return 1;
+}
+
+static int
+beacon_cmp_double(const void *a, const void *b)
+{
+	double x = *(const double *)a, y = *(const double *)b;
+
+	return (x > y) - (x < y);
+}
+
+/* Median and MAD / median of v (n >= 1; v is reordered). */
+static void
+beacon_robust(double *v, size_t n, double *med, double *disp)
+{
+	double m;
+	size_t i;
+
+	qsort(v, n, sizeof(*v), beacon_cmp_double);
+	m = n % 2 ? v[n / 2] : (v[n / 2 - 1] + v[n / 2]) / 2;
+	for (i = 0; i < n; i++)
+		v[i] = fabs(v[i] - m);
+	qsort(v, n, sizeof(*v), beacon_cmp_double);
+	*med = m;
+	if (m <= 0)
+		*disp = 0;
+	else
+		*disp = (n % 2 ? v[n / 2] : (v[n / 2 - 1] + v[n / 2]) / 2) / m;
+}
+
+static double
+beacon_size_bans(double disp, double full)
+{
+	if (disp >= BEACON_SIZE_DISP)
+		return 0;
+	return full * (1 - disp / BEACON_SIZE_DISP);
+}
+
+int
+beacon_score_events(const struct beacon_event *ev, size_t n,
+    const struct beacon_config *cfg, struct beacon_score *out)
+{
+	struct beacon_beat b[BEACON_HISTORY];
+	struct beacon_fit best, f;
+	double v[BEACON_HISTORY], gap, p, bans;
+	size_t nb, i, j;
+	uint32_t kk;
+
+	memset(out, 0, sizeof(*out));
+	if (n == 0)
+		return 0;
+	/* Only the most recent history counts, as in a tracker. */
+	if (n > BEACON_HISTORY) {
+		ev += n - BEACON_HISTORY;
+		n = BEACON_HISTORY;
+	}
+	out->first_us = ev[0].ts_us;
+	out->last_us = ev[n - 1].ts_us;
+
+	/* Step 1: beats. */
+	gap = cfg->idle_gap_s;
+	nb = 0;
+	for (i = 0; i < n; i++) {
+		double t = (double)(ev[i].ts_us - ev[0].ts_us) / 1e6;
+
+		if (nb > 0 && t - b[nb - 1].t < gap) {
+			b[nb - 1].up += ev[i].up;
+			b[nb - 1].down += ev[i].down;
+			continue;
+		}
+		b[nb].t = t;
+		b[nb].up = ev[i].up;
+		b[nb].down = ev[i].down;
+		nb++;
+	}
+	out->events = (uint32_t)nb;
+	if (nb < 4 || nb < cfg->min_events)
+		return 0;
+
+	/* Steps 2-4: the best candidate period. */
+	memset(&best, 0, sizeof(best));
+	for (i = 1; i < nb; i++) {
+		double d = b[i].t - b[i - 1].t;
+
+		for (kk = 1; kk <= BEACON_KMAX; kk++) {
+			p = d / kk;
+			if (p < cfg->min_period_s || p > cfg->max_period_s)
+				continue;
+			if (beacon_fit(b, nb, p, BEACON_KMAX, cfg->min_period_s,
+			    cfg->max_period_s, &f) && (best.m == 0 ||
+			    f.bans > best.bans))
+				best = f;
+		}
+	}
+	/*
+	 * And every interval one period: with 50% jitter a beat 1.5 periods
+	 * late sits on the boundary between "late" and "one missed", and
+	 * reading it as missed drags the period down.
+	 */
+	p = b[nb - 1].t / (double)(nb - 1);
+	if (p >= cfg->min_period_s && p <= cfg->max_period_s &&
+	    beacon_fit(b, nb, p, 1, cfg->min_period_s, cfg->max_period_s,
+	    &f) && (best.m == 0 || f.bans > best.bans))
+		best = f;
+
+	/* Step 5: sizes. */
+	for (j = 0; j < nb; j++)
+		v[j] = b[j].up;
+	beacon_robust(v, nb, &out->up_median, &out->up_dispersion);
+	for (j = 0; j < nb; j++)
+		v[j] = b[j].down;
+	beacon_robust(v, nb, &out->down_median, &out->down_dispersion);
+
+	if (best.m == 0)
+		return 1;	/* scored: no period fits */
+	bans = best.bans;
+	/* Sizes only add to timing that is already telling. */
+	if (bans > 0) {
+		bans += beacon_size_bans(out->up_dispersion,
+		    BEACON_SIZE_BANS_UP);
+		bans += beacon_size_bans(out->down_dispersion,
+		    BEACON_SIZE_BANS_DOWN);
+	}
+	out->period_s = best.period;
+	out->interval_dispersion = best.s;
+	out->missed = best.missed;
+	out->retries = best.retries;
+	out->evidence = bans;
+	out->score = bans / BEACON_FULL_BANS;
+	if (out->score > 1)
+		out->score = 1;
+	return 1;
+}
+
+int
+beacon_level(const struct beacon_score *s, const struct beacon_config *cfg)
+{
+	double mid;
+
+	if (s->events < cfg->min_events || s->score < cfg->min_score ||
+	    s->score <= 0)
+		return 0;
+	if (s->score >= 1 && s->events >= 2 * cfg->min_events)
+		return 3;
+	mid = (cfg->min_score + 1) / 2;
+	return s->score >= mid ? 2 : 1;
+}
+
+/* --- the table ------------------------------------------------------------ */
+
+struct beacon_table {
+	struct beacon_config cfg;
+	struct beacon_tracker *pool, *free_list;
+	struct beacon_tracker **buckets;
+	size_t mask, npool;
+	struct beacon_tracker *lru_head, *lru_tail;	/* head = newest */
+	uint64_t k0, k1;
+	struct beacon_stats stats;
+};
+
+static uint64_t
+beacon_splitmix64(uint64_t *s)
+{
+	uint64_t z;
+
+	z = (*s += 0x9e3779b97f4a7c15ULL);
+	z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ULL;
+	z = (z ^ (z >> 27)) * 0x94d049bb133111ebULL;
+	return z ^ (z >> 31);
+}
+
+#define BEACON_ROTL(x, b)	(uint64_t)(((x) << (b)) | ((x) >> (64 - (b))))
+
+#define BEACON_SIPROUND							\
+	do {								\
+		v0 += v1; v1 = BEACON_ROTL(v1, 13); v1 ^= v0;		\
+		v0 = BEACON_ROTL(v0, 32);				\
+		v2 += v3; v3 = BEACON_ROTL(v3, 16); v3 ^= v2;		\
+		v0 += v3; v3 = BEACON_ROTL(v3, 21); v3 ^= v0;		\
+		v2 += v1; v1 = BEACON_ROTL(v1, 17); v1 ^= v2;		\
+		v2 = BEACON_ROTL(v2, 32);				\
+	} while (0)
+
+/*
+ * SipHash-1-3 as in flow.c: keyed, so a remote sender cannot aim its
+ * destination names at one bucket.
+ */
+static uint64_t
+beacon_siphash(uint64_t k0, uint64_t k1, const uint8_t *in, size_t len)
+{
+	uint64_t v0 = 0x736f6d6570736575ULL ^ k0;
+	uint64_t v1 = 0x646f72616e646f6dULL ^ k1;
+	uint64_t v2 = 0x6c7967656e657261ULL ^ k0;
+	uint64_t v3 = 0x7465646279746573ULL ^ k1;
+	uint64_t m, b = (uint64_t)len << 56;
+	size_t i, j, whole = len & ~(size_t)7;
+
+	for (i = 0; i < whole; i += 8) {
+		m = 0;
+		for (j = 0; j < 8; j++)
+			m |= (uint64_t)in[i + j] << (8 * j);
+		v3 ^= m;
+		BEACON_SIPROUND;
+		v0 ^= m;
+	}
+	for (j = 0; i + j < len; j++)
+		b |= (uint64_t)in[i + j] << (8 * j);
+	v3 ^= b;
+	BEACON_SIPROUND;
+	v0 ^= b;
+	v2 ^= 0xff;
+	BEACON_SIPROUND;
+	BEACON_SIPROUND;
+	BEACON_SIPROUND;
+	return v0 ^ v1 ^ v2 ^ v3;
+}
+
+struct beacon_table *
+beacon_new(const struct beacon_config *cfg, char *errbuf)
+{
+	struct beacon_table *t;
+	size_t n, nb, i;
+	uint64_t s;
+
+	if (cfg->max_trackers == 0 || cfg->min_period_s == 0 ||
+	    cfg->max_period_s < cfg->min_period_s) {
+		snprintf(errbuf, 256, "beacon: bad configuration (trackers %u,"
+		    " period %u..%u s)", cfg->max_trackers, cfg->min_period_s,
+		    cfg->max_period_s);
+		return NULL;
+	}
+	if (cfg->min_score < 0 || cfg->min_score > 1) {
+		snprintf(errbuf, 256, "beacon: minimum score %g not in 0..1",
+		    cfg->min_score);
+		return NULL;
+	}
+	t = calloc(1, sizeof(*t));
+	if (t == NULL) {
+		snprintf(errbuf, 256, "beacon: out of memory");
+		return NULL;
+	}
+	t->cfg = *cfg;
+	n = cfg->max_trackers;
+	for (nb = 1; nb < n && nb < ((size_t)1 << 30); nb <<= 1)
+		;
+	t->pool = calloc(n, sizeof(*t->pool));
+	t->buckets = calloc(nb, sizeof(*t->buckets));
+	if (t->pool == NULL || t->buckets == NULL) {
+		snprintf(errbuf, 256, "beacon: cannot allocate %zu trackers",
+		    n);
+		beacon_free(t);
+		return NULL;
+	}
+	t->npool = n;
+	t->mask = nb - 1;
+	for (i = n; i-- > 0;) {
+		t->pool[i].hnext = t->free_list;
+		t->free_list = &t->pool[i];
+	}
+	s = cfg->seed;
+	t->k0 = beacon_splitmix64(&s);
+	t->k1 = beacon_splitmix64(&s);
+	return t;
+}
+
+void
+beacon_free(struct beacon_table *t)
+{
+	if (t == NULL)
+		return;
+	free(t->pool);
+	free(t->buckets);
+	free(t);
+}
+
+const struct beacon_stats *
+beacon_get_stats(const struct beacon_table *t)
+{
+	return &t->stats;
+}
+
+size_t
+beacon_memory(const struct beacon_table *t)
+{
+	return sizeof(*t) + t->npool * sizeof(*t->pool) +
+	    (t->mask + 1) * sizeof(*t->buckets);
+}
+
+static void
+beacon_lru_unlink(struct beacon_table *t, struct beacon_tracker *k)
+{
+	if (k->lprev != NULL)
+		k->lprev->lnext = k->lnext;
+	else
+		t->lru_head = k->lnext;
+	if (k->lnext != NULL)
+		k->lnext->lprev = k->lprev;
+	else
+		t->lru_tail = k->lprev;
+	k->lprev = k->lnext = NULL;
+}
+
+static void
+beacon_lru_push(struct beacon_table *t, struct beacon_tracker *k)
+{
+	k->lprev = NULL;
+	k->lnext = t->lru_head;
+	if (t->lru_head != NULL)
+		t->lru_head->lprev = k;
+	t->lru_head = k;
+	if (t->lru_tail == NULL)
+		t->lru_tail = k;
+}
+
+static void
+beacon_hash_unlink(struct beacon_table *t, struct beacon_tracker *k)
+{
+	struct beacon_tracker **pp = &t->buckets[k->hash & t->mask];
+
+	while (*pp != NULL && *pp != k)
+		pp = &(*pp)->hnext;
+	if (*pp == k)
+		*pp = k->hnext;
+	k->hnext = NULL;
+}
+
+static uint64_t
+beacon_key_hash(const struct beacon_table *t, const uint8_t device[16],
+    const char *dest, size_t dlen, int is_name)
+{
+	uint8_t buf[16 + 1 + BEACON_DEST_MAX];
+
+	memcpy(buf, device, 16);
+	buf[16] = (uint8_t)(is_name != 0);
+	memcpy(buf + 17, dest, dlen);
+	return beacon_siphash(t->k0, t->k1, buf, 17 + dlen);
+}
+
+/* Insert e into k's history, kept sorted; the oldest falls off when full. */
+static void
+beacon_insert(struct beacon_tracker *k, const struct beacon_event *e)
+{
+	size_t i;
+
+	if (k->n == BEACON_HISTORY) {
+		if (e->ts_us < k->ev[0].ts_us)
+			return;	/* older than all we keep */
+		memmove(&k->ev[0], &k->ev[1],
+		    (BEACON_HISTORY - 1) * sizeof(k->ev[0]));
+		k->n--;
+	}
+	i = k->n;
+	while (i > 0 && k->ev[i - 1].ts_us > e->ts_us) {
+		k->ev[i] = k->ev[i - 1];
+		i--;
+	}
+	k->ev[i] = *e;
+	k->n++;
+}
+
+struct beacon_tracker *
+beacon_observe(struct beacon_table *t, const uint8_t device[16],
+    const char *dest, int dest_is_name, const struct beacon_event *e,
+    int64_t now_us)
+{
+	struct beacon_tracker *k;
+	uint64_t h;
+	size_t dlen;
+
+	t->stats.events++;
+	if (e->up > t->cfg.max_up || e->down > t->cfg.max_down) {
+		t->stats.gated++;
+		return NULL;
+	}
+	dlen = strnlen(dest, BEACON_DEST_MAX - 1);
+	h = beacon_key_hash(t, device, dest, dlen, dest_is_name);
+	for (k = t->buckets[h & t->mask]; k != NULL; k = k->hnext)
+		if (k->hash == h && k->dest_is_name == (dest_is_name != 0) &&
+		    memcmp(k->device, device, 16) == 0 &&
+		    strncmp(k->dest, dest, dlen) == 0 && k->dest[dlen] == '\0')
+			break;
+	if (k == NULL) {
+		if (t->free_list == NULL) {
+			/* Evict the tracker updated longest ago. */
+			k = t->lru_tail;
+			beacon_lru_unlink(t, k);
+			beacon_hash_unlink(t, k);
+			t->stats.evicted++;
+			t->stats.trackers--;
+		} else {
+			k = t->free_list;
+			t->free_list = k->hnext;
+		}
+		memset(k, 0, sizeof(*k));
+		k->hash = h;
+		memcpy(k->device, device, 16);
+		memcpy(k->dest, dest, dlen);
+		k->dest[dlen] = '\0';
+		k->dest_is_name = dest_is_name != 0;
+		k->hnext = t->buckets[h & t->mask];
+		t->buckets[h & t->mask] = k;
+		t->stats.trackers++;
+	} else {
+		beacon_lru_unlink(t, k);
+	}
+	beacon_lru_push(t, k);
+	beacon_insert(k, e);
+	k->total++;
+	k->updated_us = now_us;
+	return k;
+}
