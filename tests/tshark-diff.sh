@@ -8,7 +8,9 @@
 # Fails when the agreement falls below the floors recorded below.  Skips
 # when the corpus or tshark is absent (.ci/run installs tshark).
 #
-# Reached on 2026-11-23 over 372 captures: see FLOOR_* below, and the
+# Reached on 2026-11-23 over 372 captures: 354 with identical name sets;
+# SNI pairs 579 in both, 1 only tshark, 0 only ours; DNS query names 1286
+# in both, 25 only tshark, 0 only ours.  The floors below hold that.  The
 # differences, each explained:
 # - Tunnels (GRE, VXLAN, Geneve, ERSPAN, GTP, Teredo) and link types we do
 #   not decode (arcnet, nflog, pktap, radiotap, 802.11, FabricPath): tshark
@@ -24,6 +26,13 @@
 #   name.  Filtered out below.
 # - IP fragments: tshark reassembles a DNS answer split in fragments; we
 #   see the first fragment (the question is in it) and count the rest.
+# - DNS on other ports: tshark decodes DNS over TCP on 5353
+#   (suricata/dns-incomplete) and on 8053 (tcpdump/dns-udp-8053); we read
+#   DNS on 53 (UDP and TCP), mDNS 5353 and LLMNR 5355 over UDP.
+# - DNS over cleartext HTTP/2 (suricata/doh-http2): tshark decodes the DoH
+#   messages; we do not parse HTTP/2.
+# - tcpdump/dlt-ipv4-invalid: the one DNS query sits behind an IPv4 header
+#   we reject as malformed; tshark decodes it anyway.
 set -eu
 SW_BIN=${SW_BIN:-./stalkerwatch}
 SW_BUILD=${SW_BUILD:-build}
@@ -104,8 +113,8 @@ echo "   $files captures, $files_same with identical name sets"
 echo "   SNI pairs: $sni_both in both, $sni_tshark only tshark, $sni_ours only ours"
 echo "   DNS query names: $dns_both in both, $dns_tshark only tshark, $dns_ours only ours"
 
-FLOOR_SNI_BOTH=0
-FLOOR_DNS_BOTH=0
+FLOOR_SNI_BOTH=579
+FLOOR_DNS_BOTH=1286
 MAX_SNI_OURS=0
 MAX_DNS_OURS=0
 fail=0
