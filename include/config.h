@@ -73,6 +73,39 @@
  * people research the app, survivors among them; not evidence. */
 #define SW_SEV_WEBSITE		3
 
+/* --- beacon detection ----------------------------------------------------- */
+
+/* (device, destination) trackers: 712 bytes each, so 11.8 MiB at the cap;
+ * the least recently updated is evicted (counted) when full. */
+#define SW_BEACON_MAX		16384
+
+/* Events before any notice: the fewest that can show a rhythm (5
+ * intervals); at 0% jitter 6 beats reach full recall (make eval). */
+#define SW_BEACON_MIN_EVENTS	6
+
+/* Notice threshold on the score (evidence / 10 bans, a ban being a factor
+ * of 10 against random arrivals): 0.6 = 1 in a million.  make eval: 0.1
+ * false notices per 100 device-days of ordinary background at 0.6, 1.0 at
+ * 0.5. */
+#define SW_BEACON_MIN_SCORE	0.6
+
+/* Low-volume gate, payload bytes per event.  Measured on real HTTPS
+ * (pcaps-real: 113 port-443 connections of phones and browsers): bytes up
+ * median 663, 90th percentile 2309; bytes down median 4121, largest 16557
+ * (a full handshake alone sends 1.4-16.5 KB down).  Real beacons: 236-841
+ * bytes up, 141-6000 down.  The seed's Zeek rule (< 512 B each way) would
+ * miss every new-connection TLS beacon: the ClientHello alone is 517 B. */
+#define SW_BEACON_MAX_UP	8192
+#define SW_BEACON_MAX_DOWN	32768
+
+/* Client silence that ends a burst inside a kept-alive connection, s. */
+#define SW_BEACON_IDLE_GAP	10
+
+/* Periods considered, seconds: below 20 s, streams and polling loops;
+ * above 2 h, too few beats in a day to tell. */
+#define SW_BEACON_MIN_PERIOD	20
+#define SW_BEACON_MAX_PERIOD	7200
+
 /* --- statistics ---------------------------------------------------------- */
 
 /* stats.log period, network-time seconds (Zeek's stats.log: 5 min). */

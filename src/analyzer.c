@@ -738,7 +738,7 @@ beacon_burst_end(struct analyzer *a, const struct flow *f)
 	}
 	jbuf_addr_fmt(f->resp_h, ip, sizeof(ip));
 	if (is_name)
-		snprintf(dest, sizeof(dest), "%s", f->server_name);
+		memcpy(dest, f->server_name, strlen(f->server_name) + 1);
 	else
 		snprintf(dest, sizeof(dest), "%s:%u", ip, f->resp_p);
 	e.ts_us = f->burst_start_us;

@@ -1634,6 +1634,213 @@ scen_names(struct pcapgen *g, const struct pcapgen_opts *o)
 	return rc ? -1 : 0;
 }
 
+
+/* --- beacon scenarios (tests/eval.sh) ---------------------------------------
+ * Labelled samples of the beacon evaluation's families, end to end: must
+ * fire once per beacon, never on the allowlisted or background ones. */
+
+/* One HTTPS visit from cli to name at ip: DNS then a short session. */
+static int
+beacon_visit(struct pcapgen *g, struct lan *l, const struct pcapgen_host *cli,
+    const char *name, const char *ip, size_t up, size_t down)
+{
+	struct pcapgen_host srv;
+	struct pcapgen_tcp c;
+	int rc = 0;
+
+	if (remote(&srv, ip) != 0)
+		return -1;
+	rc |= pcapgen_dns_exchange(g, cli, &l->router, name, 1, srv.addr, 1,
+	    300);
+	pcapgen_advance(g, pcapgen_rand_range(g, 5000, 50000));
+	pcapgen_tcp_init(g, &c, cli, lan_port(g, l), &srv, 443);
+	c.rtt_us = pcapgen_rand_range(g, 20000, 60000);
+	rc |= pcapgen_https(g, &c, name, pcapgen_rand_range(g, 2500, 4000),
+	    up, down);
+	return rc ? -1 : 0;
+}
+
+/* Advance the clock to absolute network time t_us (no-op if past). */
+static void
+beacon_until(struct pcapgen *g, uint64_t t_us)
+{
+	if (t_us > g->now_us)
+		pcapgen_advance(g, t_us - g->now_us);
+}
+
+/*
+ * 2 h: the phone opens a new TLS connection (SNI sync.tele-metrics.example,
+ * on no list) every 5 to 10 minutes, a small POST each; the laptop browses
+ * between beats.
+ */
+static int
+scen_beacon_tls(struct pcapgen *g, const struct pcapgen_opts *o)
+{
+	struct lan l;
+	uint64_t start = g->now_us, next;
+	char name[64];
+	int rc = 0;
+
+	(void)o;
+	lan_init(g, &l);
+	next = start + 30 * SEC;
+	while (next < start + 7200 * SEC) {
+		/* Some browsing by the laptop before the beat. */
+		while (g->now_us + 120 * SEC < next) {
+			snprintf(name, sizeof(name), "www%u.example.org",
+			    pcapgen_rand_range(g, 1, 400));
+			rc |= beacon_visit(g, &l, &l.laptop, name,
+			    "203.0.113.80", pcapgen_rand_range(g, 400, 1200),
+			    pcapgen_rand_range(g, 2000, 30000));
+			pcapgen_advance(g, pcapgen_rand_range(g, 20, 200) *
+			    SEC);
+		}
+		beacon_until(g, next);
+		rc |= beacon_visit(g, &l, &l.phone, "sync.tele-metrics.example",
+		    "198.51.100.140", pcapgen_rand_range(g, 350, 650),
+		    pcapgen_rand_range(g, 150, 300));
+		next += pcapgen_rand_range(g, 300, 600) * SEC;
+	}
+	return rc ? -1 : 0;
+}
+
+/*
+ * 1 h: the phone keeps one TLS connection to an unknown host
+ * (push.tele-metrics.example) and sends a small request every 60 to 120 s
+ * inside it: a kept-alive beacon, as Caldera's sandcat agent does over
+ * HTTP.
+ */
+static int
+scen_beacon_keepalive(struct pcapgen *g, const struct pcapgen_opts *o)
+{
+	uint8_t buf[4096];
+	struct pcapgen_host srv;
+	struct pcapgen_tcp c;
+	struct lan l;
+	uint64_t end = g->now_us + 3600 * SEC;
+	size_t n;
+	int rc = 0;
+
+	(void)o;
+	lan_init(g, &l);
+	if (remote(&srv, "198.51.100.141") != 0)
+		return -1;
+	rc |= pcapgen_dns_exchange(g, &l.phone, &l.router,
+	    "push.tele-metrics.example", 1, srv.addr, 1, 300);
+	pcapgen_tcp_init(g, &c, &l.phone, lan_port(g, &l), &srv, 443);
+	rc |= pcapgen_tcp_connect(g, &c);
+	if ((n = pcapgen_tls_client_hello(g, buf, sizeof(buf),
+	    "push.tele-metrics.example")) == 0)
+		return -1;
+	rc |= pcapgen_tcp_send(g, &c, PCAPGEN_C2S, buf, n);
+	if ((n = pcapgen_tls_server_flight(g, buf, sizeof(buf), 3000)) == 0)
+		return -1;
+	rc |= pcapgen_tcp_send(g, &c, PCAPGEN_S2C, buf, n);
+	while (g->now_us + 120 * SEC < end) {
+		pcapgen_advance(g, pcapgen_rand_range(g, 60, 120) * SEC);
+		n = pcapgen_tls_app_data(g, buf, sizeof(buf),
+		    pcapgen_rand_range(g, 250, 450));
+		rc |= pcapgen_tcp_send(g, &c, PCAPGEN_C2S, buf, n);
+		n = pcapgen_tls_app_data(g, buf, sizeof(buf),
+		    pcapgen_rand_range(g, 100, 200));
+		rc |= pcapgen_tcp_send(g, &c, PCAPGEN_S2C, buf, n);
+	}
+	rc |= pcapgen_tcp_close(g, &c, PCAPGEN_C2S);
+	return rc ? -1 : 0;
+}
+
+/*
+ * 2 h of allowlisted periodic services from the phone: a TLS connection to
+ * mtalk.google.com every 10 min (+-2%), NTP to time.android.com every
+ * 64 s doubling to 1024 s, captive-portal probes to
+ * connectivitycheck.gstatic.com at random.  Must not fire (known-good).
+ */
+static int
+scen_beacon_allow(struct pcapgen *g, const struct pcapgen_opts *o)
+{
+	struct pcapgen_host ntp;
+	struct lan l;
+	uint64_t start = g->now_us, push, tntp, probe, ntp_p = 64;
+	int rc = 0;
+
+	(void)o;
+	lan_init(g, &l);
+	if (remote(&ntp, "216.239.35.0") != 0)
+		return -1;
+	push = start + 10 * SEC;
+	tntp = start + 5 * SEC;
+	probe = start + 60 * SEC;
+	while (g->now_us < start + 7200 * SEC) {
+		if (push <= tntp && push <= probe) {
+			beacon_until(g, push);
+			rc |= beacon_visit(g, &l, &l.phone, "mtalk.google.com",
+			    "142.250.27.188", pcapgen_rand_range(g, 80, 120),
+			    pcapgen_rand_range(g, 40, 80));
+			push += pcapgen_rand_range(g, 588, 612) * SEC;
+		} else if (tntp <= probe) {
+			beacon_until(g, tntp);
+			rc |= pcapgen_udp(g, &l.phone, lan_port(g, &l), &ntp,
+			    123, NULL, 48);
+			pcapgen_advance(g, 30000);
+			rc |= pcapgen_udp(g, &ntp, 123, &l.phone, l.port, NULL,
+			    48);
+			tntp += ntp_p * SEC;
+			if (ntp_p < 1024)
+				ntp_p *= 2;
+		} else {
+			beacon_until(g, probe);
+			rc |= beacon_visit(g, &l, &l.phone,
+			    "connectivitycheck.gstatic.com", "142.250.180.3",
+			    pcapgen_rand_range(g, 300, 400), 0);
+			probe += pcapgen_rand_range(g, 300, 3600) * SEC;
+		}
+	}
+	return rc ? -1 : 0;
+}
+
+/*
+ * 2 h of a phone's ordinary browsing and messaging: sessions over many
+ * destinations with heavy-tailed think times, chat messages in bursts.
+ * Must not fire.
+ */
+static int
+scen_beacon_background(struct pcapgen *g, const struct pcapgen_opts *o)
+{
+	struct lan l;
+	uint64_t end = g->now_us + 7200 * SEC;
+	char name[64];
+	uint32_t k, burst;
+	int rc = 0;
+
+	(void)o;
+	lan_init(g, &l);
+	while (g->now_us < end) {
+		/* Zipf-ish: small numbers come back often. */
+		k = pcapgen_rand_range(g, 1, 40);
+		k = pcapgen_rand_range(g, 1, k * k);
+		snprintf(name, sizeof(name), "site%u.example.com", k);
+		rc |= beacon_visit(g, &l, &l.phone, name, "203.0.113.90",
+		    pcapgen_rand_range(g, 400, 1500),
+		    pcapgen_rand_range(g, 1000, 60000));
+		if (pcapgen_rand_range(g, 0, 9) == 0)
+			for (burst = pcapgen_rand_range(g, 2, 12); burst > 0;
+			    burst--) {
+				rc |= beacon_visit(g, &l, &l.phone,
+				    "chat.example.org", "192.0.2.44",
+				    pcapgen_rand_range(g, 200, 900),
+				    pcapgen_rand_range(g, 200, 900));
+				pcapgen_advance(g, pcapgen_rand_range(g, 3,
+				    90) * SEC);
+			}
+		/* Think time: mostly seconds, sometimes many minutes. */
+		k = pcapgen_rand_range(g, 0, 99);
+		pcapgen_advance(g, (k < 70 ? pcapgen_rand_range(g, 5, 60) :
+		    k < 95 ? pcapgen_rand_range(g, 60, 600) :
+		    pcapgen_rand_range(g, 600, 2400)) * SEC);
+	}
+	return rc ? -1 : 0;
+}
+
 const struct pcapgen_scenario pcapgen_scenarios[] = {
 	{ "demo", "30 min of a home LAN; the phone 192.168.1.23 uploads to "
 	    "mSpy's " MSPY_IP_A ":443 every 5-10 min (--ip)", scen_demo },
@@ -1652,6 +1859,15 @@ const struct pcapgen_scenario pcapgen_scenarios[] = {
 	    "website", scen_names },
 	{ "bench", "--count packets (default 3,000,000) of a busy network, "
 	    "~3% of connections to " MSPY_IP_A, scen_bench },
+	{ "beacon-tls", "2 h: new TLS connection every 5-10 min to an "
+	    "unknown host (SNI); laptop browsing (must fire)",
+	    scen_beacon_tls },
+	{ "beacon-keepalive", "1 h: one kept-alive TLS connection, a small "
+	    "request every 60-120 s (must fire)", scen_beacon_keepalive },
+	{ "beacon-allow", "2 h: mtalk.google.com every 10 min, NTP, captive "
+	    "portal probes (must not fire: known-good)", scen_beacon_allow },
+	{ "beacon-background", "2 h: ordinary browsing and chat bursts "
+	    "(must not fire)", scen_beacon_background },
 	{ NULL, NULL, NULL }
 };
 

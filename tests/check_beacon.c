@@ -1,0 +1,330 @@
+/*
+ * check_beacon.c - unit tests of the beacon scorer and tracker table.
+ *
+ * Central data: two tables of synthetic interval series, one that must
+ * reach a notice level (steady, jittered, missed beats, retries, 5-10
+ * minute random timers) and one that must not (Poisson, heavy-tailed,
+ * bursty, too few events, too fast, too slow), built from a fixed-seed
+ * generator so every run scores the same numbers.
+ */
+#include <check.h>
+#include <math.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "beacon.h"
+
+Suite *beacon_suite(void);
+
+enum shape {
+	SH_PERIODIC,	/* period * (1 + jitter * U(-1, 1)) */
+	SH_UNIFORM,	/* U(lo, hi) seconds: "every 5 to 10 minutes" */
+	SH_POISSON,	/* exponential, mean = period */
+	SH_LOGNORMAL,	/* heavy-tailed: median = period, sigma 1.5 */
+	SH_BURSTY	/* bursts of 2-6 events seconds apart, idle gaps */
+};
+
+struct series {
+	const char *name;
+	enum shape shape;
+	double period, jitter;	/* seconds, fraction (UNIFORM: lo, hi) */
+	int n;			/* events */
+	double missed;		/* share of beats dropped */
+	double retry;		/* share of beats followed by a retry */
+	double size_var;	/* size jitter, fraction */
+};
+
+static uint64_t
+rng_next(uint64_t *s)
+{
+	*s ^= *s << 13;
+	*s ^= *s >> 7;
+	*s ^= *s << 17;
+	return *s;
+}
+
+static double
+rng_u(uint64_t *s)
+{
+	return (double)(rng_next(s) >> 11) * (1.0 / 9007199254740992.0);
+}
+
+/* Fill ev with the series; returns the number of events written. */
+static size_t
+make_series(const struct series *sp, uint64_t seed, struct beacon_event *ev,
+    size_t cap)
+{
+	uint64_t s = seed * 2654435761u + 12345;
+	double t = 1000, d;
+	size_t n = 0;
+	int beat = 0;
+
+	while (n < cap && beat < 400 && (int)n < sp->n) {
+		switch (sp->shape) {
+		case SH_PERIODIC:
+			d = sp->period * (1 + sp->jitter * (2 * rng_u(&s) - 1));
+			break;
+		case SH_UNIFORM:
+			d = sp->period + (sp->jitter - sp->period) * rng_u(&s);
+			break;
+		case SH_POISSON:
+			d = -log(1 - rng_u(&s)) * sp->period;
+			break;
+		case SH_LOGNORMAL:
+			/* Box-Muller: human gaps are lognormal-ish. */
+			d = sp->period * exp(1.5 * sqrt(-2 * log(1 -
+			    rng_u(&s))) * cos(2 * M_PI * rng_u(&s)));
+			break;
+		default:
+			d = rng_u(&s) < 0.7 ? 1 + 4 * rng_u(&s) :
+			    -log(1 - rng_u(&s)) * sp->period;
+			break;
+		}
+		t += d;
+		beat++;
+		if (rng_u(&s) < sp->missed)
+			continue;
+		ev[n].ts_us = (int64_t)(t * 1e6);
+		ev[n].up = (uint32_t)(600 * (1 + sp->size_var *
+		    (2 * rng_u(&s) - 1)));
+		ev[n].down = (uint32_t)(4000 * (1 + sp->size_var *
+		    (2 * rng_u(&s) - 1)));
+		n++;
+		if (n < cap && (int)n < sp->n && rng_u(&s) < sp->retry) {
+			/* A retry 15-40 s after the beat. */
+			ev[n] = ev[n - 1];
+			ev[n].ts_us += (int64_t)((15 + 25 * rng_u(&s)) * 1e6);
+			n++;
+		}
+	}
+	return n;
+}
+
+static const struct series must_fire[] = {
+	{ "steady 5 min", SH_PERIODIC, 300, 0, 6, 0, 0, 0.1 },
+	{ "steady 30 s", SH_PERIODIC, 30, 0.02, 8, 0, 0, 0 },
+	{ "steady 1 h", SH_PERIODIC, 3600, 0.01, 6, 0, 0, 0.2 },
+	{ "10% jitter", SH_PERIODIC, 300, 0.10, 8, 0, 0, 0.2 },
+	{ "25% jitter", SH_PERIODIC, 600, 0.25, 12, 0, 0, 0.2 },
+	{ "50% jitter", SH_PERIODIC, 120, 0.50, 24, 0, 0, 0.2 },
+	{ "5-10 min random", SH_UNIFORM, 300, 600, 14, 0, 0, 0.2 },
+	{ "missed beats 20%", SH_PERIODIC, 300, 0.05, 14, 0.2, 0, 0.1 },
+	{ "missed + 25% jitter", SH_PERIODIC, 300, 0.25, 20, 0.15, 0, 0.2 },
+	{ "retries", SH_PERIODIC, 300, 0.05, 14, 0, 0.1, 0.1 },
+	{ "sizes vary 60%", SH_PERIODIC, 300, 0.05, 10, 0, 0, 0.6 },
+};
+
+static const struct series must_not_fire[] = {
+	{ "poisson", SH_POISSON, 300, 0, 32, 0, 0, 0.1 },
+	{ "poisson short", SH_POISSON, 300, 0, 8, 0, 0, 0 },
+	{ "lognormal", SH_LOGNORMAL, 120, 0, 32, 0, 0, 0.1 },
+	{ "bursty messaging", SH_BURSTY, 900, 0, 32, 0, 0, 0.5 },
+	{ "too few events", SH_PERIODIC, 300, 0, 5, 0, 0, 0 },
+	{ "too fast (5 s)", SH_PERIODIC, 5, 0.01, 32, 0, 0, 0 },
+	{ "too slow (4 h)", SH_PERIODIC, 14400, 0.01, 12, 0, 0, 0 },
+};
+
+START_TEST(test_must_fire)
+{
+	const struct series *sp = &must_fire[_i];
+	struct beacon_event ev[64];
+	struct beacon_config cfg;
+	struct beacon_score sc;
+	size_t n;
+	uint64_t seed;
+	int fired = 0;
+
+	beacon_config_default(&cfg);
+	for (seed = 1; seed <= 20; seed++) {
+		n = make_series(sp, seed, ev, 64);
+		ck_assert_int_eq(beacon_score_events(ev, n, &cfg, &sc), 1);
+		fired += beacon_level(&sc, &cfg) > 0;
+	}
+	/* 19 of 20 seeds: the recall target. */
+	ck_assert_msg(fired >= 19, "%s: fired on %d of 20", sp->name, fired);
+}
+END_TEST
+
+START_TEST(test_must_not_fire)
+{
+	const struct series *sp = &must_not_fire[_i];
+	struct beacon_event ev[64];
+	struct beacon_config cfg;
+	struct beacon_score sc;
+	size_t n;
+	uint64_t seed;
+
+	beacon_config_default(&cfg);
+	for (seed = 1; seed <= 50; seed++) {
+		n = make_series(sp, seed, ev, 64);
+		beacon_score_events(ev, n, &cfg, &sc);
+		ck_assert_msg(beacon_level(&sc, &cfg) == 0,
+		    "%s seed %u: score %.3f evidence %.2f period %.0f",
+		    sp->name, (unsigned)seed, sc.score, sc.evidence,
+		    sc.period_s);
+	}
+}
+END_TEST
+
+/* The reported figures: period, dispersion, missed beats, sizes. */
+START_TEST(test_figures)
+{
+	static const struct series sp = { "fig", SH_PERIODIC, 300, 0, 12,
+	    0, 0, 0 };
+	struct beacon_event ev[16], ev2[16];
+	struct beacon_config cfg;
+	struct beacon_score sc;
+	size_t n, i, m = 0;
+
+	beacon_config_default(&cfg);
+	n = make_series(&sp, 7, ev, 16);
+	ck_assert_int_eq((int)n, 12);
+	ck_assert_int_eq(beacon_score_events(ev, n, &cfg, &sc), 1);
+	ck_assert(fabs(sc.period_s - 300) < 0.01);
+	ck_assert(sc.interval_dispersion < 0.001);
+	ck_assert_int_eq((int)sc.missed, 0);
+	ck_assert(fabs(sc.up_median - 600) < 1);
+	ck_assert(fabs(sc.down_median - 4000) < 1);
+	ck_assert_int_eq(beacon_level(&sc, &cfg), 3);
+	/* Drop beats 4 and 8: two missed, same period. */
+	for (i = 0; i < n; i++)
+		if (i != 4 && i != 8)
+			ev2[m++] = ev[i];
+	ck_assert_int_eq(beacon_score_events(ev2, m, &cfg, &sc), 1);
+	ck_assert(fabs(sc.period_s - 300) < 0.01);
+	ck_assert_int_eq((int)sc.missed, 2);
+	ck_assert(beacon_level(&sc, &cfg) > 0);
+	/* Two connections per beat, a second apart, are one beat. */
+	for (i = 0, m = 0; i < 8; i++) {
+		ev2[m] = ev[i];
+		ev2[m + 1] = ev[i];
+		ev2[m + 1].ts_us += 1000000;
+		m += 2;
+	}
+	ck_assert_int_eq(beacon_score_events(ev2, m, &cfg, &sc), 1);
+	ck_assert_int_eq((int)sc.events, 8);
+	ck_assert(fabs(sc.up_median - 1200) < 1);
+	/* Under min_events: not scored. */
+	ck_assert_int_eq(beacon_score_events(ev, 5, &cfg, &sc), 0);
+	ck_assert_int_eq(beacon_score_events(ev, 0, &cfg, &sc), 0);
+}
+END_TEST
+
+/* Evidence grows with events, so levels rise and never fall on a steady
+ * beacon. */
+START_TEST(test_levels_rise)
+{
+	static const struct series sp = { "rise", SH_PERIODIC, 300, 0.3, 32,
+	    0, 0, 0.1 };
+	struct beacon_event ev[32];
+	struct beacon_config cfg;
+	struct beacon_score sc;
+	size_t n, k;
+	int lvl, max = 0;
+
+	beacon_config_default(&cfg);
+	n = make_series(&sp, 3, ev, 32);
+	for (k = 1; k <= n; k++) {
+		beacon_score_events(ev, k, &cfg, &sc);
+		lvl = beacon_level(&sc, &cfg);
+		ck_assert_msg(lvl + 1 >= max, "level fell at %zu", k);
+		if (lvl > max)
+			max = lvl;
+	}
+	ck_assert_int_eq(max, 3);
+}
+END_TEST
+
+static void
+mkdev(uint8_t dev[16], unsigned v)
+{
+	memset(dev, 0, 16);
+	dev[10] = dev[11] = 0xff;
+	dev[12] = 10;
+	dev[13] = (uint8_t)(v >> 16);
+	dev[14] = (uint8_t)(v >> 8);
+	dev[15] = (uint8_t)v;
+}
+
+START_TEST(test_table)
+{
+	struct beacon_config cfg;
+	struct beacon_table *t;
+	struct beacon_tracker *k, *k2;
+	struct beacon_event e;
+	char errbuf[256], name[32];
+	uint8_t dev[16];
+	unsigned i;
+
+	beacon_config_default(&cfg);
+	cfg.max_trackers = 4;
+	cfg.seed = 42;
+	t = beacon_new(&cfg, errbuf);
+	ck_assert_ptr_nonnull(t);
+	ck_assert(beacon_memory(t) >= 4 * sizeof(struct beacon_tracker));
+	mkdev(dev, 1);
+	e.up = 600;
+	e.down = 4000;
+	/* Out of order completion: history stays sorted. */
+	e.ts_us = 2000000;
+	k = beacon_observe(t, dev, "c2.example", 1, &e, e.ts_us);
+	ck_assert_ptr_nonnull(k);
+	e.ts_us = 1000000;
+	k2 = beacon_observe(t, dev, "c2.example", 1, &e, 2000000);
+	ck_assert_ptr_eq(k, k2);
+	ck_assert_int_eq(k->n, 2);
+	ck_assert(k->ev[0].ts_us == 1000000 && k->ev[1].ts_us == 2000000);
+	/* Same name, address key: another tracker. */
+	k2 = beacon_observe(t, dev, "c2.example", 0, &e, 2000000);
+	ck_assert_ptr_ne(k, k2);
+	/* The gate. */
+	e.down = cfg.max_down + 1;
+	ck_assert_ptr_null(beacon_observe(t, dev, "c2.example", 1, &e, 3));
+	ck_assert_uint_eq(beacon_get_stats(t)->gated, 1);
+	e.down = 4000;
+	/* History is bounded, keeps the newest. */
+	for (i = 0; i < 100; i++) {
+		e.ts_us = 3000000 + (int64_t)i * 1000000;
+		k = beacon_observe(t, dev, "c2.example", 1, &e, e.ts_us);
+	}
+	ck_assert_int_eq(k->n, BEACON_HISTORY);
+	ck_assert_uint_eq(k->total, 102);
+	ck_assert(k->ev[BEACON_HISTORY - 1].ts_us == 102000000);
+	/* Eviction of the least recently updated at the cap. */
+	for (i = 0; i < 6; i++) {
+		snprintf(name, sizeof(name), "d%u.example", i);
+		ck_assert_ptr_nonnull(beacon_observe(t, dev, name, 1, &e,
+		    200000000 + i));
+	}
+	ck_assert_uint_eq(beacon_get_stats(t)->trackers, 4);
+	ck_assert_uint_eq(beacon_get_stats(t)->evicted, 4);
+	/* A long name is cut, not overrun. */
+	memset(name, 'a', sizeof(name));
+	name[31] = '\0';
+	ck_assert_ptr_nonnull(beacon_observe(t, dev, name, 1, &e, 3e8));
+	beacon_free(t);
+	beacon_free(NULL);
+	cfg.max_trackers = 0;
+	ck_assert_ptr_null(beacon_new(&cfg, errbuf));
+	ck_assert(strstr(errbuf, "beacon") != NULL);
+}
+END_TEST
+
+Suite *
+beacon_suite(void)
+{
+	Suite *s = suite_create("beacon");
+	TCase *tc = tcase_create("core");
+
+	tcase_set_timeout(tc, 30);
+	tcase_add_loop_test(tc, test_must_fire, 0,
+	    (int)(sizeof(must_fire) / sizeof(must_fire[0])));
+	tcase_add_loop_test(tc, test_must_not_fire, 0,
+	    (int)(sizeof(must_not_fire) / sizeof(must_not_fire[0])));
+	tcase_add_test(tc, test_figures);
+	tcase_add_test(tc, test_levels_rise);
+	tcase_add_test(tc, test_table);
+	suite_add_tcase(s, tc);
+	return s;
+}
