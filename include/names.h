@@ -37,7 +37,7 @@
  * inserted entry (insertion order: an overwrite counts as an insertion),
  * counted in stats.evicted, or in stats.expired when it had expired.
  *
- * Buckets are chosen with SipHash-2-4 keyed from the caller's seed (from
+ * Buckets are chosen with SipHash-1-3 (hash.h) keyed from the caller's seed (from
  * getrandom() in production, fixed in tests), so DNS answers crafted by an
  * adversary cannot pile into one bucket.
  */

@@ -21,6 +21,7 @@
 
 #include "config.h"
 #include "flow.h"
+#include "hash.h"
 
 enum flow_lru {
 	FLOW_LRU_TCP,
@@ -100,65 +101,6 @@ flow_config_default(struct flow_config *cfg)
 /* --- keyed hash and uid generator ---------------------------------------- */
 
 static uint64_t
-flow_splitmix64(uint64_t *s)
-{
-	uint64_t z;
-
-	z = (*s += 0x9e3779b97f4a7c15ULL);
-	z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ULL;
-	z = (z ^ (z >> 27)) * 0x94d049bb133111ebULL;
-	return z ^ (z >> 31);
-}
-
-#define FLOW_ROTL(x, b)	(uint64_t)(((x) << (b)) | ((x) >> (64 - (b))))
-
-#define FLOW_SIPROUND							\
-	do {								\
-		v0 += v1; v1 = FLOW_ROTL(v1, 13); v1 ^= v0;		\
-		v0 = FLOW_ROTL(v0, 32);					\
-		v2 += v3; v3 = FLOW_ROTL(v3, 16); v3 ^= v2;		\
-		v0 += v3; v3 = FLOW_ROTL(v3, 21); v3 ^= v0;		\
-		v2 += v1; v1 = FLOW_ROTL(v1, 17); v1 ^= v2;		\
-		v2 = FLOW_ROTL(v2, 32);					\
-	} while (0)
-
-/*
- * SipHash-1-3 (Aumasson & Bernstein; the reduced-round variant Rust and
- * Python hash tables use), little-endian word order.  Keyed, so bucket
- * choice cannot be predicted without the seed; 1-3 instead of 2-4 halves
- * the cost on the per-packet path (about 8% of analyzer time at 2-4).
- */
-static uint64_t
-flow_siphash(uint64_t k0, uint64_t k1, const uint8_t *in, size_t len)
-{
-	uint64_t v0 = 0x736f6d6570736575ULL ^ k0;
-	uint64_t v1 = 0x646f72616e646f6dULL ^ k1;
-	uint64_t v2 = 0x6c7967656e657261ULL ^ k0;
-	uint64_t v3 = 0x7465646279746573ULL ^ k1;
-	uint64_t m, b = (uint64_t)len << 56;
-	size_t i, j, whole = len & ~(size_t)7;
-
-	for (i = 0; i < whole; i += 8) {
-		m = 0;
-		for (j = 0; j < 8; j++)
-			m |= (uint64_t)in[i + j] << (8 * j);
-		v3 ^= m;
-		FLOW_SIPROUND;
-		v0 ^= m;
-	}
-	for (j = 0; i + j < len; j++)
-		b |= (uint64_t)in[i + j] << (8 * j);
-	v3 ^= b;
-	FLOW_SIPROUND;
-	v0 ^= b;
-	v2 ^= 0xff;
-	FLOW_SIPROUND;
-	FLOW_SIPROUND;
-	FLOW_SIPROUND;
-	return v0 ^ v1 ^ v2 ^ v3;
-}
-
-static uint64_t
 flow_key_hash(const struct flow_table *t, const struct flow_key *k)
 {
 	uint8_t buf[41];
@@ -175,7 +117,7 @@ flow_key_hash(const struct flow_table *t, const struct flow_key *k)
 	memcpy(buf + 23, k->b, 16);
 	buf[39] = (uint8_t)(k->bp >> 8);
 	buf[40] = (uint8_t)k->bp;
-	return flow_siphash(t->k0, t->k1, buf, sizeof(buf));
+	return hash_siphash13(t->k0, t->k1, buf, sizeof(buf));
 }
 
 /*
@@ -191,8 +133,8 @@ flow_make_uid(struct flow_table *t, char *out)
 	size_t n = 0;
 	int i;
 
-	parts[0] = flow_splitmix64(&t->uid_state);
-	parts[1] = flow_splitmix64(&t->uid_state) & 0xffffffffULL;
+	parts[0] = hash_splitmix64(&t->uid_state);
+	parts[1] = hash_splitmix64(&t->uid_state) & 0xffffffffULL;
 	out[n++] = 'C';
 	for (i = 0; i < 2; i++) {
 		uint64_t v = parts[i];
@@ -255,9 +197,9 @@ flow_table_new(const struct flow_config *cfg, flow_end_fn on_end, void *ctx,
 	    (int64_t)cfg->tcp_close_delay_s * 1000000;
 	/* Separate streams for the hash key and the uids. */
 	s = cfg->seed;
-	t->k0 = flow_splitmix64(&s);
-	t->k1 = flow_splitmix64(&s);
-	t->uid_state = flow_splitmix64(&s);
+	t->k0 = hash_splitmix64(&s);
+	t->k1 = hash_splitmix64(&s);
+	t->uid_state = hash_splitmix64(&s);
 	t->now_us = INT64_MIN;
 	return t;
 }

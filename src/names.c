@@ -9,6 +9,7 @@
  * likeliest to have expired.  Indices instead of pointers keep an entry at
  * 312 bytes.  Nothing is allocated after names_new().
  */
+#include "hash.h"
 #include "names.h"
 
 #include <stdio.h>
@@ -52,66 +53,16 @@ names_config_default(struct names_config *cfg)
 
 /* --- keyed hash ------------------------------------------------------------ */
 
-static uint64_t
-names_splitmix64(uint64_t *s)
-{
-	uint64_t z;
-
-	z = (*s += 0x9e3779b97f4a7c15ULL);
-	z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ULL;
-	z = (z ^ (z >> 27)) * 0x94d049bb133111ebULL;
-	return z ^ (z >> 31);
-}
-
-#define NAMES_ROTL(x, b)	(uint64_t)(((x) << (b)) | ((x) >> (64 - (b))))
-
-#define NAMES_SIPROUND							\
-	do {								\
-		v0 += v1; v1 = NAMES_ROTL(v1, 13); v1 ^= v0;		\
-		v0 = NAMES_ROTL(v0, 32);				\
-		v2 += v3; v3 = NAMES_ROTL(v3, 16); v3 ^= v2;		\
-		v0 += v3; v3 = NAMES_ROTL(v3, 21); v3 ^= v0;		\
-		v2 += v1; v1 = NAMES_ROTL(v1, 17); v1 ^= v2;		\
-		v2 = NAMES_ROTL(v2, 32);				\
-	} while (0)
-
-/*
- * SipHash-2-4 of the 32-byte key (device, address): four whole words, so
- * the generic tail handling reduces to the length block.
- */
+/* The bucket of a (device, address) key: SipHash-1-3 (hash.h). */
 static uint32_t
 names_hash(const struct names_cache *c, const uint8_t dev[16],
     const uint8_t addr[16])
 {
-	uint64_t v0 = 0x736f6d6570736575ULL ^ c->k0;
-	uint64_t v1 = 0x646f72616e646f6dULL ^ c->k1;
-	uint64_t v2 = 0x6c7967656e657261ULL ^ c->k0;
-	uint64_t v3 = 0x7465646279746573ULL ^ c->k1;
-	uint64_t m;
-	const uint8_t *in;
-	size_t w, j;
+	uint8_t key[32];
 
-	for (w = 0; w < 4; w++) {
-		in = w < 2 ? dev + 8 * w : addr + 8 * (w - 2);
-		m = 0;
-		for (j = 0; j < 8; j++)
-			m |= (uint64_t)in[j] << (8 * j);
-		v3 ^= m;
-		NAMES_SIPROUND;
-		NAMES_SIPROUND;
-		v0 ^= m;
-	}
-	m = (uint64_t)32 << 56;
-	v3 ^= m;
-	NAMES_SIPROUND;
-	NAMES_SIPROUND;
-	v0 ^= m;
-	v2 ^= 0xff;
-	NAMES_SIPROUND;
-	NAMES_SIPROUND;
-	NAMES_SIPROUND;
-	NAMES_SIPROUND;
-	return (uint32_t)(v0 ^ v1 ^ v2 ^ v3);
+	memcpy(key, dev, 16);
+	memcpy(key + 16, addr, 16);
+	return (uint32_t)hash_siphash13(c->k0, c->k1, key, sizeof(key));
 }
 
 /* --- creation -------------------------------------------------------------- */
@@ -156,8 +107,8 @@ names_new(const struct names_config *cfg, char *errbuf)
 	if (c->ttl_max_us < c->ttl_min_us)
 		c->ttl_max_us = c->ttl_min_us;
 	s = cfg->seed;
-	c->k0 = names_splitmix64(&s);
-	c->k1 = names_splitmix64(&s);
+	c->k0 = hash_splitmix64(&s);
+	c->k1 = hash_splitmix64(&s);
 	return c;
 }
 

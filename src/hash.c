@@ -1,0 +1,61 @@
+/*
+ * hash.c - SipHash-1-3 and splitmix64 (see hash.h for why).
+ *
+ * Little-endian word order, as the reference implementation; bytes are
+ * assembled one by one, so the input needs no alignment.
+ */
+#include "hash.h"
+
+#define ROTL(x, b)	(uint64_t)(((x) << (b)) | ((x) >> (64 - (b))))
+
+#define SIPROUND							\
+	do {								\
+		v0 += v1; v1 = ROTL(v1, 13); v1 ^= v0;			\
+		v0 = ROTL(v0, 32);					\
+		v2 += v3; v3 = ROTL(v3, 16); v3 ^= v2;			\
+		v0 += v3; v3 = ROTL(v3, 21); v3 ^= v0;			\
+		v2 += v1; v1 = ROTL(v1, 17); v1 ^= v2;			\
+		v2 = ROTL(v2, 32);					\
+	} while (0)
+
+uint64_t
+hash_siphash13(uint64_t k0, uint64_t k1, const void *vin, size_t len)
+{
+	const uint8_t *in = vin;
+	uint64_t v0 = 0x736f6d6570736575ULL ^ k0;
+	uint64_t v1 = 0x646f72616e646f6dULL ^ k1;
+	uint64_t v2 = 0x6c7967656e657261ULL ^ k0;
+	uint64_t v3 = 0x7465646279746573ULL ^ k1;
+	uint64_t m, b = (uint64_t)len << 56;
+	size_t i, j, whole = len & ~(size_t)7;
+
+	for (i = 0; i < whole; i += 8) {
+		m = 0;
+		for (j = 0; j < 8; j++)
+			m |= (uint64_t)in[i + j] << (8 * j);
+		v3 ^= m;
+		SIPROUND;
+		v0 ^= m;
+	}
+	for (j = 0; i + j < len; j++)
+		b |= (uint64_t)in[i + j] << (8 * j);
+	v3 ^= b;
+	SIPROUND;
+	v0 ^= b;
+	v2 ^= 0xff;
+	SIPROUND;
+	SIPROUND;
+	SIPROUND;
+	return v0 ^ v1 ^ v2 ^ v3;
+}
+
+uint64_t
+hash_splitmix64(uint64_t *s)
+{
+	uint64_t z;
+
+	z = (*s += 0x9e3779b97f4a7c15ULL);
+	z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ULL;
+	z = (z ^ (z >> 27)) * 0x94d049bb133111ebULL;
+	return z ^ (z >> 31);
+}
