@@ -4,6 +4,10 @@
 # any error or leak fails.
 set -eu
 BIN=${SW_BIN:-./stalkerwatch}
+case $BIN in
+*/*) ;;
+*) BIN=./$BIN ;;
+esac
 B=${SW_BUILD:-build}
 SHARED=${SW_SHARED:-../shared}
 VG="valgrind -q --error-exitcode=99 --leak-check=full --errors-for-leak-kinds=definite,indirect"
@@ -17,13 +21,14 @@ set -- pcaps/demo-mspy.pcap
 if [ -d "$SHARED/pcaps-real" ]; then
 	for f in zeek/http-get.pcap zeek/dns-two-responses.pcap \
 	    zeek/ipv6-ftp.pcap zeek/trunc-ip4.pcap tcpdump/dlt-null-dns.pcap \
-	    ndpi/android-phone.pcap malware/slips-cc-https-beacon-1min.pcap; do
+	    ndpi/android-phone.pcap malware/slips-cc-https-beacon-1min.pcap \
+	    ndpi/tls-huge-clienthello.pcapng; do
 		[ -f "$SHARED/pcaps-real/$f" ] && set -- "$@" "$SHARED/pcaps-real/$f"
 	done
 fi
 for f in "$@"; do
 	rc=0
-	$VG "$BIN" -q --seed 1 -C -r "$f" -o "$T" || rc=$?
+	$VG "$BIN" -q --seed 1 -C --dns-log --ssl-log -r "$f" -o "$T" || rc=$?
 	if [ $rc -gt 1 ]; then
 		echo "FAIL: valgrind on $f (exit $rc)" >&2
 		exit 1
