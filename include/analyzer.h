@@ -33,6 +33,7 @@ struct analyzer_config {
 	int dns_log;			/* write dns.log */
 	int ssl_log;			/* write ssl.log */
 	int vendor_sites;		/* notice visits to vendor websites */
+	int progress;			/* progress line on stderr (a tty) */
 	uint32_t suppress_for_s;
 	uint32_t stats_interval_s;
 	struct flow_config flow;

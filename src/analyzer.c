@@ -55,6 +55,7 @@ struct analyzer {
 	struct dns_msg dnsmsg;		/* 17 KB: too big for the stack */
 
 	int64_t now_us;			/* network time */
+	time_t progress_wall;		/* last progress line, wall clock */
 	int64_t next_tick_us;		/* next whole-second work */
 	int64_t next_stats_us;
 	struct analyzer_counters ctr;
@@ -400,6 +401,31 @@ write_stats(struct analyzer *a, int final)
 		logw_write(a->stats_log, j.buf, j.len);
 }
 
+/*
+ * A progress line on a terminal's stderr, at most once a wall-clock
+ * second: a long replay should not look hung.  `done` ends the line.
+ */
+static void
+progress(struct analyzer *a, int done)
+{
+	time_t now = time(NULL);
+	char when[32];
+	struct tm tm;
+	time_t nt;
+
+	if (!done && now == a->progress_wall)
+		return;
+	a->progress_wall = now;
+	nt = (time_t)(a->now_us / 1000000);
+	if (a->now_us == INT64_MIN || gmtime_r(&nt, &tm) == NULL ||
+	    strftime(when, sizeof(when), "%Y-%m-%d %H:%M:%S", &tm) == 0)
+		snprintf(when, sizeof(when), "-");
+	fprintf(stderr, "\rstalkerwatch: %llu packets, network time %s UTC, "
+	    "%llu notices%s", (unsigned long long)a->ctr.packets, when,
+	    (unsigned long long)notice_get_stats(a->notices)->written,
+	    done ? "\n" : "");
+}
+
 /* Work due when network time crosses a whole second. */
 static void
 tick(struct analyzer *a)
@@ -416,6 +442,8 @@ tick(struct analyzer *a)
 		}
 	}
 	a->next_tick_us = a->now_us + (int64_t)SW_SWEEP_INTERVAL * 1000000;
+	if (a->cfg.progress)
+		progress(a, 0);
 }
 
 static void
@@ -970,6 +998,8 @@ analyzer_finish(struct analyzer *a, struct capture *c)
 		a->cap = c;
 	flow_flush(a->flows);
 	write_stats(a, 1);
+	if (a->cfg.progress && a->progress_wall != 0)
+		progress(a, 1);
 }
 
 const struct analyzer_counters *

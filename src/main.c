@@ -509,6 +509,8 @@ main(int argc, char **argv)
 	}
 	if (optind < argc)
 		die_usage("unexpected argument", argv[optind]);
+	/* replay on a terminal: show that a long capture is moving */
+	acfg.progress = !quiet && nfiles > 0 && isatty(STDERR_FILENO);
 	if (nfiles == 0 && iface == NULL)
 		die_usage("nothing to read: give -r FILE or -i IFACE", NULL);
 	if (nfiles > 0 && iface != NULL)
