@@ -5,7 +5,8 @@
  * The field names are Zeek's notice.log names (ts, uid, id.orig_h, ...,
  * note, msg, sub, src, dst, p, n, suppress_for, actions) so parsers written
  * for Zeek's JSON notice.log work unchanged; ours are added after them:
- * severity, server_name, orig_l2_addr, suppressed, intel, beacon.  Unset optional
+ * severity, server_name, orig_l2_addr, suppressed, intel, beacon,
+ * evidence.  Unset optional
  * fields are omitted, as Zeek's JSON writer does.
  *
  * Suppression follows Zeek's notice framework: a notice with an identifier
@@ -22,6 +23,7 @@
 #include <stdint.h>
 
 #include "beacon.h"
+#include "correlate.h"
 #include "flow.h"
 #include "intel.h"
 
@@ -47,6 +49,7 @@ struct notice {
 	const struct intel_item *intel;	/* may be NULL */
 	const char *intel_where;	/* e.g. "Conn::IN_RESP", may be NULL */
 	const struct beacon_score *beacon;	/* may be NULL */
+	const struct corr_device *evidence;	/* survivor risk, or NULL */
 };
 
 struct notice_ctx;

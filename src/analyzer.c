@@ -11,6 +11,7 @@
 #include "analyzer.h"
 
 #include "beacon.h"
+#include "correlate.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -49,6 +50,7 @@ struct analyzer {
 	struct reasm *reasm;		/* TLS first-flight reassembly */
 	struct names_cache *names;	/* (device, address) -> DNS name */
 	struct beacon_table *beacons;	/* NULL when beacon detection is off */
+	struct correlate *corr;		/* per-device evidence */
 	const struct intel *known_good;
 	struct logw *dns_log;		/* NULL unless enabled */
 	struct logw *ssl_log;		/* NULL unless enabled */
@@ -109,6 +111,9 @@ analyzer_new(const struct analyzer_config *cfg, const struct intel *intel,
 	if (!cfg->no_beacon && (a->beacons = beacon_new(&cfg->beacon,
 	    errbuf)) == NULL)
 		goto fail;
+	if ((a->corr = correlate_new(0, cfg->flow.seed ^ 0x636f7272ULL,
+	    errbuf)) == NULL)
+		goto fail;
 	if (cfg->dns_log && (a->dns_log = logw_open(cfg->logdir, "dns.log",
 	    errbuf, errlen)) == NULL)
 		goto fail;
@@ -143,6 +148,7 @@ analyzer_free(struct analyzer *a)
 	reasm_free(a->reasm);
 	names_free(a->names);
 	beacon_free(a->beacons);
+	correlate_free(a->corr);
 	logw_close(a->dns_log);
 	logw_close(a->ssl_log);
 	notice_ctx_free(a->notices);
@@ -199,6 +205,45 @@ on_flow_end(void *ctx, struct flow *f, enum flow_end_reason why)
 	jbuf_close(&j);
 	if (j.overflow || logw_write(a->conn_log, j.buf, j.len) != 0)
 		a->ctr.conn_log_errors++;
+}
+
+/*
+ * One more piece of evidence against a device; when it makes two kinds,
+ * the survivor-risk verdict (the seed's meta rule, level 15).
+ */
+static void
+evidence(struct analyzer *a, const struct flow *f, const uint8_t *device,
+    unsigned kind, const char *note, const char *sub, int64_t ts_us)
+{
+	const struct corr_device *d;
+	struct notice n;
+	char msg[512], ident[64], dev[48];
+
+	d = correlate_add(a->corr, device, kind, note,
+	    f != NULL ? f->uid : NULL, sub, ts_us);
+	if (d == NULL)
+		return;
+	jbuf_addr_fmt(device, dev, sizeof(dev));
+	snprintf(msg, sizeof(msg), "%s shows %s%s%s: possible stalkerware "
+	    "on the device of a person who may be at risk; urgent, handle "
+	    "with the person's safety plan", dev,
+	    (d->kinds & CORR_C2_ADDR) ? "C2 address traffic" : "",
+	    (d->kinds & CORR_C2_NAME) ? ((d->kinds & CORR_C2_ADDR) ?
+	    ", C2 names" : "C2 names") : "",
+	    (d->kinds & CORR_BEACON) ? ", periodic beaconing" : "");
+	snprintf(ident, sizeof(ident), "%s", dev);
+	memset(&n, 0, sizeof(n));
+	n.ts_us = ts_us;
+	n.note = NOTE_SURVIVOR_RISK;
+	n.msg = msg;
+	n.sub = dev;
+	n.identifier = ident;
+	n.severity = SW_SEV_SURVIVOR;
+	n.conn = f;
+	n.src = device;
+	n.evidence = d;
+	if (notice_raise(a->notices, &n) >= 0)
+		correlate_mark_raised(a->corr, device);
 }
 
 /*
@@ -262,7 +307,10 @@ raise_intel(struct analyzer *a, const struct flow *f,
 	    NULL;
 	n.intel = it;
 	n.intel_where = where;
-	notice_raise(a->notices, &n);
+	/* evidence is what was written: a suppressed repeat adds nothing */
+	if (notice_raise(a->notices, &n) == 1 && !website)
+		evidence(a, f, device, name == NULL ? CORR_C2_ADDR :
+		    CORR_C2_NAME, n.note, n.sub, ts_us);
 }
 
 /* Match both ends of a new connection, as Zeek's Intel framework does. */
@@ -368,6 +416,10 @@ write_stats(struct analyzer *a, int final)
 	jbuf_u64(&j, "log_write_errors", ns->write_errors +
 	    a->ctr.conn_log_errors);
 	jbuf_u64(&j, "vendor_site_hits", a->ctr.website_hits);
+	jbuf_u64(&j, "devices_with_evidence",
+	    correlate_get_stats(a->corr)->devices);
+	jbuf_u64(&j, "survivor_risk_devices",
+	    correlate_get_stats(a->corr)->verdicts);
 	jbuf_u64(&j, "dns_messages", a->ctr.dns[DNS_OK]);
 	jbuf_u64(&j, "names_cached", names_stats(a->names)->entries);
 	jbuf_u64(&j, "names_evicted", names_stats(a->names)->evicted);
@@ -802,7 +854,9 @@ beacon_burst_end(struct analyzer *a, const struct flow *f)
 	n.dst = f->resp_h;
 	n.server_name = is_name ? f->server_name : NULL;
 	n.beacon = &sc;
-	notice_raise(a->notices, &n);
+	if (notice_raise(a->notices, &n) == 1)
+		evidence(a, f, f->orig_h, CORR_BEACON, n.note, dest,
+		    a->now_us);
 }
 
 /* Account one payload packet to the connection's current burst. */

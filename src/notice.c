@@ -253,6 +253,22 @@ notice_format(const struct notice *n, uint32_t suppress_for_s,
 		jbuf_dbl(&j, "score", b->score, 3);
 		jbuf_close(&j);
 	}
+	if (n->evidence != NULL) {
+		const struct corr_device *d = n->evidence;
+		uint8_t i;
+
+		jbuf_key_array(&j, "evidence");
+		for (i = 0; i < d->n; i++) {
+			jbuf_open(&j);
+			jbuf_ts(&j, "ts", d->ev[i].ts_us);
+			jbuf_str(&j, "note", d->ev[i].note);
+			if (d->ev[i].uid[0] != '\0')
+				jbuf_str(&j, "uid", d->ev[i].uid);
+			jbuf_str(&j, "sub", d->ev[i].sub);
+			jbuf_close(&j);
+		}
+		jbuf_array_close(&j);
+	}
 	jbuf_close(&j);
 	return j.overflow ? 0 : j.len;
 }

@@ -1841,6 +1841,34 @@ scen_beacon_background(struct pcapgen *g, const struct pcapgen_opts *o)
 	return rc ? -1 : 0;
 }
 
+/*
+ * 2 h: the phone uploads to api.thd.cc (an mSpy C2 name, resolved first)
+ * every 5-10 minutes: C2 names and beaconing from one device, the two
+ * kinds of evidence that make the survivor-risk verdict.
+ */
+static int
+scen_survivor(struct pcapgen *g, const struct pcapgen_opts *o)
+{
+	static const uint8_t ip[4] = { 198, 51, 100, 150 };
+	struct lan l;
+	uint64_t start = g->now_us, next;
+	int rc = 0;
+
+	(void)o;
+	lan_init(g, &l);
+	rc |= pcapgen_dns_exchange(g, &l.phone, &l.router, "api.thd.cc", 1,
+	    ip, 1, 3600);
+	next = start + 30 * SEC;
+	while (next < start + 7200 * SEC) {
+		beacon_until(g, next);
+		rc |= beacon_visit(g, &l, &l.phone, "api.thd.cc",
+		    "198.51.100.150", pcapgen_rand_range(g, 350, 650),
+		    pcapgen_rand_range(g, 150, 300));
+		next += pcapgen_rand_range(g, 300, 600) * SEC;
+	}
+	return rc ? -1 : 0;
+}
+
 const struct pcapgen_scenario pcapgen_scenarios[] = {
 	{ "demo", "30 min of a home LAN; the phone 192.168.1.23 uploads to "
 	    "mSpy's " MSPY_IP_A ":443 every 5-10 min (--ip)", scen_demo },
@@ -1857,6 +1885,8 @@ const struct pcapgen_scenario pcapgen_scenarios[] = {
 	    scen_vlan },
 	{ "names", "C2 names in DNS, CNAME, SNI; shared platforms; a vendor "
 	    "website", scen_names },
+	{ "survivor", "2 h: the phone resolves the mSpy C2 name api.thd.cc "
+	    "and uploads to it every 5-10 min", scen_survivor },
 	{ "bench", "--count packets (default 3,000,000) of a busy network, "
 	    "~3% of connections to " MSPY_IP_A, scen_bench },
 	{ "beacon-tls", "2 h: new TLS connection every 5-10 min to an "
