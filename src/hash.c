@@ -1,10 +1,23 @@
 /*
  * hash.c - SipHash-1-3 and splitmix64 (see hash.h for why).
  *
- * Little-endian word order, as the reference implementation; bytes are
- * assembled one by one, so the input needs no alignment.
+ * Little-endian word order, as the reference implementation; words are
+ * loaded with memcpy, so the input needs no alignment.
  */
 #include "hash.h"
+
+#include <endian.h>
+#include <string.h>
+
+/* A little-endian 64-bit word from unaligned bytes (one load on x86). */
+static inline uint64_t
+load_le64(const uint8_t *p)
+{
+	uint64_t v;
+
+	memcpy(&v, p, sizeof(v));
+	return le64toh(v);
+}
 
 #define ROTL(x, b)	(uint64_t)(((x) << (b)) | ((x) >> (64 - (b))))
 
@@ -30,9 +43,7 @@ hash_siphash13(uint64_t k0, uint64_t k1, const void *vin, size_t len)
 	size_t i, j, whole = len & ~(size_t)7;
 
 	for (i = 0; i < whole; i += 8) {
-		m = 0;
-		for (j = 0; j < 8; j++)
-			m |= (uint64_t)in[i + j] << (8 * j);
+		m = load_le64(in + i);
 		v3 ^= m;
 		SIPROUND;
 		v0 ^= m;
