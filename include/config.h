@@ -40,9 +40,11 @@
 
 /* --- flow table ---------------------------------------------------------- */
 
-/* Cap on tracked connections.  About 330 bytes each (struct flow plus its
- * hash slot), so the default costs about 43 MiB at the cap; a shelter
- * network of a few dozen devices rarely holds more than 10,000. */
+/* Cap on tracked connections.  About 730 bytes each (struct flow, with
+ * its TLS, DNS and beacon state and a 256-byte server name, plus its hash
+ * slot), so the default costs about 92 MiB at the cap, touched only as
+ * connections come; a shelter network of a few dozen devices rarely holds
+ * more than 10,000 (7 MiB). */
 #define SW_FLOW_MAX		131072
 
 /* Idle timeouts, seconds: Zeek's defaults (init-bare.zeek):
