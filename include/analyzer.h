@@ -103,5 +103,9 @@ const struct analyzer_counters *analyzer_get_counters(
     const struct analyzer *a);
 const struct flow_stats *analyzer_flow_stats(const struct analyzer *a);
 const struct notice_stats *analyzer_notice_stats(const struct analyzer *a);
+/* Devices with evidence, and those that reached the survivor-risk
+ * verdict (for the summary line). */
+void analyzer_devices(const struct analyzer *a, uint64_t *with_evidence,
+    uint64_t *at_risk);
 
 #endif /* SW_ANALYZER_H */

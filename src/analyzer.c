@@ -1068,6 +1068,14 @@ analyzer_flow_stats(const struct analyzer *a)
 	return flow_table_stats(a->flows);
 }
 
+void
+analyzer_devices(const struct analyzer *a, uint64_t *with_evidence,
+    uint64_t *at_risk)
+{
+	*with_evidence = correlate_get_stats(a->corr)->devices;
+	*at_risk = correlate_get_stats(a->corr)->verdicts;
+}
+
 const struct notice_stats *
 analyzer_notice_stats(const struct analyzer *a)
 {

@@ -376,6 +376,7 @@ main(int argc, char **argv)
 	char err[ERRLEN], dirbuf[PATH_MAX];
 	uint64_t seed = 0;
 	unsigned ioc_warnings = 0;
+	uint64_t dev_ev, dev_risk;
 
 	memset(&acfg, 0, sizeof(acfg));
 	acfg.logdir = ".";
@@ -615,6 +616,7 @@ main(int argc, char **argv)
 		ns = analyzer_notice_stats(an);
 		fs = analyzer_flow_stats(an);
 		capture_get_stats(cap, &cs);
+		analyzer_devices(an, &dev_ev, &dev_risk);
 		fprintf(stderr, "stalkerwatch: %llu packets, %llu connections, "
 		    "%llu notices (%llu suppressed), %llu malformed, "
 		    "%llu dropped\n",
@@ -624,6 +626,19 @@ main(int argc, char **argv)
 		    (unsigned long long)ns->suppressed,
 		    (unsigned long long)ctr->malformed,
 		    (unsigned long long)(cs.ring_drops + cs.kernel_drops));
+		/* the answer an analyst replaying a phone's capture wants */
+		if (dev_risk > 0)
+			fprintf(stderr, "stalkerwatch: %llu device(s) show two "
+			    "or more kinds of stalkerware evidence: see the "
+			    "Spyware::Survivor_Risk notices\n",
+			    (unsigned long long)dev_risk);
+		else if (dev_ev > 0)
+			fprintf(stderr, "stalkerwatch: %llu device(s) show "
+			    "stalkerware evidence: see the notices\n",
+			    (unsigned long long)dev_ev);
+		else
+			fprintf(stderr, "stalkerwatch: no device showed "
+			    "stalkerware evidence\n");
 	}
 out:
 	analyzer_free(an);
