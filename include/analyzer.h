@@ -66,6 +66,7 @@ struct analyzer_counters {
 	uint64_t website_hits;		/* vendor websites (not notices
 					 * unless vendor_sites) */
 	uint64_t beacon_known_good;	/* events to known-good services */
+	uint64_t beacon_gated;		/* events over the low-volume gate */
 	int64_t first_ts_us, last_ts_us;
 };
 

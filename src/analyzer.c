@@ -426,7 +426,8 @@ write_stats(struct analyzer *a, int final)
 	jbuf_u64(&j, "tls_client_hellos", a->ctr.tls[TLS_OK]);
 	if (a->beacons != NULL) {
 		jbuf_u64(&j, "beacon_events", beacon_get_stats(a->beacons)->events);
-		jbuf_u64(&j, "beacon_gated", beacon_get_stats(a->beacons)->gated);
+		jbuf_u64(&j, "beacon_gated", a->ctr.beacon_gated +
+		    beacon_get_stats(a->beacons)->gated);
 		jbuf_u64(&j, "beacon_known_good", a->ctr.beacon_known_good);
 		jbuf_u64(&j, "beacon_trackers",
 		    beacon_get_stats(a->beacons)->trackers);
@@ -808,6 +809,13 @@ beacon_burst_end(struct analyzer *a, const struct flow *f)
 	if (f->burst_up == 0 && f->burst_down == 0 &&
 	    f->proto == IPPROTO_NUM_TCP && f->burst_start_us != f->first_us)
 		return;		/* pure ACKs are no burst */
+	/* the low-volume gate first: most connections are over it, and
+	 * need no name formatting nor lookup */
+	if (f->burst_up > a->cfg.beacon.max_up ||
+	    f->burst_down > a->cfg.beacon.max_down) {
+		a->ctr.beacon_gated++;
+		return;
+	}
 	is_name = f->server_name[0] != '\0' &&
 	    strlen(f->server_name) < sizeof(dest);
 	if (a->known_good != NULL && ((is_name &&
