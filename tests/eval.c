@@ -23,6 +23,8 @@
  * Usage: eval [-d DEVICE_DAYS] [-s SEEDS] [-m MIN_SCORE] [-g IDLE_GAP_S]
  *        [-p MIN_PERIOD_S]
  *        eval -t FILE.tsv   (score real event series: see eval_tsv)
+ * EVAL_DEBUG=1 lists background false notices on stderr; EVAL_MISSES=1
+ * prints each eligible beacon missed, with its intervals and sizes.
  */
 #include <getopt.h>
 #include <math.h>
@@ -532,6 +534,35 @@ ev_print_row(struct ev_tally *ta, int rj)
 	    ta->name, ta->n, ta->eligible, prec, rec, a, rprec, rrec, b);
 }
 
+/* A beacon the scorer missed, for EVAL_MISSES=1: its parameters and
+ * its events, so that the misses can be read one by one. */
+static void
+ev_print_miss(const struct ev_run *r, const struct ev_beacon *b, double cap)
+{
+	const struct ev_dest *d;
+	size_t i, j;
+	double last = -1;
+
+	for (i = 0; i < r->nd; i++) {
+		d = &r->dest[i];
+		if (d->label != L_BEACON || d->fire_t >= 0)
+			continue;
+		printf("miss: P %.0f", b->period);
+		if (b->hi > 0)
+			printf("-%.0f", b->hi);
+		printf(" jit %.2f miss %.2f ka %d cap %.0f n %u max %.3f:",
+		    b->jitter, b->missed, b->keepalive, cap, d->events,
+		    d->max_score);
+		for (j = 0; j < r->n; j++)
+			if (&r->dest[r->rec[j].dest] == d) {
+				printf(" %.0f/%u", last < 0 ? 0 :
+				    r->rec[j].t - last, r->rec[j].up);
+				last = r->rec[j].t;
+			}
+		printf("\n");
+	}
+}
+
 /* --- real event series from a TSV ----------------------------------------------- */
 
 /*
@@ -569,7 +600,8 @@ ev_tsv(const char *path, const struct beacon_config *cfg)
 		if (f < 5)
 			continue;
 		if (name[0] != '\0')
-			snprintf(dest, sizeof(dest), "%s", name);
+			snprintf(dest, sizeof(dest), "%.*s",
+			    (int)sizeof(dest) - 1, name);
 		else
 			snprintf(dest, sizeof(dest), "port %lu", port);
 		e.ts_us = (int64_t)(t0 * 1e6);
@@ -713,6 +745,8 @@ main(int argc, char **argv)
 		ev_score_run(&r, &cfg, 1);
 		memset(&one, 0, sizeof(one));
 		ev_tally_run(&one, &r, cfg.min_events);
+		if (one.eligible > one.hit && getenv("EVAL_MISSES") != NULL)
+			ev_print_miss(&r, &b, caps[ci]);
 		ev_run_free(&r);
 		/* Which rows this run counts in. */
 		for (j = 0; j < 6; j++)
