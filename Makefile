@@ -154,7 +154,10 @@ valgrind: deps
 	@SW_BIN=$(PROG) SW_BUILD=$(BUILD) sh tests/valgrind.sh
 
 demo: all
+	@echo "== pcaps/demo-mspy.pcap: a phone that talks to an mSpy C2 address"
 	@./$(PROG) -r pcaps/demo-mspy.pcap -o -
+	@echo "== pcaps/demo-beacon.pcap: a phone beaconing to an unknown host"
+	@./$(PROG) -r pcaps/demo-beacon.pcap -o -
 
 bench: deps
 	@$(MAKE) --no-print-directory $(PROG) $(BUILD)/tests/mkpcap \

@@ -782,8 +782,12 @@ beacon_candidate(const struct analyzer *a, const struct flow *f)
 		return 0;
 	if (f->proto != IPPROTO_NUM_TCP && f->proto != IPPROTO_NUM_UDP)
 		return 0;
-	/* DNS and mDNS are the lookups, not the beacons */
+	/* DNS and mDNS are the lookups, not the beacons; NTP polls by
+	 * design (RFC 5905), often without a lookup to name its server */
 	if (dns_port(f->resp_p) || dns_port(f->orig_p))
+		return 0;
+	if (f->proto == IPPROTO_NUM_UDP && (f->resp_p == 123 ||
+	    f->orig_p == 123))
 		return 0;
 	/* multicast and broadcast destinations are not servers */
 	if (f->resp_h[0] == 0xff)

@@ -67,31 +67,7 @@
 #include "beacon.h"
 #include "config.h"
 
-/* Defaults (config.h may define them; these are the measured choices). */
-#ifndef SW_BEACON_MAX
-#define SW_BEACON_MAX		16384
-#endif
-#ifndef SW_BEACON_MIN_EVENTS
-#define SW_BEACON_MIN_EVENTS	6
-#endif
-#ifndef SW_BEACON_MIN_SCORE
-#define SW_BEACON_MIN_SCORE	0.6
-#endif
-#ifndef SW_BEACON_MAX_UP
-#define SW_BEACON_MAX_UP	8192
-#endif
-#ifndef SW_BEACON_MAX_DOWN
-#define SW_BEACON_MAX_DOWN	32768
-#endif
-#ifndef SW_BEACON_IDLE_GAP
-#define SW_BEACON_IDLE_GAP	10
-#endif
-#ifndef SW_BEACON_MIN_PERIOD
-#define SW_BEACON_MIN_PERIOD	20
-#endif
-#ifndef SW_BEACON_MAX_PERIOD
-#define SW_BEACON_MAX_PERIOD	7200
-#endif
+/* Defaults: include/config.h (each with its unit and reason). */
 
 /* Evidence, in bans, that makes a score of 1. */
 #define BEACON_FULL_BANS	10.0
