@@ -66,6 +66,7 @@
 
 #include "beacon.h"
 #include "config.h"
+#include "hash.h"
 
 /* Defaults: include/config.h (each with its unit and reason). */
 
@@ -531,63 +532,6 @@ struct beacon_table {
 	struct beacon_stats stats;
 };
 
-static uint64_t
-beacon_splitmix64(uint64_t *s)
-{
-	uint64_t z;
-
-	z = (*s += 0x9e3779b97f4a7c15ULL);
-	z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ULL;
-	z = (z ^ (z >> 27)) * 0x94d049bb133111ebULL;
-	return z ^ (z >> 31);
-}
-
-#define BEACON_ROTL(x, b)	(uint64_t)(((x) << (b)) | ((x) >> (64 - (b))))
-
-#define BEACON_SIPROUND							\
-	do {								\
-		v0 += v1; v1 = BEACON_ROTL(v1, 13); v1 ^= v0;		\
-		v0 = BEACON_ROTL(v0, 32);				\
-		v2 += v3; v3 = BEACON_ROTL(v3, 16); v3 ^= v2;		\
-		v0 += v3; v3 = BEACON_ROTL(v3, 21); v3 ^= v0;		\
-		v2 += v1; v1 = BEACON_ROTL(v1, 17); v1 ^= v2;		\
-		v2 = BEACON_ROTL(v2, 32);				\
-	} while (0)
-
-/*
- * SipHash-1-3 as in flow.c: keyed, so a remote sender cannot aim its
- * destination names at one bucket.
- */
-static uint64_t
-beacon_siphash(uint64_t k0, uint64_t k1, const uint8_t *in, size_t len)
-{
-	uint64_t v0 = 0x736f6d6570736575ULL ^ k0;
-	uint64_t v1 = 0x646f72616e646f6dULL ^ k1;
-	uint64_t v2 = 0x6c7967656e657261ULL ^ k0;
-	uint64_t v3 = 0x7465646279746573ULL ^ k1;
-	uint64_t m, b = (uint64_t)len << 56;
-	size_t i, j, whole = len & ~(size_t)7;
-
-	for (i = 0; i < whole; i += 8) {
-		m = 0;
-		for (j = 0; j < 8; j++)
-			m |= (uint64_t)in[i + j] << (8 * j);
-		v3 ^= m;
-		BEACON_SIPROUND;
-		v0 ^= m;
-	}
-	for (j = 0; i + j < len; j++)
-		b |= (uint64_t)in[i + j] << (8 * j);
-	v3 ^= b;
-	BEACON_SIPROUND;
-	v0 ^= b;
-	v2 ^= 0xff;
-	BEACON_SIPROUND;
-	BEACON_SIPROUND;
-	BEACON_SIPROUND;
-	return v0 ^ v1 ^ v2 ^ v3;
-}
-
 struct beacon_table *
 beacon_new(const struct beacon_config *cfg, char *errbuf)
 {
@@ -631,8 +575,8 @@ beacon_new(const struct beacon_config *cfg, char *errbuf)
 		t->free_list = &t->pool[i];
 	}
 	s = cfg->seed;
-	t->k0 = beacon_splitmix64(&s);
-	t->k1 = beacon_splitmix64(&s);
+	t->k0 = hash_splitmix64(&s);
+	t->k1 = hash_splitmix64(&s);
 	return t;
 }
 
@@ -706,7 +650,7 @@ beacon_key_hash(const struct beacon_table *t, const uint8_t device[16],
 	memcpy(buf, device, 16);
 	buf[16] = (uint8_t)(is_name != 0);
 	memcpy(buf + 17, dest, dlen);
-	return beacon_siphash(t->k0, t->k1, buf, 17 + dlen);
+	return hash_siphash13(t->k0, t->k1, buf, 17 + dlen);
 }
 
 /* Insert e into k's history, kept sorted; the oldest falls off when full. */
