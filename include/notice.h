@@ -27,6 +27,7 @@
 #include "flow.h"
 #include "intel.h"
 
+struct jbuf;
 struct logw;
 
 /* Note names (Zeek convention: category::Specific_Name). */
@@ -77,6 +78,10 @@ void notice_ctx_free(struct notice_ctx *nc);
 int notice_raise(struct notice_ctx *nc, const struct notice *n);
 
 const struct notice_stats *notice_get_stats(const struct notice_ctx *nc);
+
+/* A connection's uid and id.* fields, in Zeek's order: every log that
+ * names a connection (notice, conn, dns, ssl) writes them with this. */
+void notice_put_conn_id(struct jbuf *j, const struct flow *f);
 
 /*
  * Format a notice as one JSON line into buf (no newline); `suppressed` is

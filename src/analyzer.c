@@ -175,11 +175,7 @@ on_flow_end(void *ctx, struct flow *f, enum flow_end_reason why)
 	jbuf_init(&j, a->line, sizeof(a->line));
 	jbuf_open(&j);
 	jbuf_ts(&j, "ts", f->first_us);
-	jbuf_str(&j, "uid", f->uid);
-	jbuf_addr(&j, "id.orig_h", f->orig_h);
-	jbuf_u64(&j, "id.orig_p", f->orig_p);
-	jbuf_addr(&j, "id.resp_h", f->resp_h);
-	jbuf_u64(&j, "id.resp_p", f->resp_p);
+	notice_put_conn_id(&j, f);
 	jbuf_str(&j, "proto", flow_proto_name(f));
 	/* Zeek leaves these unset for a connection of zero duration */
 	if (f->last_us > f->first_us) {
@@ -544,17 +540,6 @@ tls_version_name(uint16_t v)
 	}
 }
 
-/* The connection's id fields, in Zeek's order. */
-static void
-put_conn_id(struct jbuf *j, const struct flow *f)
-{
-	jbuf_str(j, "uid", f->uid);
-	jbuf_addr(j, "id.orig_h", f->orig_h);
-	jbuf_u64(j, "id.orig_p", f->orig_p);
-	jbuf_addr(j, "id.resp_h", f->resp_h);
-	jbuf_u64(j, "id.resp_p", f->resp_p);
-}
-
 /* One ssl.log line per ClientHello (opt-in): what the client asked for. */
 static void
 log_ssl(struct analyzer *a, const struct flow *f, const struct packet *p,
@@ -565,7 +550,7 @@ log_ssl(struct analyzer *a, const struct flow *f, const struct packet *p,
 	jbuf_init(&j, a->line, sizeof(a->line));
 	jbuf_open(&j);
 	jbuf_ts(&j, "ts", p->ts_us);
-	put_conn_id(&j, f);
+	notice_put_conn_id(&j, f);
 	jbuf_str(&j, "version", tls_version_name(h->version));
 	if (h->has_sni)
 		jbuf_str(&j, "server_name", h->sni);
@@ -635,7 +620,7 @@ log_dns(struct analyzer *a, const struct flow *f, const struct packet *p,
 	jbuf_init(&j, a->line, sizeof(a->line));
 	jbuf_open(&j);
 	jbuf_ts(&j, "ts", p->ts_us);
-	put_conn_id(&j, f);
+	notice_put_conn_id(&j, f);
 	jbuf_str(&j, "proto", flow_proto_name(f));
 	jbuf_u64(&j, "trans_id", m->id);
 	dns_name_str(&m->qname, name, sizeof(name), 0);

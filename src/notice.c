@@ -167,6 +167,16 @@ suppress_check(struct notice_ctx *nc, const struct notice *n,
 	return 0;
 }
 
+void
+notice_put_conn_id(struct jbuf *j, const struct flow *f)
+{
+	jbuf_str(j, "uid", f->uid);
+	jbuf_addr(j, "id.orig_h", f->orig_h);
+	jbuf_u64(j, "id.orig_p", f->orig_p);
+	jbuf_addr(j, "id.resp_h", f->resp_h);
+	jbuf_u64(j, "id.resp_p", f->resp_p);
+}
+
 size_t
 notice_format(const struct notice *n, uint32_t suppress_for_s,
     uint64_t suppressed, char *buf, size_t cap)
@@ -179,11 +189,7 @@ notice_format(const struct notice *n, uint32_t suppress_for_s,
 	jbuf_open(&j);
 	jbuf_ts(&j, "ts", n->ts_us);
 	if (f != NULL) {
-		jbuf_str(&j, "uid", f->uid);
-		jbuf_addr(&j, "id.orig_h", f->orig_h);
-		jbuf_u64(&j, "id.orig_p", f->orig_p);
-		jbuf_addr(&j, "id.resp_h", f->resp_h);
-		jbuf_u64(&j, "id.resp_p", f->resp_p);
+		notice_put_conn_id(&j, f);
 		jbuf_str(&j, "proto", flow_proto_name(f));
 	}
 	jbuf_str(&j, "note", n->note);
