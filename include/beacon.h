@@ -71,6 +71,15 @@ struct beacon_score {
 int beacon_score_events(const struct beacon_event *ev, size_t n,
     const struct beacon_config *cfg, struct beacon_score *out);
 
+struct beacon_tracker;
+
+/*
+ * Score a tracker's history: beacon_score_events() over its events, less
+ * the cost of having tested it at every event of its life.
+ */
+int beacon_score_tracker(const struct beacon_tracker *k,
+    const struct beacon_config *cfg, struct beacon_score *out);
+
 /*
  * Notice level of a score: 0 none (too few events or score under
  * cfg->min_score), else 1..3 as the evidence grows (the analyzer maps them

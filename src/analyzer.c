@@ -825,7 +825,7 @@ beacon_burst_end(struct analyzer *a, const struct flow *f)
 	    a->now_us);
 	if (tr == NULL)
 		return;
-	if (!beacon_score_events(tr->ev, tr->n, &a->cfg.beacon, &sc))
+	if (!beacon_score_tracker(tr, &a->cfg.beacon, &sc))
 		return;
 	level = beacon_level(&sc, &a->cfg.beacon);
 	if (level <= tr->notified)

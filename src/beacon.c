@@ -24,15 +24,21 @@
  *     estimate when the jitter of a k-period gap grows with k) and the
  *     assignment redone, twice.
  *  3. The spread is s = sqrt(mean((d - kP)^2 / k)) / P, the coefficient
- *     of variation of one period.  For m intervals of a Poisson process,
- *     the intervals over their sum are uniform on the simplex, so the
- *     chance that their coefficient of variation is under s is exactly the
- *     volume of an (m-1)-ball of radius s/sqrt(m) over the simplex's:
- *         p = pi^((m-1)/2) (s/sqrt(m))^(m-1) (m-1)! / (Gamma((m+1)/2) sqrt(m))
- *     (while that ball fits inside the simplex, s <= 1/sqrt(m-1); p = 1
- *     beyond).  s is floored at BEACON_S_FLOOR: network delays make real
- *     timers this unsteady, and a perfect series should not score
- *     infinitely.
+ *     of variation of one period; over BEACON_S_MAX it is no timer.  The
+ *     null is not Poisson arrivals themselves but Poisson arrivals after
+ *     step 1: every interval is idle_gap_s (g) plus an exponential, so
+ *     the spread is measured above that floor, s' = s P / (P - g).
+ *     Without this, human gaps of 15-50 s, which coalescing cuts off at
+ *     10 s, look like 30 s timers.  For m intervals of the exponential
+ *     part, the intervals over their sum are uniform on the simplex, so
+ *     the chance that their coefficient of variation is under s' is
+ *     exactly the volume of an (m-1)-ball of radius s'/sqrt(m) over the
+ *     simplex's:
+ *         p = pi^((m-1)/2) (s'/sqrt(m))^(m-1) (m-1)! / (Gamma((m+1)/2) sqrt(m))
+ *     (while that ball fits inside the simplex, s' <= 1/sqrt(m-1); beyond,
+ *     the large-deviation rate of beacon_rate() continues it).  s' is
+ *     floored at BEACON_S_FLOOR: network delays make real timers this
+ *     unsteady, and a perfect series should not score infinitely.
  *  4. Every liberty taken in step 2 multiplies p by the number of ways it
  *     could have been taken (a Bonferroni bound): C(m, missed-gaps) 3^gaps
  *     for the intervals read as 2..4 periods, C(beats, retries), and
@@ -42,22 +48,28 @@
  *     -log10 of the chance that an ordinary destination, whose ln(bytes)
  *     spread by BEACON_SIZE_SIGMA_UP / _DOWN, sends sizes this alike (the
  *     chi-square law of the sample variance of ln(bytes); one outlier
- *     allowed at a Bonferroni price of n), capped at BEACON_SIZE_MAX_BANS.
- *     Bytes up only: on a new TLS connection the bytes down are mostly
- *     the server's certificate chain, constant for every server (the
- *     end-to-end beacon-background scenario fired on chat with them), so
- *     BEACON_SIZE_DOWN is 0.  It counts only on timing already worth
- *     BEACON_SIZE_MIN_TIMING bans: identical API calls are common in
- *     ordinary traffic, a clock is not.  The sigma is set from the eval's
- *     background, never from the beacons.
+ *     allowed at a Bonferroni price of n), capped at BEACON_SIZE_MAX_BANS
+ *     and at the timing evidence itself: identical API calls are common
+ *     in ordinary traffic, a clock is not, so sizes corroborate a rhythm
+ *     and never stand in for one.  Bytes up only: on a new TLS connection
+ *     the bytes down are mostly the server's certificate chain, constant
+ *     for every server (the end-to-end beacon-background scenario fired
+ *     on chat with them), so BEACON_SIZE_DOWN is 0.  The sigma is set from
+ *     the eval's background, never from the beacons.
+ *  6. A tracker is scored at every event of its life (beacon_score_tracker)
+ *     and its window of BEACON_HISTORY events slides: a busy destination
+ *     seen for days has been tested over total / held disjoint windows,
+ *     and log10 of that is taken off the evidence (a Bonferroni bound
+ *     over windows).  A beacon fires early, before this costs anything;
+ *     days of chat or CDN traffic no longer find one lucky window.
  *
  * Uniform jitter of +-j around P gives s = j / sqrt(3): 0.058 at 10%,
  * 0.19 for "every 5 to 10 minutes", 0.29 at 50%, so the evidence per
  * interval is about 1.2, 0.7 and 0.5 bans: the events a notice needs
- * follow from the threshold (min_score * BEACON_FULL_BANS bans).  Uploads of
- * one report format (+-15%) add about 1-1.5 bans at 6 beats, 4 (the cap)
- * at 15, so for 95% firing at 0.6 a beacon needs 6 events at 0% jitter, 7
- * at 10%, 10 at 25%, 15 at 50%; with ordinary sizes 6, 8, 12 and 21.
+ * follow from the threshold (min_score * BEACON_FULL_BANS bans, 3.5 by
+ * default).  Uploads of one report format (+-15%) add up to as much again,
+ * so for 95% firing a beacon needs 6 events at 0% to 25% jitter, 8 at 50%
+ * (tests/check_beacon.c, must_fire; make eval).
  */
 #include <math.h>
 #include <stdio.h>
@@ -115,6 +127,10 @@
  * identical API calls are common in ordinary traffic, a rhythm is not. */
 #define BEACON_SIZE_MAX_BANS	4.0
 #define BEACON_SIZE_MIN_TIMING	1.0
+/* Sizes at most double the timing evidence: they corroborate a rhythm,
+ * they cannot stand in for one (8 random arrivals with one upload size
+ * would fire otherwise: tests/check_beacon.c, "poisson short"). */
+#define BEACON_SIZE_TIMING_RATIO	1.0
 /* Medians under this many bytes carry no size evidence: empty or failed
  * connections are constant for every destination. */
 #define BEACON_SIZE_MIN_BYTES	40
@@ -258,7 +274,7 @@ beacon_assign(const struct beacon_beat *b, size_t nb, double p, int kmax,
 /* Fit candidate period p0; 0 when it leaves the allowed range. */
 static int
 beacon_fit(const struct beacon_beat *b, size_t nb, double p0, int kmax,
-    double pmin, double pmax, struct beacon_fit *f)
+    double pmin, double pmax, double gap, struct beacon_fit *f)
 {
 	double p = p0, sumd, sumk, sse, s, lp;
 	int it;
@@ -281,6 +297,11 @@ beacon_fit(const struct beacon_beat *b, size_t nb, double p0, int kmax,
 	f->s = s;
 	if (s > BEACON_S_MAX)
 		return 0;
+	/* The null's intervals are the gap plus an exponential (step 3):
+	 * the spread is measured above that floor. */
+	if (p <= gap)
+		return 0;
+	s *= p / (p - gap);
 	if (s < BEACON_S_FLOOR)
 		s = BEACON_S_FLOOR;
 	lp = beacon_log10_null(s, f->m);
@@ -455,7 +476,7 @@ beacon_score_events(const struct beacon_event *ev, size_t n,
 			if (p < cfg->min_period_s || p > cfg->max_period_s)
 				continue;
 			if (beacon_fit(b, nb, p, BEACON_KMAX, cfg->min_period_s,
-			    cfg->max_period_s, &f) && (best.m == 0 ||
+			    cfg->max_period_s, gap, &f) && (best.m == 0 ||
 			    f.bans > best.bans))
 				best = f;
 		}
@@ -468,7 +489,7 @@ beacon_score_events(const struct beacon_event *ev, size_t n,
 	p = b[nb - 1].t / (double)(nb - 1);
 	if (p >= cfg->min_period_s && p <= cfg->max_period_s &&
 	    beacon_fit(b, nb, p, 1, cfg->min_period_s, cfg->max_period_s,
-	    &f) && (best.m == 0 || f.bans > best.bans))
+	    gap, &f) && (best.m == 0 || f.bans > best.bans))
 		best = f;
 
 	/* Step 5: sizes. */
@@ -493,7 +514,11 @@ beacon_score_events(const struct beacon_event *ev, size_t n,
 		    out->down_median >= BEACON_SIZE_MIN_BYTES)
 			sb += beacon_size_evidence(down, nb,
 			    BEACON_SIZE_SIGMA_DOWN);
-		bans += sb < BEACON_SIZE_MAX_BANS ? sb : BEACON_SIZE_MAX_BANS;
+		if (sb > BEACON_SIZE_MAX_BANS)
+			sb = BEACON_SIZE_MAX_BANS;
+		if (sb > bans * BEACON_SIZE_TIMING_RATIO)
+			sb = bans * BEACON_SIZE_TIMING_RATIO;
+		bans += sb;
 	}
 	out->period_s = best.period;
 	out->interval_dispersion = best.s;
@@ -503,6 +528,24 @@ beacon_score_events(const struct beacon_event *ev, size_t n,
 	out->score = bans / BEACON_FULL_BANS;
 	if (out->score > 1)
 		out->score = 1;
+	return 1;
+}
+
+int
+beacon_score_tracker(const struct beacon_tracker *k,
+    const struct beacon_config *cfg, struct beacon_score *out)
+{
+	double pen;
+
+	if (!beacon_score_events(k->ev, k->n, cfg, out))
+		return 0;
+	if (k->total > k->n && out->evidence > 0) {
+		pen = log10((double)k->total / k->n);
+		out->evidence = out->evidence > pen ? out->evidence - pen : 0;
+		out->score = out->evidence / BEACON_FULL_BANS;
+		if (out->score > 1)
+			out->score = 1;
+	}
 	return 1;
 }
 

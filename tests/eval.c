@@ -61,6 +61,8 @@ struct ev_dest {
 	double rita_t[EV_RITA_N];	/* RITA: first crossing per threshold */
 	uint32_t events;	/* events after the gate */
 	double max_score;	/* ours, for reporting */
+	uint64_t fire_total;	/* tracker events at the first notice */
+	struct beacon_score fire_sc;	/* and its score */
 };
 
 struct ev_run {
@@ -419,11 +421,14 @@ ev_score_run(struct ev_run *r, const struct beacon_config *cfg,
 		if (d->events++ == 0)
 			d->first_t = r->rec[i].t;
 		if (d->fire_t < 0 && k->n >= cfg->min_events) {
-			beacon_score_events(k->ev, k->n, cfg, &sc);
+			beacon_score_tracker(k, cfg, &sc);
 			if (sc.score > d->max_score)
 				d->max_score = sc.score;
-			if (beacon_level(&sc, cfg) > 0)
+			if (beacon_level(&sc, cfg) > 0) {
 				d->fire_t = r->rec[i].t;
+				d->fire_total = k->total;
+				d->fire_sc = sc;
+			}
 		}
 		if (d->rita_t[EV_RITA_N - 1] < 0 && k->n >= cfg->min_events) {
 			for (j = 0; j < k->n; j++) {
@@ -489,9 +494,18 @@ ev_tally_run(struct ev_tally *ta, const struct ev_run *r, unsigned min_ev)
 				}
 		} else {
 			if (d->fire_t >= 0 && getenv("EVAL_DEBUG") != NULL)
-				fprintf(stderr, "false notice: %s after %u "
-				    "events, %.1f h\n", d->name, d->events,
-				    (d->fire_t - d->first_t) / 3600);
+				fprintf(stderr, "false notice: %s at event "
+				    "%llu of %u, %.1f h: %u beats, period %.0f s,"
+				    " spread %.2f, missed %u, retries %u, up %.0f"
+				    " (%.2f), evidence %.2f\n", d->name,
+				    (unsigned long long)d->fire_total,
+				    d->events, (d->fire_t - d->first_t) / 3600,
+				    d->fire_sc.events, d->fire_sc.period_s,
+				    d->fire_sc.interval_dispersion,
+				    d->fire_sc.missed, d->fire_sc.retries,
+				    d->fire_sc.up_median,
+				    d->fire_sc.up_dispersion,
+				    d->fire_sc.evidence);
 			ta->fp += d->fire_t >= 0;
 			for (j = 0; j < EV_RITA_N; j++)
 				ta->rita_fp[j] += d->rita_t[j] >= 0;
@@ -563,6 +577,103 @@ ev_print_miss(const struct ev_run *r, const struct ev_beacon *b, double cap)
 	}
 }
 
+/*
+ * Events a beacon needs: the smallest n at which 95% of 400 series of n
+ * beats fire, for a timer of 300 s at each jitter and for "every 5 to 10
+ * minutes", with uploads of one report format (+-15%) or with ordinary
+ * sizes (lognormal, sigma 0.5).  Scored as one fresh tracker.
+ */
+static void
+ev_events_needed(const struct beacon_config *cfg)
+{
+	static const double jits[] = { 0, 0.10, 0.25, 0.50, -1 };
+	struct beacon_event e[BEACON_HISTORY];
+	struct beacon_score sc;
+	struct ev_run r;
+	unsigned ji, n, i, fired, need;
+	int ordinary;
+	double t;
+
+	printf("events for 95%% of beacons to fire (300 s timer):\n");
+	for (ordinary = 0; ordinary < 2; ordinary++) {
+		printf("  %-24s", ordinary ? "ordinary sizes:" :
+		    "one report format:");
+		for (ji = 0; ji < sizeof(jits) / sizeof(jits[0]); ji++) {
+			need = 0;
+			for (n = cfg->min_events; n <= BEACON_HISTORY &&
+			    need == 0; n++) {
+				fired = 0;
+				for (i = 0; i < 400; i++) {
+					unsigned j;
+
+					ev_run_init(&r, 1, 1000003ULL * n + i);
+					for (j = 0, t = 0; j < n; j++) {
+						e[j].ts_us = (int64_t)(t * 1e6);
+						e[j].up = ordinary ?
+						    (uint32_t)ev_lognorm(&r,
+						    1100, 0.5) :
+						    ev_size(&r, 1100, 0.15);
+						e[j].down = ev_size(&r, 4800,
+						    0.15);
+						t += jits[ji] < 0 ?
+						    300 + 300 * ev_u(&r) :
+						    300 * (1 + jits[ji] *
+						    (2 * ev_u(&r) - 1));
+					}
+					beacon_score_events(e, n, cfg, &sc);
+					fired += beacon_level(&sc, cfg) > 0;
+				}
+				if (fired * 100 >= 95 * 400)
+					need = n;
+			}
+			if (jits[ji] < 0)
+				printf(" 5-10 min %s", need ? "" : ">32");
+			else
+				printf(" %2.0f%% %s", jits[ji] * 100,
+				    need ? "" : ">32");
+			if (need)
+				printf("%u", need);
+			printf(ji + 1 < sizeof(jits) / sizeof(jits[0]) ?
+			    "," : "\n");
+		}
+	}
+}
+
+/*
+ * A triage capture of a "every 5 to 10 minutes" beacon (one report
+ * format): the share of captures of each length that end with a notice.
+ */
+static void
+ev_triage(const struct beacon_config *cfg)
+{
+	static const unsigned mins[] = { 30, 45, 60, 75, 90 };
+	struct beacon_event e[BEACON_HISTORY];
+	struct beacon_score sc;
+	struct ev_run r;
+	unsigned mi, i, n, fired;
+	double t;
+
+	printf("a triage capture of a 5-10 min beacon ends with a notice:");
+	for (mi = 0; mi < sizeof(mins) / sizeof(mins[0]); mi++) {
+		fired = 0;
+		for (i = 0; i < 1000; i++) {
+			ev_run_init(&r, 1, 7777777ULL * mins[mi] + i);
+			for (n = 0, t = 600 * ev_u(&r); t < mins[mi] * 60.0 &&
+			    n < BEACON_HISTORY; n++) {
+				e[n].ts_us = (int64_t)(t * 1e6);
+				e[n].up = ev_size(&r, 1100, 0.15);
+				e[n].down = ev_size(&r, 4800, 0.15);
+				t += 300 + 300 * ev_u(&r);
+			}
+			if (n > 0 && beacon_score_events(e, n, cfg, &sc) &&
+			    beacon_level(&sc, cfg) > 0)
+				fired++;
+		}
+		printf(" %u min %.2f%s", mins[mi], fired / 1000.0,
+		    mi + 1 < sizeof(mins) / sizeof(mins[0]) ? "," : "\n");
+	}
+}
+
 /* --- real event series from a TSV ----------------------------------------------- */
 
 /*
@@ -610,7 +721,7 @@ ev_tsv(const char *path, const struct beacon_config *cfg)
 		k = beacon_observe(tab, dev, dest, 1, &e, e.ts_us);
 		if (k == NULL)
 			continue;
-		if (beacon_score_events(k->ev, k->n, cfg, &sc) == 0)
+		if (beacon_score_tracker(k, cfg, &sc) == 0)
 			continue;
 		lvl = beacon_level(&sc, cfg);
 		printf("%-32s n=%-3u period=%7.1fs disp=%.3f missed=%u "
@@ -819,6 +930,8 @@ main(int argc, char **argv)
 		    100.0 * bg.rita_fp[j] / days, tgt.eligible ?
 		    (double)tgt.rita_hit[j] / tgt.eligible : 0);
 	printf("\n");
+	ev_events_needed(&cfg);
+	ev_triage(&cfg);
 	printf("allowlisted periodic services (100 device-days): %u notices "
 	    "with the known-good list, %u without (RITA@%.3f: %u without)\n",
 	    al.fp, alraw.fp, ev_rita_thr[rj], alraw.rita_fp[rj]);
