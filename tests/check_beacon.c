@@ -141,7 +141,8 @@ static const struct series must_fire[] = {
 	{ "12 beats, 50% jitter", SH_PERIODIC, 300, 0.50, 12, 0, 0, 0.15 },
 	{ "8 beats, 5-10 min", SH_UNIFORM, 300, 600, 8, 0, 0, 0.15 },
 	{ "7 beats of 30 s, 10% jitter", SH_PERIODIC, 30, 0.10, 7, 0, 0, 0.15 },
-	{ "20 beats of 30 s, 50% jitter", SH_PERIODIC, 30, 0.50, 20, 0, 0, 0.15 },
+	{ "20 beats of 30 s, 50% jitter", SH_PERIODIC, 30, 0.50, 20, 0, 0,
+	    0.15 },
 	{ "50% jitter, ordinary sizes", SH_PERIODIC, 120, 0.50, 32, 0, 0,
 	    -1.0 },
 };
@@ -313,7 +314,7 @@ START_TEST(test_long_background)
 		for (i = 0; i < 3000; i++) {
 			ts += 25 * exp(1.4 * rng_norm(&s));
 			e.ts_us = (int64_t)(ts * 1e6);
-			e.up = (uint32_t)(500 * (1 + 0.5 * (2 * rng_u(&s) - 1)));
+			e.up = (uint32_t)(500 * (1.5 - rng_u(&s)));
 			e.down = (uint32_t)(700 * (1 + 0.6 * rng_u(&s)));
 			k = beacon_observe(t, dev, "chat.example", 1, &e,
 			    e.ts_us);
