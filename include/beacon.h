@@ -57,7 +57,9 @@ struct beacon_score {
 	uint32_t missed;	/* beats inferred missing (gaps of k periods) */
 	uint32_t retries;	/* extra events soon after a beat, set aside */
 	double evidence;	/* -log10 of the chance that random (Poisson)
-				 * arrivals look this regular: "bans" */
+				 * arrivals look this regular: "bans";
+				 * from beacon_score_tracker(), less the
+				 * price of the windows already tested */
 	double up_median, up_dispersion;	/* bytes up, robust spread/median */
 	double down_median, down_dispersion;
 	int64_t first_us, last_us;
@@ -71,6 +73,12 @@ struct beacon_score {
 int beacon_score_events(const struct beacon_event *ev, size_t n,
     const struct beacon_config *cfg, struct beacon_score *out);
 
+/*
+ * Bans (-log10 of the chance) that m exponential waits have a coefficient
+ * of variation under s: the null of the score, exposed for its test.
+ */
+double beacon_null_bans(double s, unsigned m);
+
 struct beacon_tracker;
 
 /*
@@ -83,8 +91,9 @@ int beacon_score_tracker(const struct beacon_tracker *k,
 /*
  * Notice level of a score: 0 none (too few events or score under
  * cfg->min_score), else 1..3 as the evidence grows (the analyzer maps them
- * to severities, e.g. 6/8/10).  Levels only rise as events accumulate on a
- * steady beacon, so "notify when the level rises" gives at most 3 notices.
+ * to severities, e.g. 6/8/10).  Levels mostly rise as events accumulate on
+ * a beacon, but a jittered one can dip; notifying only when the level goes
+ * over the last one notified gives at most 3 notices.
  */
 int beacon_level(const struct beacon_score *s,
     const struct beacon_config *cfg);

@@ -510,6 +510,16 @@ main(int argc, char **argv)
 	}
 	if (optind < argc)
 		die_usage("unexpected argument", argv[optind]);
+	if (!acfg.no_beacon && acfg.beacon.min_period_s >
+	    acfg.beacon.max_period_s)
+		die_usage("--beacon-min-period is over --beacon-max-period",
+		    NULL);
+	/* events closer than the idle gap join one beat: no shorter period
+	 * can be seen */
+	if (!acfg.no_beacon && acfg.beacon.min_period_s <=
+	    acfg.beacon.idle_gap_s)
+		die_usage("--beacon-min-period must be over --beacon-idle-gap "
+		    "(events closer than the gap are one beat)", NULL);
 	/* replay on a terminal: show that a long capture is moving */
 	acfg.progress = !quiet && nfiles > 0 && isatty(STDERR_FILENO);
 	if (nfiles == 0 && iface == NULL)

@@ -286,12 +286,14 @@ END_TEST
 
 /*
  * A tracker is scored at every event of its life, so a busy ordinary
- * destination is tested thousands of times: days of messaging (human
- * gaps, lognormal around 25 s, coalesced at 10 s) must never fire.  This
- * needs both the null of coalesced arrivals and the price of testing
- * window after window.
+ * destination is tested thousands of times and must never fire: days of
+ * messaging (human gaps, lognormal around 25 s, coalesced at 10 s), and
+ * days of one API call at random times (Poisson, a 5 minute mean, sizes
+ * within 5%).  The first holds with either the null of coalesced arrivals
+ * or the price of testing window after window; the second needs the price.
  */
-START_TEST(test_long_background)
+static int
+long_background(int api, int seed)
 {
 	struct beacon_config cfg;
 	struct beacon_table *t;
@@ -302,33 +304,45 @@ START_TEST(test_long_background)
 	uint8_t dev[16];
 	uint64_t s;
 	double ts;
-	int i, seed, fired = 0;
+	int i, fired = 0;
 
 	beacon_config_default(&cfg);
 	memset(dev, 0, sizeof(dev));
-	for (seed = 1; seed <= 8; seed++) {
-		t = beacon_new(&cfg, errbuf);
-		ck_assert_ptr_nonnull(t);
-		s = (uint64_t)seed * 7919 + 1;
-		ts = 1e9;
-		for (i = 0; i < 3000; i++) {
+	t = beacon_new(&cfg, errbuf);
+	ck_assert_ptr_nonnull(t);
+	s = (uint64_t)seed * 7919 + (api ? 17 : 1);
+	ts = 1e9;
+	for (i = 0; i < 3000 && !fired; i++) {
+		if (api) {
+			ts += -log(1 - rng_u(&s)) * 300;
+			e.up = (uint32_t)(600 * (0.95 + 0.1 * rng_u(&s)));
+			e.down = (uint32_t)(900 * (0.95 + 0.1 * rng_u(&s)));
+		} else {
 			ts += 25 * exp(1.4 * rng_norm(&s));
-			e.ts_us = (int64_t)(ts * 1e6);
 			e.up = (uint32_t)(500 * (1.5 - rng_u(&s)));
 			e.down = (uint32_t)(700 * (1 + 0.6 * rng_u(&s)));
-			k = beacon_observe(t, dev, "chat.example", 1, &e,
-			    e.ts_us);
-			ck_assert_ptr_nonnull(k);
-			if (beacon_score_tracker(k, &cfg, &sc) &&
-			    beacon_level(&sc, &cfg) > 0) {
-				fired++;
-				break;
-			}
 		}
-		beacon_free(t);
+		e.ts_us = (int64_t)(ts * 1e6);
+		k = beacon_observe(t, dev, "busy.example", 1, &e, e.ts_us);
+		ck_assert_ptr_nonnull(k);
+		fired = beacon_score_tracker(k, &cfg, &sc) &&
+		    beacon_level(&sc, &cfg) > 0;
 	}
-	ck_assert_msg(fired == 0, "messaging fired in %d of 8 devices",
-	    fired);
+	beacon_free(t);
+	return fired;
+}
+
+START_TEST(test_long_background)
+{
+	int seed, chat = 0, api = 0;
+
+	for (seed = 1; seed <= 8; seed++) {
+		chat += long_background(0, seed);
+		api += long_background(1, seed);
+	}
+	ck_assert_msg(chat == 0, "messaging fired in %d of 8 devices", chat);
+	ck_assert_msg(api == 0, "random API calls fired in %d of 8 devices",
+	    api);
 }
 END_TEST
 
@@ -359,6 +373,45 @@ START_TEST(test_window_price)
 	    "evidence %.3f after 100 windows, %.3f for one", b.evidence,
 	    a.evidence);
 	free(k);
+}
+END_TEST
+
+/* The null against Monte Carlo: never over the true evidence by more than
+ * 0.1 ban, never under it by more than half a ban. */
+START_TEST(test_null)
+{
+	static const unsigned ms[] = { 5, 11, 31 };
+	static const double ss[] = { 0.3, 0.45, 0.6, 0.8, 0.95 };
+	uint64_t st = 99991;
+	double x[32], sum, sq, mean, truth, code;
+	unsigned a, b, j, hit;
+	long i, nsim = 200000;
+
+	for (a = 0; a < 3; a++)
+		for (b = 0; b < 5; b++) {
+			hit = 0;
+			for (i = 0; i < nsim; i++) {
+				sum = sq = 0;
+				for (j = 0; j < ms[a]; j++) {
+					x[j] = -log(1 - rng_u(&st));
+					sum += x[j];
+				}
+				mean = sum / ms[a];
+				for (j = 0; j < ms[a]; j++)
+					sq += (x[j] - mean) * (x[j] - mean);
+				hit += sqrt(sq / ms[a]) / mean < ss[b];
+			}
+			code = beacon_null_bans(ss[b], ms[a]);
+			if (hit < 100) {
+				/* too rare to measure: at least what is seen */
+				ck_assert(code >= -log10(100.0 / nsim));
+				continue;
+			}
+			truth = -log10((double)hit / nsim);
+			ck_assert_msg(code <= truth + 0.1 && code >= truth - 0.5,
+			    "m %u s %.2f: %.2f bans, Monte Carlo %.2f", ms[a],
+			    ss[b], code, truth);
+		}
 }
 END_TEST
 
@@ -451,6 +504,7 @@ beacon_suite(void)
 	tcase_add_test(tc, test_figures);
 	tcase_add_test(tc, test_long_background);
 	tcase_add_test(tc, test_window_price);
+	tcase_add_test(tc, test_null);
 	tcase_add_test(tc, test_levels_rise);
 	tcase_add_test(tc, test_table);
 	suite_add_tcase(s, tc);

@@ -74,6 +74,10 @@ expect 2 "bad BPF filter" -- "$BIN" -q -r "$T/good.pcap" -o "$T/logs" \
 expect 2 "nothing to read" -- "$BIN" -q -o "$T/logs"
 expect 2 "unexpected argument" -- "$BIN" -q -r "$T/good.pcap" stray
 expect 2 "--suppress-for" -- "$BIN" -q -r "$T/good.pcap" --suppress-for x
+expect 2 "--beacon-min-period is over --beacon-max-period" -- "$BIN" -q \
+    -r "$T/good.pcap" --beacon-min-period 100 --beacon-max-period 50
+expect 2 "--beacon-min-period must be over --beacon-idle-gap" -- "$BIN" -q \
+    -r "$T/good.pcap" --beacon-min-period 1
 
 # --lenient: the bad line is reported, the rest is used, exit 0
 set +e
