@@ -122,6 +122,12 @@ struct beacon_stats {
 
 struct beacon_table;
 
+/*
+ * 0 when cfg is usable, else -1 with a one-line reason in errbuf (256
+ * bytes) naming the option to change.  beacon_new() checks it too.
+ */
+int beacon_config_check(const struct beacon_config *cfg, char *errbuf);
+
 /* NULL with errbuf (256 bytes) on failure. */
 struct beacon_table *beacon_new(const struct beacon_config *cfg,
     char *errbuf);

@@ -133,11 +133,6 @@
  * identical API calls are common in ordinary traffic, a rhythm is not. */
 #define BEACON_SIZE_MAX_BANS	4.0
 #define BEACON_SIZE_MIN_TIMING	1.0
-/* Size evidence at most equals the timing evidence (so at most doubles
- * the total): sizes corroborate a rhythm,
- * they cannot stand in for one (8 random arrivals with one upload size
- * would fire otherwise: tests/check_beacon.c, "poisson short"). */
-#define BEACON_SIZE_TIMING_RATIO	1.0
 /* Medians under this many bytes carry no size evidence: empty or failed
  * connections are constant for every destination. */
 #define BEACON_SIZE_MIN_BYTES	40
@@ -448,6 +443,14 @@ beacon_size_evidence(const double *bytes, size_t n, double sigma0)
 	return lp < 0 ? -lp : 0;
 }
 
+/* The evidence, and the score it makes. */
+static void
+beacon_set_evidence(struct beacon_score *out, double bans)
+{
+	out->evidence = bans;
+	out->score = bans < BEACON_FULL_BANS ? bans / BEACON_FULL_BANS : 1;
+}
+
 int
 beacon_score_events(const struct beacon_event *ev, size_t n,
     const struct beacon_config *cfg, struct beacon_score *out)
@@ -540,18 +543,18 @@ beacon_score_events(const struct beacon_event *ev, size_t n,
 			    BEACON_SIZE_SIGMA_DOWN);
 		if (sb > BEACON_SIZE_MAX_BANS)
 			sb = BEACON_SIZE_MAX_BANS;
-		if (sb > bans * BEACON_SIZE_TIMING_RATIO)
-			sb = bans * BEACON_SIZE_TIMING_RATIO;
+		/* No more than the timing gave (step 5): 8 random arrivals
+		 * with one upload size would fire otherwise (check_beacon.c,
+		 * "poisson short"). */
+		if (sb > bans)
+			sb = bans;
 		bans += sb;
 	}
 	out->period_s = best.period;
 	out->interval_dispersion = best.s;
 	out->missed = best.missed;
 	out->retries = best.retries;
-	out->evidence = bans;
-	out->score = bans / BEACON_FULL_BANS;
-	if (out->score > 1)
-		out->score = 1;
+	beacon_set_evidence(out, bans);
 	return 1;
 }
 
@@ -565,10 +568,8 @@ beacon_score_tracker(const struct beacon_tracker *k,
 		return 0;
 	if (k->total > k->n && out->evidence > 0) {
 		pen = log10((double)k->total / k->n);
-		out->evidence = out->evidence > pen ? out->evidence - pen : 0;
-		out->score = out->evidence / BEACON_FULL_BANS;
-		if (out->score > 1)
-			out->score = 1;
+		beacon_set_evidence(out, out->evidence > pen ?
+		    out->evidence - pen : 0);
 	}
 	return 1;
 }
@@ -599,6 +600,34 @@ struct beacon_table {
 	struct beacon_stats stats;
 };
 
+int
+beacon_config_check(const struct beacon_config *cfg, char *errbuf)
+{
+	if (cfg->max_trackers == 0) {
+		snprintf(errbuf, 256, "--beacon-trackers must be at least 1");
+		return -1;
+	}
+	if (cfg->min_score < 0 || cfg->min_score > 1) {
+		snprintf(errbuf, 256, "beacon: minimum score %g not in 0..1",
+		    cfg->min_score);
+		return -1;
+	}
+	if (cfg->min_period_s > cfg->max_period_s) {
+		snprintf(errbuf, 256, "--beacon-min-period is over "
+		    "--beacon-max-period");
+		return -1;
+	}
+	/* Events closer than the idle gap join one beat (step 1): no
+	 * shorter period can be seen, and the null's floor is the gap. */
+	if (cfg->min_period_s <= cfg->idle_gap_s) {
+		snprintf(errbuf, 256, "--beacon-min-period must be over "
+		    "--beacon-idle-gap (events closer than the gap are one "
+		    "beat)");
+		return -1;
+	}
+	return 0;
+}
+
 struct beacon_table *
 beacon_new(const struct beacon_config *cfg, char *errbuf)
 {
@@ -606,18 +635,8 @@ beacon_new(const struct beacon_config *cfg, char *errbuf)
 	size_t n, nb, i;
 	uint64_t s;
 
-	if (cfg->max_trackers == 0 || cfg->min_period_s == 0 ||
-	    cfg->max_period_s < cfg->min_period_s) {
-		snprintf(errbuf, 256, "beacon: bad configuration (trackers %u,"
-		    " period %u..%u s)", cfg->max_trackers, cfg->min_period_s,
-		    cfg->max_period_s);
+	if (beacon_config_check(cfg, errbuf) != 0)
 		return NULL;
-	}
-	if (cfg->min_score < 0 || cfg->min_score > 1) {
-		snprintf(errbuf, 256, "beacon: minimum score %g not in 0..1",
-		    cfg->min_score);
-		return NULL;
-	}
 	t = calloc(1, sizeof(*t));
 	if (t == NULL) {
 		snprintf(errbuf, 256, "beacon: out of memory");

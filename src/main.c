@@ -97,7 +97,7 @@ usage(FILE *fp)
 "      --beacon-max-up B       low-volume gate, bytes up per event (default %u)\n"
 "      --beacon-max-down B     low-volume gate, bytes down per event (default %u)\n"
 "      --beacon-idle-gap S     silence that ends a burst (default %u)\n"
-"      --beacon-min-period S   shortest period (default %u)\n"
+"      --beacon-min-period S   shortest period, over the idle gap (default %u)\n"
 "      --beacon-max-period S   longest period (default %u)\n"
 "      --beacon-trackers N     (device, destination) pairs tracked (default %u)\n"
 "  -q, --quiet            no summary on stderr\n"
@@ -462,9 +462,6 @@ main(int argc, char **argv)
 		case OPT_B_TRACKERS:
 			acfg.beacon.max_trackers = (uint32_t)parse_num(
 			    "--beacon-trackers", optarg, 1u << 22);
-			if (acfg.beacon.max_trackers == 0)
-				die_usage("--beacon-trackers must be at "
-				    "least 1", NULL);
 			break;
 		case 'f':
 			bpf = optarg;
@@ -510,16 +507,8 @@ main(int argc, char **argv)
 	}
 	if (optind < argc)
 		die_usage("unexpected argument", argv[optind]);
-	if (!acfg.no_beacon && acfg.beacon.min_period_s >
-	    acfg.beacon.max_period_s)
-		die_usage("--beacon-min-period is over --beacon-max-period",
-		    NULL);
-	/* events closer than the idle gap join one beat: no shorter period
-	 * can be seen */
-	if (!acfg.no_beacon && acfg.beacon.min_period_s <=
-	    acfg.beacon.idle_gap_s)
-		die_usage("--beacon-min-period must be over --beacon-idle-gap "
-		    "(events closer than the gap are one beat)", NULL);
+	if (!acfg.no_beacon && beacon_config_check(&acfg.beacon, err) != 0)
+		die_usage(err, NULL);
 	/* replay on a terminal: show that a long capture is moving */
 	acfg.progress = !quiet && nfiles > 0 && isatty(STDERR_FILENO);
 	if (nfiles == 0 && iface == NULL)

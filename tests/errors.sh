@@ -78,6 +78,8 @@ expect 2 "--beacon-min-period is over --beacon-max-period" -- "$BIN" -q \
     -r "$T/good.pcap" --beacon-min-period 100 --beacon-max-period 50
 expect 2 "--beacon-min-period must be over --beacon-idle-gap" -- "$BIN" -q \
     -r "$T/good.pcap" --beacon-min-period 1
+expect 2 "--beacon-trackers must be at least 1" -- "$BIN" -q \
+    -r "$T/good.pcap" --beacon-trackers 0
 
 # --lenient: the bad line is reported, the rest is used, exit 0
 set +e

@@ -667,34 +667,31 @@ ev_events_needed(const struct beacon_config *cfg)
 }
 
 /*
- * A triage capture of a "every 5 to 10 minutes" beacon (one report
- * format): the share of captures of each length that end with a notice.
+ * A triage capture of a "every 5 to 10 minutes" beacon, new connections,
+ * alone on the device: the share of 1000 captures of each length that end
+ * with a notice.
  */
 static void
 ev_triage(const struct beacon_config *cfg)
 {
 	static const unsigned mins[] = { 30, 45, 60, 75, 90 };
-	struct beacon_event e[BEACON_HISTORY];
-	struct beacon_score sc;
+	struct ev_beacon b;
 	struct ev_run r;
-	unsigned mi, i, n, fired;
-	double t;
+	unsigned mi, i, fired;
 
+	memset(&b, 0, sizeof(b));
+	b.period = 300;
+	b.hi = 600;
 	printf("a triage capture of a 5-10 min beacon ends with a notice:");
 	for (mi = 0; mi < sizeof(mins) / sizeof(mins[0]); mi++) {
 		fired = 0;
 		for (i = 0; i < 1000; i++) {
-			ev_run_init(&r, 1, 7777777ULL * mins[mi] + i);
-			for (n = 0, t = 600 * ev_u(&r); t < mins[mi] * 60.0 &&
-			    n < BEACON_HISTORY; n++) {
-				e[n].ts_us = (int64_t)(t * 1e6);
-				e[n].up = ev_size(&r, 1100, 0.15);
-				e[n].down = ev_size(&r, 4800, 0.15);
-				t += 300 + 300 * ev_u(&r);
-			}
-			if (n > 0 && beacon_score_events(e, n, cfg, &sc) &&
-			    beacon_level(&sc, cfg) > 0)
-				fired++;
+			ev_run_init(&r, mins[mi] * 60.0,
+			    7777777ULL * mins[mi] + i);
+			ev_beacon_gen(&r, &b, "c2.unknown.example");
+			ev_score_run(&r, cfg, 0);
+			fired += r.dest[0].fire_t >= 0;
+			ev_run_free(&r);
 		}
 		printf(" %u min %.2f%s", mins[mi], fired / 1000.0,
 		    mi + 1 < sizeof(mins) / sizeof(mins[0]) ? "," : "\n");
