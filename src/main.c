@@ -97,7 +97,7 @@ usage(FILE *fp)
 "      --beacon-max-up B       low-volume gate, bytes up per event (default %u)\n"
 "      --beacon-max-down B     low-volume gate, bytes down per event (default %u)\n"
 "      --beacon-idle-gap S     silence that ends a burst (default %u)\n"
-"      --beacon-min-period S   shortest period, over the idle gap (default %u)\n"
+"      --beacon-min-period S   shortest, over the idle gap (default %u)\n"
 "      --beacon-max-period S   longest period (default %u)\n"
 "      --beacon-trackers N     (device, destination) pairs tracked (default %u)\n"
 "  -q, --quiet            no summary on stderr\n"
