@@ -28,7 +28,7 @@ CFLAGS	?= -g $(OPT)
 SANITIZE ?=
 WERROR	?=
 
-PKGS	= libpcap libcjson libmaxminddb
+PKGS	= libpcap libcjson libmaxminddb yaml-0.1
 
 WARN	= -std=c11 -Wall -Wextra -Wshadow -Wmissing-prototypes \
 	  -Wstrict-prototypes -Wformat=2 -Wpointer-arith -Wvla \

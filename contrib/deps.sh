@@ -4,12 +4,12 @@
 # make target can call it.  Needs root or sudo only when it has work to do.
 set -e
 
-PKGS="build-essential pkg-config libpcap-dev libcjson-dev libmaxminddb-dev check"
+PKGS="build-essential pkg-config libpcap-dev libcjson-dev libmaxminddb-dev libyaml-dev check"
 
 have_all() {
 	command -v cc >/dev/null 2>&1 || return 1
 	command -v pkg-config >/dev/null 2>&1 || return 1
-	pkg-config --exists libpcap libcjson libmaxminddb check 2>/dev/null
+	pkg-config --exists libpcap libcjson libmaxminddb yaml-0.1 check 2>/dev/null
 }
 
 have_all && exit 0
@@ -35,4 +35,4 @@ export DEBIAN_FRONTEND=noninteractive
 $SUDO apt-get update -qq || true
 $SUDO apt-get install -y -qq --no-install-recommends $PKGS >/dev/null
 have_all || { echo "deps: packages installed but pkg-config still" \
-    "cannot find libpcap, libcjson, libmaxminddb or check" >&2; exit 1; }
+    "cannot find libpcap, libcjson, libmaxminddb, libyaml or check" >&2; exit 1; }

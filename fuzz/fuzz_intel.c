@@ -25,6 +25,7 @@
 #include <unistd.h>
 
 #include "intel.h"
+#include "intel_load.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
@@ -70,8 +71,9 @@ check_hit(const struct intel *in, const uint8_t a[16])
 }
 
 /*
- * A name hit must be the name (lower-cased, one trailing dot off) or a
- * parent of it at a dot boundary that covers subdomains.
+ * A name hit must be the name (lower-cased, one trailing dot off), a
+ * parent of it at a dot boundary that covers subdomains, or a website
+ * of which the name is the www. form.
  */
 static void
 check_name(const struct intel *in, const char *name)
@@ -93,7 +95,12 @@ check_name(const struct intel *in, const char *name)
 	k = strlen(it->indicator);
 	if (k > n || strcmp(low + n - k, it->indicator) != 0)
 		abort();
-	if (k < n && (low[n - k - 1] != '.' || !it->subdomains))
+	/* a website answers for its own name and its www. form only */
+	if (it->role == INTEL_ROLE_WEBSITE && k < n && !(n == k + 4 &&
+	    strncmp(low, "www.", 4) == 0))
+		abort();
+	if (k < n && it->role != INTEL_ROLE_WEBSITE && (low[n - k - 1] !=
+	    '.' || !it->subdomains))
 		abort();
 }
 
@@ -118,8 +125,10 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		"2001:db8::1", "::", "::ffff:1.2.3.4",
 	};
 	struct fuzz_warns w = { 0 }, ws = { 0 };
-	struct intel_load_opts lenient = { 1, fuzz_warn, &w };
-	struct intel_load_opts strict = { 0, fuzz_warn, &ws };
+	struct intel_load_opts lenient = { .lenient = 1, .warn = fuzz_warn,
+	    .warn_ctx = &w };
+	struct intel_load_opts strict = { .lenient = 0, .warn = fuzz_warn,
+	    .warn_ctx = &ws };
 	struct intel *in, *st;
 	char path[64], err[256];
 	uint8_t a[16], pl;

@@ -74,6 +74,12 @@
 /* A visit to a stalkerware vendor's website (only with --vendor-sites):
  * people research the app, survivors among them; not evidence. */
 #define SW_SEV_WEBSITE		3
+/* A stalkerware app's download site: someone fetching the app is likely
+ * installing it on this device; strong, below a C2 exchange. */
+#define SW_SEV_DISTRIBUTION	10
+/* Watchware (family locators, parental apps, usually installed openly):
+ * staff check with the person; never makes the urgent verdict alone. */
+#define SW_SEV_WATCHWARE	5
 
 /* --- beacon detection ----------------------------------------------------- */
 
@@ -121,5 +127,21 @@
 
 /* stats.log period, network-time seconds (Zeek's stats.log: 5 min). */
 #define SW_STATS_INTERVAL	300
+
+/* --- indicator files --- */
+
+/* Longest line of an indicator file, bytes.  A longer one is an error,
+ * never truncated: a cut indicator would silently match something else. */
+#define SW_INTEL_MAX_LINE	4096
+/* Largest indicator file, bytes; files are read whole (Echap's STIX 2.1
+ * bundle is 4 MB, its MISP event 3 MB). */
+#define SW_INTEL_MAX_FILE	(64u << 20)
+/* Cap on indicators in one set, all files together: about 100 bytes each
+ * plus strings, so about 200 MiB at the cap. */
+#define SW_INTEL_MAX_ITEMS	(1u << 20)
+/* Most columns in a Zeek Intel `#fields` header or a CSV row. */
+#define SW_INTEL_MAX_FIELDS	64
+/* Deepest nesting of a YAML indicator document (Echap's is 4). */
+#define SW_INTEL_YAML_DEPTH	16
 
 #endif /* SW_CONFIG_H */

@@ -4,7 +4,7 @@
  * The network counterpart of the seed articles' meta rule ("if 100020,
  * 100021 and 100022 matched: level 15, survivor-risk, urgent"): a device
  * that shows two or more kinds of evidence (traffic to a C2 address, a C2
- * name, periodic beaconing) is far likelier infected than one that shows
+ * name, periodic beaconing, a stalkerware download site) is far likelier infected than one that shows
  * a single kind, which a researcher's browsing or a shared address can
  * explain.  Each device (IPv4-mapped or IPv6 address) keeps the kinds seen
  * and the last few (note, uid, subject) that showed them; the table is a
@@ -20,6 +20,7 @@
 #define CORR_C2_ADDR	0x1	/* a C2 address or subnet indicator */
 #define CORR_C2_NAME	0x2	/* a C2 domain indicator */
 #define CORR_BEACON	0x4	/* low-volume periodic traffic */
+#define CORR_DISTRIBUTION 0x8	/* a stalkerware app's download site */
 
 #define CORR_EVIDENCE	6	/* (note, uid, sub) kept per device */
 #define CORR_TEXT	96	/* bytes per kept string, with NUL */

@@ -1,25 +1,31 @@
 /*
- * intel.h - indicator sets (IOCs): addresses, subnets and domain names,
- * with the readers for every indicator format stalkerware work uses.
+ * intel.h - the indicator set (IOCs): addresses, subnets and domain names
+ * of the stalkerware and watchware apps, each with its app, category and
+ * role, and the matches the analyzer asks of it.
  *
- * An intel set is built once from files, then only read.  Addresses: the
- * analyzer matches both ends of each new connection with
- * intel_match_addr(), a longest-prefix match over sorted per-prefix-length
- * arrays (IPv4 stored IPv4-mapped, so one 128-bit search serves both
- * families).  Names: intel_match_domain() looks a DNS query, CNAME
- * target, TLS SNI or HTTP Host up in a hash table of the domain
- * indicators, the name itself and then each parent at a dot boundary, so
+ * The set knows nothing of file formats: the loader (intel_load.h) and
+ * its readers add items with intel_add(), then intel_finalize() indexes
+ * them.  Addresses: intel_match_addr() is a longest-prefix match over
+ * sorted per-prefix-length arrays (IPv4 stored IPv4-mapped, so one
+ * 128-bit search serves both families).  Names: intel_match_domain()
+ * looks a DNS query, CNAME target, TLS SNI or HTTP Host up in a hash
+ * table, the name itself and then each parent at a dot boundary, so
  * "thd.cc" covers "a.thd.cc" but never "evilthd.cc".
  *
- * Formats, detected from content (see man/stalkerwatch-iocs.5): plain
- * lists (with `# app:`, `# category:`, `# match:`, `# source:`
- * directives), Zeek Intel framework files (Intel::ADDR, Intel::SUBNET,
- * Intel::DOMAIN; optional meta.app, meta.subdomains, meta.category),
- * hosts files, Echap network.csv, TinyCheck/SpyGuard JSON and MISP event
- * JSON.  A file named shared-platforms* is the list of shared platforms
- * (firebaseio.com, zendesk.com, ...): a domain indicator under one of
- * them matches that exact name only.  A line or item that cannot be read
- * is reported as "file:line: reason".
+ * The policy of a name, per role (see stalkerwatch-iocs(5)):
+ *  - C2 and distribution names match exactly and, on dot boundaries,
+ *    every name under them (unless marked exact, or on a shared
+ *    platform);
+ *  - a website matches its exact name and its "www." form only;
+ *  - at one exact name the website wins, then C2, then distribution;
+ *    under a name, C2 wins over distribution.  So for a domain listed
+ *    both as C2 and as website, the name and its www. form are the
+ *    website and every other name under it is C2;
+ *  - a name strictly under a shared platform (firebaseio.com...) matches
+ *    exactly only; a platform suffix itself is dropped;
+ *  - the same indicator in two categories is stalkerware;
+ *  - a name from a file that does not tell C2 from website (role_assumed)
+ *    is C2, but does not cover the names under a listed website.
  */
 #ifndef SW_INTEL_H
 #define SW_INTEL_H
@@ -35,14 +41,29 @@ enum intel_type {
 };
 
 /*
- * What a hit means.  A vendor's marketing, billing or support website is
- * visited by people researching the app, survivors included: a visit is
- * not evidence of infection, so it must never be reported as C2.
+ * What a hit means: the role of the indicator for its app.  A vendor's
+ * marketing, billing or support website is visited by people researching
+ * the app, survivors included: a visit is not evidence of infection, so
+ * it must never be reported as C2.  A distribution name is where the app
+ * is downloaded: someone fetching it is likely installing it.
+ */
+enum intel_role {
+	INTEL_ROLE_C2,		/* command and control, upload */
+	INTEL_ROLE_DISTRIBUTION,	/* where the app is downloaded */
+	INTEL_ROLE_WEBSITE	/* vendor website: not evidence of infection */
+};
+#define INTEL_ROLES	3
+
+/*
+ * The kind of app.  Watchware (family locators, parental apps) is
+ * usually installed openly: its traffic asks staff to check with the
+ * person, it is not by itself a sign of covert monitoring.
  */
 enum intel_category {
-	INTEL_CAT_C2,		/* command and control, upload, distribution */
-	INTEL_CAT_WEBSITE	/* vendor website: not evidence of infection */
+	INTEL_CAT_STALKERWARE,
+	INTEL_CAT_WATCHWARE
 };
+#define INTEL_CATS	2
 
 struct intel_item {
 	char *indicator;	/* as written (addresses normalised, names
@@ -52,6 +73,7 @@ struct intel_item {
 	char *source;		/* meta.source, else the file's base name */
 	char *desc;		/* meta.desc or trailing comment, or NULL */
 	char *app;		/* app or family name (mSpy...), or NULL */
+	enum intel_role role;
 	enum intel_category category;
 	uint8_t addr[16];	/* ADDR/SUBNET: network, IPv4-mapped */
 	uint8_t prefix;		/* ADDR/SUBNET: prefix length over 128 bits */
@@ -60,61 +82,49 @@ struct intel_item {
 	uint8_t platform;	/* DOMAIN: lies under a shared platform (exact
 				 * only); addresses it resolves to are shared
 				 * too and must not become indicators */
+	uint8_t role_assumed;	/* the file did not say C2 from website (STIX,
+				 * TinyCheck, rules): C2 was assumed */
 };
 
 struct intel;
-
-/* How a load reports bad lines. */
-struct intel_load_opts {
-	int lenient;		/* skip bad lines instead of failing */
-	/* Called once per bad line with "file:line: reason" (may be NULL). */
-	void (*warn)(void *ctx, const char *msg);
-	void *warn_ctx;
-};
 
 /* An empty set, or NULL on allocation failure.  Free with intel_free(). */
 struct intel *intel_new(void);
 void intel_free(struct intel *in);
 
 /*
- * Add every indicator of one file.  Returns 0, or -1 with the first
- * problem in errbuf ("file:line: reason", or "file: reason" when the file
- * cannot be read).  A file with bad lines fails as a whole unless
- * opts->lenient; every bad line goes to opts->warn.
+ * Add one indicator: a copy of `tmpl` (its strings copied; a NULL source
+ * becomes `source`).  Returns 0, or -2 with the reason in why when the
+ * set is full (SW_INTEL_MAX_ITEMS) or memory ran out.
  */
-int intel_load_file(struct intel *in, const char *path,
-    const struct intel_load_opts *opts, char *errbuf, size_t errlen);
+int intel_add(struct intel *in, const struct intel_item *tmpl,
+    const char *source, char *why, size_t whylen);
 
 /*
- * Load every indicator file of a directory in name order: files ending in
- * .txt, .intel, .dat, .csv or .json and files named "hosts" (or ending
- * in "-hosts", "_hosts", ".hosts"), except those whose name starts with
- * "known-good" (the allowlist) or "README".  A file whose name starts
- * with "shared-platforms" is read as by intel_load_platforms().  Same
- * return convention.
+ * Add a shared platform suffix (a checked domain name).  At
+ * intel_finalize(), a domain indicator lying strictly under one becomes
+ * exact-only (subdomains = 0, platform = 1), whatever its file said; an
+ * indicator that is a platform suffix itself ("zendesk.com") is dropped
+ * and counted by intel_count_ignored().  0, or -2 (why) as intel_add().
  */
-int intel_load_dir(struct intel *in, const char *dir,
-    const struct intel_load_opts *opts, char *errbuf, size_t errlen);
+int intel_add_platform(struct intel *in, const char *name, char *why,
+    size_t whylen);
 
-/*
- * Load a list of shared platforms: one domain suffix a line (plain list
- * syntax, `#` comments).  At intel_finalize(), a domain indicator lying
- * strictly under one of them becomes exact-only (subdomains = 0,
- * platform = 1), whatever its file said; an indicator that is a platform
- * suffix itself ("zendesk.com") is dropped and counted by
- * intel_count_ignored().  intel_load_file() and intel_load_dir() call
- * this for files named shared-platforms*.  Same return convention.
- */
-int intel_load_platforms(struct intel *in, const char *path,
-    const struct intel_load_opts *opts, char *errbuf, size_t errlen);
+/* A point to roll a failed file back to. */
+struct intel_mark {
+	size_t items, platforms;
+};
+void intel_mark(const struct intel *in, struct intel_mark *m);
+void intel_rollback(struct intel *in, const struct intel_mark *m);
 
 /*
  * Sort and index what was loaded; call once after the last load and
  * before matching (again after further loads).  Returns 0, or -1
- * (errbuf) on allocation failure.  Applies the shared platforms (above).
- * Duplicate indicators keep the first one read, except that a domain
- * listed both as C2 and as a website is kept as the website (upstream
- * lists name some vendor sites, such as www.mspy.com, as C2 too).
+ * (errbuf) on allocation failure.  Applies the shared platforms (above)
+ * and the policy of the header comment.  An indicator listed twice with
+ * one role keeps the first one read (stalkerware before watchware); an
+ * address listed with two roles keeps the stronger (C2, distribution,
+ * website).
  */
 int intel_finalize(struct intel *in, char *errbuf, size_t errlen);
 
@@ -129,26 +139,41 @@ const struct intel_item *intel_match_addr(const struct intel *in,
 /*
  * The most specific domain indicator covering `name` (a DNS query, CNAME
  * target, TLS SNI or HTTP Host, any case, one trailing dot allowed), or
- * NULL.  An entry covers its own name, and when its subdomains flag is
- * set every name ending in "." followed by it; the longest covering
- * entry wins, so a C2 host listed under a vendor's website domain is
- * reported as C2.  Never a bare string suffix: "thd.cc" does not cover
- * "evilthd.cc".  Names longer than 253 bytes match nothing.  The item
- * lives as long as the set; check its category before calling it C2.
- * Cost: one pass over the name, then one hash probe per label.
+ * NULL, by the policy of the header comment: the entry for the name
+ * itself, else the longest parent that covers the names under it.  Never
+ * a bare string suffix: "thd.cc" does not cover "evilthd.cc".  Names
+ * longer than 253 bytes match nothing.  The item lives as long as the
+ * set; check its role and category before calling it C2.  Cost: one pass
+ * over the name, then one hash probe per label.
  */
 const struct intel_item *intel_match_domain(const struct intel *in,
     const char *name);
 
-/* 1 when s is a domain name an indicator file may hold, else 0. */
+/* 1 when s is a domain name an indicator file may hold, else 0
+ * (defined with the record checks, intel_rec.c). */
 int intel_domain_valid(const char *s);
 
 /* Number of indicators of one type. */
 size_t intel_count(const struct intel *in, enum intel_type type);
 
-/* Number of indicators of one category (all types). */
-size_t intel_count_category(const struct intel *in,
-    enum intel_category cat);
+/* Number of indicators of one category and role (all types). */
+size_t intel_count_role(const struct intel *in, enum intel_category cat,
+    enum intel_role role);
+
+/* Indicators of one category, role and type. */
+size_t intel_count_of(const struct intel *in, enum intel_category cat,
+    enum intel_role role, enum intel_type type);
+
+/* Distinct apps (by name) with an indicator of this category, as of the
+ * last intel_finalize(). */
+size_t intel_count_apps(const struct intel *in, enum intel_category cat);
+
+/* Total indicators (all types, categories and roles). */
+size_t intel_count_all(const struct intel *in);
+
+/* Names of a role and category, for messages ("C2", "watchware"...). */
+const char *intel_role_name(enum intel_role role);
+const char *intel_category_name(enum intel_category cat);
 
 /* Number of shared platform suffixes loaded. */
 size_t intel_count_platforms(const struct intel *in);
@@ -164,7 +189,8 @@ size_t intel_count_ignored(const struct intel *in);
  * Parse an IPv4/IPv6 address or CIDR prefix ("a.b.c.d", "a.b.c.d/n",
  * IPv6 forms) into a 16-byte IPv4-mapped address and a prefix length over
  * 128 bits; host bits below the prefix are cleared (as Zeek does).
- * Returns 0, or -1 with a reason in *why (a static string).
+ * Returns 0, or -1 with a reason in *why (a static string).  Defined with
+ * the record checks (intel_rec.c).
  */
 int intel_parse_cidr(const char *s, uint8_t addr[16], uint8_t *prefix,
     int *is_subnet, const char **why);

@@ -35,6 +35,8 @@ struct logw;
 #define NOTE_BEACONING		"Spyware::Suspicious_Beaconing"
 #define NOTE_SURVIVOR_RISK	"Spyware::Survivor_Risk"
 #define NOTE_VENDOR_WEBSITE	"Spyware::Vendor_Website"
+#define NOTE_DISTRIBUTION	"Spyware::Distribution_Site"
+#define NOTE_WATCHWARE		"Spyware::Watchware_Traffic"
 
 struct notice {
 	int64_t ts_us;

@@ -211,22 +211,33 @@ static void
 evidence(struct analyzer *a, const struct flow *f, const uint8_t *device,
     unsigned kind, const char *note, const char *sub, int64_t ts_us)
 {
+	static const struct {
+		unsigned kind;
+		const char *words;
+	} kinds[] = {
+		{ CORR_C2_ADDR, "C2 address traffic" },
+		{ CORR_C2_NAME, "C2 names" },
+		{ CORR_DISTRIBUTION, "a stalkerware download site" },
+		{ CORR_BEACON, "periodic beaconing" },
+	};
 	const struct corr_device *d;
 	struct notice n;
-	char msg[512], ident[64], dev[48];
+	char msg[512], ident[64], dev[48], what[160];
+	size_t i, o = 0;
 
 	d = correlate_add(a->corr, device, kind, note,
 	    f != NULL ? f->uid : NULL, sub, ts_us);
 	if (d == NULL)
 		return;
 	jbuf_addr_fmt(device, dev, sizeof(dev));
-	snprintf(msg, sizeof(msg), "%s shows %s%s%s: possible stalkerware "
-	    "on the device of a person who may be at risk; urgent, handle "
-	    "with the person's safety plan", dev,
-	    (d->kinds & CORR_C2_ADDR) ? "C2 address traffic" : "",
-	    (d->kinds & CORR_C2_NAME) ? ((d->kinds & CORR_C2_ADDR) ?
-	    ", C2 names" : "C2 names") : "",
-	    (d->kinds & CORR_BEACON) ? ", periodic beaconing" : "");
+	what[0] = '\0';
+	for (i = 0; i < sizeof(kinds) / sizeof(kinds[0]); i++)
+		if ((d->kinds & kinds[i].kind) && o < sizeof(what))
+			o += (size_t)snprintf(what + o, sizeof(what) - o,
+			    "%s%s", o > 0 ? ", " : "", kinds[i].words);
+	snprintf(msg, sizeof(msg), "%s shows %s: possible stalkerware on the "
+	    "device of a person who may be at risk; urgent, handle with the "
+	    "person's safety plan", dev, what);
 	snprintf(ident, sizeof(ident), "%s", dev);
 	memset(&n, 0, sizeof(n));
 	n.ts_us = ts_us;
@@ -240,6 +251,78 @@ evidence(struct analyzer *a, const struct flow *f, const uint8_t *device,
 	n.evidence = d;
 	if (notice_raise(a->notices, &n) >= 0)
 		correlate_mark_raised(a->corr, device);
+}
+
+/*
+ * The note, severity and evidence kind of an intel hit (see the severity
+ * table in the README and stalkerwatch(8)).  Watchware is its own note
+ * and never evidence for the survivor-risk verdict: those apps are
+ * usually installed openly.  Websites are no evidence either.
+ */
+static void
+intel_note(const struct intel_item *it, int is_addr, const char **note,
+    int *severity, unsigned *kind)
+{
+	*kind = 0;
+	if (it->role == INTEL_ROLE_WEBSITE) {
+		*note = NOTE_VENDOR_WEBSITE;
+		*severity = SW_SEV_WEBSITE;
+	} else if (it->category == INTEL_CAT_WATCHWARE) {
+		*note = NOTE_WATCHWARE;
+		*severity = SW_SEV_WATCHWARE;
+	} else if (it->role == INTEL_ROLE_DISTRIBUTION) {
+		*note = NOTE_DISTRIBUTION;
+		*severity = SW_SEV_DISTRIBUTION;
+		*kind = CORR_DISTRIBUTION;
+	} else {
+		*note = NOTE_C2_TRAFFIC;
+		*severity = SW_SEV_C2;
+		*kind = is_addr ? CORR_C2_ADDR : CORR_C2_NAME;
+	}
+}
+
+/*
+ * The sentence of an intel notice, naming the device, what it touched
+ * and the app, in words a caseworker can read.  `what` is the name or
+ * address touched, `how` what the device did with it.
+ */
+static void
+intel_msg(char *msg, size_t len, const struct intel_item *it,
+    const char *dev, const char *what, const char *srv, const char *where,
+    int is_addr, int is_dns)
+{
+	const char *app = it->app != NULL ? it->app : "an unnamed app";
+	char how[600];
+
+	if (is_addr)
+		snprintf(how, sizeof(how), "%s exchanged traffic with %s",
+		    dev, what);
+	else if (is_dns && strcmp(where, "DNS::IN_RESPONSE") == 0)
+		snprintf(how, sizeof(how), "a lookup by %s was answered "
+		    "through %s", dev, what);
+	else if (is_dns)
+		snprintf(how, sizeof(how), "%s looked up %s", dev, what);
+	else
+		snprintf(how, sizeof(how), "%s connected to %s (%s)", dev,
+		    what, srv);
+	if (it->role == INTEL_ROLE_WEBSITE)
+		snprintf(msg, len, "%s, a website of the %s vendor %s (not by "
+		    "itself evidence of infection)", how,
+		    intel_category_name(it->category), app);
+	else if (it->category == INTEL_CAT_WATCHWARE)
+		snprintf(msg, len, "%s, %s of %s, a family-locator or "
+		    "parental-control app that is usually installed openly: "
+		    "check with the person whether they know of it and agreed "
+		    "to it", how, it->role == INTEL_ROLE_DISTRIBUTION ?
+		    "a download site" : is_addr ? "a server address" :
+		    "a server name", app);
+	else if (it->role == INTEL_ROLE_DISTRIBUTION)
+		snprintf(msg, len, "%s, a download site of the stalkerware "
+		    "app %s: someone may be installing it on this device", how,
+		    app);
+	else
+		snprintf(msg, len, "%s, a known C2 %s of the stalkerware app "
+		    "%s", how, is_addr ? "address" : "name", app);
 }
 
 /*
@@ -257,9 +340,9 @@ raise_intel(struct analyzer *a, const struct flow *f,
     const char *name, const char *where, int64_t ts_us)
 {
 	struct notice n;
-	char msg[768], ident[512], dev[48], srv[48];
-	const char *app = it->app != NULL ? it->app : "stalkerware";
-	int website = it->category == INTEL_CAT_WEBSITE;
+	char msg[1024], ident[512], dev[48], srv[48];
+	int website = it->role == INTEL_ROLE_WEBSITE;
+	unsigned kind;
 
 	a->ctr.intel_hits++;
 	if (website) {
@@ -267,35 +350,20 @@ raise_intel(struct analyzer *a, const struct flow *f,
 		if (!a->cfg.vendor_sites)
 			return;
 	}
+	memset(&n, 0, sizeof(n));
+	intel_note(it, name == NULL, &n.note, &n.severity, &kind);
 	jbuf_addr_fmt(device, dev, sizeof(dev));
+	srv[0] = '\0';
 	if (server != NULL)
 		jbuf_addr_fmt(server, srv, sizeof(srv));
-	if (website)
-		snprintf(msg, sizeof(msg), "%s looked up or visited %s, a "
-		    "website of the %s vendor (not by itself evidence of "
-		    "infection)", dev,
-		    name != NULL ? name : it->indicator, app);
-	else if (name == NULL)
-		snprintf(msg, sizeof(msg), "%s exchanged traffic with %s, a "
-		    "known %s C2 address", dev, it->indicator, app);
-	else if (server == NULL && strcmp(where, "DNS::IN_RESPONSE") == 0)
-		snprintf(msg, sizeof(msg), "a lookup by %s was answered "
-		    "through %s, a known %s C2 name", dev, name, app);
-	else if (server == NULL)
-		snprintf(msg, sizeof(msg), "%s looked up %s, a known %s C2 "
-		    "name", dev, name, app);
-	else
-		snprintf(msg, sizeof(msg), "%s connected to %s (%s), a known "
-		    "%s C2 name", dev, name, srv, app);
+	intel_msg(msg, sizeof(msg), it, dev, name != NULL ? name :
+	    it->indicator, srv, where, name == NULL, server == NULL);
 	snprintf(ident, sizeof(ident), "%s-%s-%s", it->indicator, dev,
 	    website ? "web" : server == NULL ? "dns" : "conn");
-	memset(&n, 0, sizeof(n));
 	n.ts_us = ts_us;
-	n.note = website ? NOTE_VENDOR_WEBSITE : NOTE_C2_TRAFFIC;
 	n.msg = msg;
 	n.sub = name != NULL ? name : it->indicator;
 	n.identifier = ident;
-	n.severity = website ? SW_SEV_WEBSITE : SW_SEV_C2;
 	n.conn = f;
 	n.src = device;
 	n.dst = server;
@@ -304,9 +372,8 @@ raise_intel(struct analyzer *a, const struct flow *f,
 	n.intel = it;
 	n.intel_where = where;
 	/* evidence is what was written: a suppressed repeat adds nothing */
-	if (notice_raise(a->notices, &n) == 1 && !website)
-		evidence(a, f, device, name == NULL ? CORR_C2_ADDR :
-		    CORR_C2_NAME, n.note, n.sub, ts_us);
+	if (notice_raise(a->notices, &n) == 1 && kind != 0)
+		evidence(a, f, device, kind, n.note, n.sub, ts_us);
 }
 
 /* Match both ends of a new connection, as Zeek's Intel framework does. */

@@ -26,6 +26,7 @@
 #include "config.h"
 #include "flow.h"
 #include "intel.h"
+#include "intel_load.h"
 #include "notice.h"
 #include "ring.h"
 
@@ -73,7 +74,11 @@ usage(FILE *fp)
 "  -r, --read FILE        replay a pcap or pcapng file (repeatable; - is stdin)\n"
 "  -i, --interface IFACE  capture live from IFACE\n"
 "  -o, --logdir DIR       log directory (default .); - writes notices to stdout\n"
-"  -I, --intel FILE       indicator file (repeatable; default: bundled iocs/)\n"
+"  -I, --intel FILE       indicator file, added to the bundled iocs/ (repeatable)\n"
+"      --no-default-iocs  start from an empty indicator set (only -I files)\n"
+"      --allow-empty-iocs run even when no indicator is loaded\n"
+"      --check-iocs       load the indicator files, print the counts, exit\n"
+"                         (0 ok, 2 bad file); reads no packets\n"
 "  -A, --known-good FILE  known-good (allowlist) file (repeatable; default:\n"
 "                         the bundled iocs/known-good.txt); never hides an\n"
 "                         indicator hit\n"
@@ -81,7 +86,7 @@ usage(FILE *fp)
 "      --dns-log          also write dns.log (off by default: privacy)\n"
 "      --ssl-log          also write ssl.log (off by default: privacy)\n"
 "      --vendor-sites     notice visits to stalkerware vendors' websites\n"
-"                         (Spyware::Vendor_Website, severity 3; off by default)\n"
+"                         (Spyware::Vendor_Website, severity %d; off by default)\n"
 "  -f, --filter EXPR      BPF filter\n"
 "  -u, --user USER        drop privileges to USER after opening everything\n"
 "      --suppress-for S   seconds a repeated notice is suppressed (default %d)\n"
@@ -106,7 +111,7 @@ usage(FILE *fp)
 "\n"
 "Exit status: 0 ok, 1 runtime error, 2 bad usage or configuration.\n"
 "See stalkerwatch(8) and stalkerwatch-iocs(5).\n",
-	    SW_SUPPRESS_FOR, SW_FLOW_MAX, SW_STATS_INTERVAL,
+	    SW_SEV_WEBSITE, SW_SUPPRESS_FOR, SW_FLOW_MAX, SW_STATS_INTERVAL,
 	    bc.min_events, (unsigned)(bc.min_score * 100 + 0.5), bc.max_up,
 	    bc.max_down, bc.idle_gap_s, bc.min_period_s, bc.max_period_s,
 	    bc.max_trackers);
@@ -214,13 +219,15 @@ drop_privileges(const char *user, char *errbuf, size_t errlen)
 
 /* What to read, kept for SIGHUP: the indicator and known-good files. */
 struct iocset {
-	const char **iocs;	/* -I files, or NULL for the bundled dir */
+	const char **iocs;	/* -I files, added to the bundled dir */
 	int niocs;
+	int no_default;		/* --no-default-iocs: -I files only */
 	const char **good;	/* -A files, or NULL for the bundled ones */
 	int ngood;
 	const char *iocdir;	/* bundled directory */
 	struct intel_load_opts lopts;
 	unsigned *warnings;
+	size_t files, skipped, bad;	/* of the last load */
 	struct intel *intel;	/* current sets */
 	struct intel *known_good;
 };
@@ -246,7 +253,11 @@ load_sets(struct iocset *s, struct intel **intel, struct intel **good,
 		goto out;
 	}
 	*s->warnings = 0;
-	if (s->niocs == 0)
+	s->files = s->skipped = s->bad = 0;
+	s->lopts.files = &s->files;
+	s->lopts.skipped = &s->skipped;
+	s->lopts.bad = &s->bad;
+	if (!s->no_default)
 		rc = intel_load_dir(*intel, s->iocdir, &s->lopts, err, errlen);
 	for (i = 0; i < s->niocs && rc == 0; i++)
 		rc = intel_load_file(*intel, s->iocs[i], &s->lopts, err,
@@ -264,6 +275,7 @@ load_sets(struct iocset *s, struct intel **intel, struct intel **good,
 		rc = intel_finalize(*intel, err, errlen);
 	if (rc == 0)
 		rc = intel_finalize(*good, err, errlen);
+	s->lopts.files = s->lopts.skipped = s->lopts.bad = NULL;
 out:
 	if (rc != 0) {
 		if (*s->warnings > 0)
@@ -273,6 +285,41 @@ out:
 		*intel = *good = NULL;
 	}
 	return rc;
+}
+
+/*
+ * What a load gave, in one line: the apps, then per category the C2
+ * names and addresses, distribution and website indicators.
+ */
+static void
+print_loaded(FILE *fp, const char *verb, const struct iocset *s,
+    const struct intel *in)
+{
+	static const enum intel_category cats[] = { INTEL_CAT_STALKERWARE,
+	    INTEL_CAT_WATCHWARE };
+	size_t i, c2n, c2a;
+
+	fprintf(fp, "stalkerwatch: %s %zu indicators of %zu apps from %zu "
+	    "files", verb, intel_count_all(in),
+	    intel_count_apps(in, INTEL_CAT_STALKERWARE) +
+	    intel_count_apps(in, INTEL_CAT_WATCHWARE), s->files);
+	for (i = 0; i < sizeof(cats) / sizeof(cats[0]); i++) {
+		c2n = intel_count_of(in, cats[i], INTEL_ROLE_C2, INTEL_DOMAIN);
+		c2a = intel_count_of(in, cats[i], INTEL_ROLE_C2, INTEL_ADDR) +
+		    intel_count_of(in, cats[i], INTEL_ROLE_C2, INTEL_SUBNET);
+		fprintf(fp, "; %s: %zu apps, %zu C2 names, %zu C2 addresses, "
+		    "%zu distribution, %zu websites",
+		    intel_category_name(cats[i]), intel_count_apps(in, cats[i]),
+		    c2n, c2a, intel_count_role(in, cats[i],
+		    INTEL_ROLE_DISTRIBUTION), intel_count_role(in, cats[i],
+		    INTEL_ROLE_WEBSITE));
+	}
+	if (s->skipped > 0)
+		fprintf(fp, "; %zu rules or items not indicators, skipped",
+		    s->skipped);
+	if (s->bad > 0)
+		fprintf(fp, "; %zu bad lines skipped (--lenient)", s->bad);
+	fprintf(fp, "\n");
 }
 
 /* SIGHUP: a file with errors keeps the old sets and says why. */
@@ -294,9 +341,7 @@ reload_sets(void *ctx, struct analyzer *an)
 	intel_free(s->known_good);
 	s->intel = in;
 	s->known_good = good;
-	fprintf(stderr, "stalkerwatch: reloaded %zu address, %zu subnet and "
-	    "%zu domain indicators\n", intel_count(in, INTEL_ADDR),
-	    intel_count(in, INTEL_SUBNET), intel_count(in, INTEL_DOMAIN));
+	print_loaded(stderr, "reloaded", s, in);
 }
 
 enum {
@@ -316,7 +361,10 @@ enum {
 	OPT_B_GAP,
 	OPT_B_PMIN,
 	OPT_B_PMAX,
-	OPT_B_TRACKERS
+	OPT_B_TRACKERS,
+	OPT_NO_DEFAULT_IOCS,
+	OPT_ALLOW_EMPTY,
+	OPT_CHECK_IOCS
 };
 
 int
@@ -352,6 +400,9 @@ main(int argc, char **argv)
 		{ "beacon-min-period", required_argument, NULL, OPT_B_PMIN },
 		{ "beacon-max-period", required_argument, NULL, OPT_B_PMAX },
 		{ "beacon-trackers", required_argument, NULL, OPT_B_TRACKERS },
+		{ "no-default-iocs", no_argument, NULL, OPT_NO_DEFAULT_IOCS },
+		{ "allow-empty-iocs", no_argument, NULL, OPT_ALLOW_EMPTY },
+		{ "check-iocs", no_argument, NULL, OPT_CHECK_IOCS },
 		{ NULL, 0, NULL, 0 }
 	};
 	const char *files[MAX_FILES];
@@ -360,6 +411,7 @@ main(int argc, char **argv)
 	struct iocset sets;
 	int ngood = 0;
 	int nfiles = 0, niocs = 0, quiet = 0, have_seed = 0, ch, i, rc;
+	int no_default_iocs = 0, allow_empty = 0, check_iocs = 0;
 	const char *iface = NULL, *bpf = NULL, *user = NULL;
 	struct analyzer_config acfg;
 	struct intel_load_opts lopts;
@@ -496,6 +548,15 @@ main(int argc, char **argv)
 		case OPT_LENIENT:
 			lopts.lenient = 1;
 			break;
+		case OPT_NO_DEFAULT_IOCS:
+			no_default_iocs = 1;
+			break;
+		case OPT_ALLOW_EMPTY:
+			allow_empty = 1;
+			break;
+		case OPT_CHECK_IOCS:
+			check_iocs = 1;
+			break;
 		case OPT_SEED:
 			seed = parse_num("--seed", optarg, UINT64_MAX);
 			have_seed = 1;
@@ -511,11 +572,18 @@ main(int argc, char **argv)
 		die_usage(err, NULL);
 	/* replay on a terminal: show that a long capture is moving */
 	acfg.progress = !quiet && nfiles > 0 && isatty(STDERR_FILENO);
-	if (nfiles == 0 && iface == NULL)
+	if (check_iocs && (nfiles > 0 || iface != NULL))
+		die_usage("--check-iocs reads no packets: drop -r and -i",
+		    NULL);
+	if (nfiles == 0 && iface == NULL && !check_iocs)
 		die_usage("nothing to read: give -r FILE or -i IFACE", NULL);
 	if (nfiles > 0 && iface != NULL)
 		die_usage("-r and -i cannot be combined", NULL);
-	if (strcmp(acfg.logdir, "-") != 0 && !is_dir(acfg.logdir)) {
+	if (no_default_iocs && niocs == 0 && !allow_empty)
+		die_usage("--no-default-iocs needs -I FILE (or "
+		    "--allow-empty-iocs)", NULL);
+	if (!check_iocs && strcmp(acfg.logdir, "-") != 0 &&
+	    !is_dir(acfg.logdir)) {
 		fprintf(stderr, "stalkerwatch: log directory %s: %s\n",
 		    acfg.logdir, errno == ENOENT ? "does not exist" :
 		    "not a directory");
@@ -538,16 +606,17 @@ main(int argc, char **argv)
 	memset(&sets, 0, sizeof(sets));
 	sets.iocs = iocs;
 	sets.niocs = niocs;
+	sets.no_default = no_default_iocs;
 	sets.good = good;
 	sets.ngood = ngood;
 	sets.lopts = lopts;
 	sets.warnings = &ioc_warnings;
-	if (niocs == 0 || ngood == 0)
+	if (!no_default_iocs || ngood == 0)
 		sets.iocdir = find_ioc_dir(dirbuf, sizeof(dirbuf));
-	if (niocs == 0 && sets.iocdir == NULL) {
+	if (!no_default_iocs && sets.iocdir == NULL) {
 		fprintf(stderr, "stalkerwatch: bundled indicators not found "
 		    "(looked for iocs/ beside the program and in %s/iocs); "
-		    "give -I FILE\n", SW_DATADIR);
+		    "give --no-default-iocs -I FILE\n", SW_DATADIR);
 		return EXIT_USAGE;
 	}
 	if (load_sets(&sets, &sets.intel, &sets.known_good, err,
@@ -557,6 +626,21 @@ main(int argc, char **argv)
 		return EXIT_USAGE;
 	}
 	intel = sets.intel;
+	if (!quiet || check_iocs)
+		print_loaded(check_iocs ? stdout : stderr, "loaded", &sets,
+		    intel);
+	if (intel_count_all(intel) == 0 && !allow_empty) {
+		fprintf(stderr, "stalkerwatch: no indicator loaded (empty "
+		    "files%s): nothing could be recognised; give "
+		    "--allow-empty-iocs to run anyway\n", lopts.lenient ?
+		    ", or every line skipped by --lenient" : "");
+		rc = EXIT_USAGE;
+		goto out;
+	}
+	if (check_iocs) {
+		rc = 0;
+		goto out;
+	}
 
 	if (nfiles > 0)
 		cap = capture_open_files(files, nfiles, bpf, err, sizeof(err));

@@ -234,6 +234,10 @@ notice_format(const struct notice *n, uint32_t suppress_for_s,
 		    it->zeek_type : "Intel::ADDR");
 		if (n->intel_where != NULL)
 			jbuf_str(&j, "where", n->intel_where);
+		if (it->app != NULL)
+			jbuf_str(&j, "app", it->app);
+		jbuf_str(&j, "category", intel_category_name(it->category));
+		jbuf_str(&j, "role", intel_role_name(it->role));
 		if (it->source != NULL)
 			jbuf_str(&j, "source", it->source);
 		if (it->desc != NULL)

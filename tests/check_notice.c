@@ -88,6 +88,7 @@ START_TEST(test_format_fields_in_order)
 	    "\"orig_l2_addr\":\"02:00:00:00:00:17\","
 	    "\"intel\":{\"indicator\":\"212.129.6.180\","
 	    "\"indicator_type\":\"Intel::ADDR\",\"where\":\"Conn::IN_RESP\","
+	    "\"category\":\"stalkerware\",\"role\":\"C2\","
 	    "\"source\":\"seed article\",\"description\":\"mSpy backend\"}}");
 }
 END_TEST
