@@ -171,6 +171,13 @@ size_t intel_count_apps(const struct intel *in, enum intel_category cat);
 /* Total indicators (all types, categories and roles). */
 size_t intel_count_all(const struct intel *in);
 
+/*
+ * The i-th indicator (0 <= i < intel_count_all()), in reading order with
+ * duplicates removed by the last intel_finalize(); NULL past the end.
+ * For tests and reports; lives as long as the set.
+ */
+const struct intel_item *intel_item_at(const struct intel *in, size_t i);
+
 /* Names of a role and category, for messages ("C2", "watchware"...). */
 const char *intel_role_name(enum intel_role role);
 const char *intel_category_name(enum intel_category cat);

@@ -914,6 +914,12 @@ intel_count_all(const struct intel *in)
 	return in != NULL ? in->n : 0;
 }
 
+const struct intel_item *
+intel_item_at(const struct intel *in, size_t i)
+{
+	return in != NULL && i < in->n ? &in->items[i] : NULL;
+}
+
 const char *
 intel_role_name(enum intel_role role)
 {
