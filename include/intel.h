@@ -24,8 +24,11 @@
  *  - a name strictly under a shared platform (firebaseio.com...) matches
  *    exactly only; a platform suffix itself is dropped;
  *  - the same indicator in two categories is stalkerware;
- *  - a name from a file that does not tell C2 from website (role_assumed)
- *    is C2, but does not cover the names under a listed website.
+ *  - an indicator from a file that does not say its role (hosts files,
+ *    TinyCheck, MISP, STIX, Suricata rules, Echap's CSV: role_assumed)
+ *    is C2; it gives way to one whose file says (so a hosts list never
+ *    turns watchware into stalkerware), and does not make the names
+ *    under a listed website C2.
  */
 #ifndef SW_INTEL_H
 #define SW_INTEL_H
@@ -82,8 +85,8 @@ struct intel_item {
 	uint8_t platform;	/* DOMAIN: lies under a shared platform (exact
 				 * only); addresses it resolves to are shared
 				 * too and must not become indicators */
-	uint8_t role_assumed;	/* the file did not say C2 from website (STIX,
-				 * TinyCheck, rules): C2 was assumed */
+	uint8_t role_assumed;	/* the file did not say the role (hosts, CSV,
+				 * TinyCheck, MISP, STIX, rules): C2 assumed */
 };
 
 struct intel;

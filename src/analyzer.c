@@ -61,6 +61,7 @@ struct analyzer {
 	int64_t next_tick_us;		/* next whole-second work */
 	int64_t next_stats_us;
 	struct analyzer_counters ctr;
+	int intel_logged;		/* the set's stats.log record written */
 	char line[LINE_MAX_BYTES];	/* conn.log line being built */
 	char stats_line[STATS_LINE_MAX];
 };
@@ -131,6 +132,7 @@ void
 analyzer_set_intel(struct analyzer *a, const struct intel *intel)
 {
 	a->intel = intel;
+	a->intel_logged = 0;	/* say what the reload gave */
 }
 
 void
@@ -518,6 +520,62 @@ write_stats(struct analyzer *a, int final)
 }
 
 /*
+ * What the indicator set holds, as one stats.log record: the counts per
+ * category, role and type, and the apps.  Written at the first packet
+ * (network time is known then) and after each reload, so an analyst can
+ * tell which indicators a run was judged against.
+ */
+static void
+write_intel_stats(struct analyzer *a)
+{
+	static const enum intel_category cats[] = { INTEL_CAT_STALKERWARE,
+	    INTEL_CAT_WATCHWARE };
+	static const enum intel_role roles[] = { INTEL_ROLE_C2,
+	    INTEL_ROLE_DISTRIBUTION, INTEL_ROLE_WEBSITE };
+	static const struct {
+		enum intel_type type;
+		const char *key;
+	} types[] = {
+		{ INTEL_DOMAIN, "domains" },
+		{ INTEL_ADDR, "addrs" },
+		{ INTEL_SUBNET, "subnets" },
+		{ INTEL_OTHER, "other" },
+	};
+	struct jbuf j;
+	size_t c, r, t;
+
+	a->intel_logged = 1;
+	if (a->stats_log == NULL || a->intel == NULL)
+		return;
+	jbuf_init(&j, a->stats_line, sizeof(a->stats_line));
+	jbuf_open(&j);
+	jbuf_ts(&j, "ts", a->now_us == INT64_MIN ? 0 : a->now_us);
+	jbuf_str(&j, "peer", "stalkerwatch");
+	jbuf_key_open(&j, "indicators");
+	jbuf_u64(&j, "total", intel_count_all(a->intel));
+	jbuf_u64(&j, "shared_platforms", intel_count_platforms(a->intel));
+	jbuf_u64(&j, "platform_names_dropped", intel_count_ignored(a->intel));
+	for (c = 0; c < sizeof(cats) / sizeof(cats[0]); c++) {
+		jbuf_key_open(&j, intel_category_name(cats[c]));
+		jbuf_u64(&j, "apps", intel_count_apps(a->intel, cats[c]));
+		for (r = 0; r < sizeof(roles) / sizeof(roles[0]); r++) {
+			jbuf_key_open(&j, roles[r] == INTEL_ROLE_C2 ? "c2" :
+			    intel_role_name(roles[r]));
+			for (t = 0; t < sizeof(types) / sizeof(types[0]); t++)
+				jbuf_u64(&j, types[t].key, intel_count_of(
+				    a->intel, cats[c], roles[r],
+				    types[t].type));
+			jbuf_close(&j);
+		}
+		jbuf_close(&j);
+	}
+	jbuf_close(&j);
+	jbuf_close(&j);
+	if (!j.overflow)
+		logw_write(a->stats_log, j.buf, j.len);
+}
+
+/*
  * A progress line on a terminal's stderr, at most once a wall-clock
  * second: a long replay should not look hung.  `done` ends the line.
  */
@@ -546,6 +604,8 @@ progress(struct analyzer *a, int done)
 static void
 tick(struct analyzer *a)
 {
+	if (!a->intel_logged)
+		write_intel_stats(a);
 	flow_expire(a->flows, a->now_us);
 	if (a->stats_log != NULL && a->cfg.stats_interval_s > 0) {
 		if (a->next_stats_us == 0)
@@ -1115,6 +1175,8 @@ analyzer_finish(struct analyzer *a, struct capture *c)
 	if (c != NULL)
 		a->cap = c;
 	flow_flush(a->flows);
+	if (!a->intel_logged)
+		write_intel_stats(a);	/* a capture without packets */
 	write_stats(a, 1);
 	if (a->cfg.progress && a->progress_wall != 0)
 		progress(a, 1);

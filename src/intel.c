@@ -221,9 +221,9 @@ dtab_slot(struct intel_dtab *t, uint64_t h, const char *key, size_t len)
 /*
  * Which item a name's slot keeps when several claim it (lower wins):
  * the role first (for the exact name a website beats C2, which beats a
- * distribution name; under a name C2 beats distribution), then the
- * category (stalkerware before watchware), then a role a file stated
- * before one assumed, then an explicit entry before a derived "www." form, then the first read (the caller offers items in
+ * distribution name; under a name C2 beats distribution), then a role a
+ * file stated before one assumed, then the category (stalkerware before
+ * watchware), then an explicit entry before a derived "www." form, then the first read (the caller offers items in
  * reading order and a tie keeps the first).
  */
 static unsigned
@@ -239,7 +239,7 @@ rank(const struct intel_item *it, int exact, int derived)
 	};
 
 	return (exact ? exact_role : tree_role)[it->role] * 8 +
-	    (unsigned)it->category * 4 + (unsigned)it->role_assumed * 2 +
+	    (unsigned)it->role_assumed * 4 + (unsigned)it->category * 2 +
 	    (unsigned)(derived != 0);
 }
 
@@ -481,7 +481,10 @@ dup_cmp(const void *pa, const void *pb)
 	}
 	if (c != 0)
 		return c;
-	if (na && a->role_assumed != b->role_assumed)
+	/* a name's role is part of its key (same_key) */
+	if (!na && a->type == INTEL_DOMAIN && a->role != b->role)
+		return a->role < b->role ? -1 : 1;
+	if (a->role_assumed != b->role_assumed)
 		return a->role_assumed ? 1 : -1;
 	if (a->role != b->role)
 		return a->role < b->role ? -1 : 1;

@@ -42,6 +42,7 @@ struct intel_rctx {
 	char source[256];
 	enum intel_role role;
 	enum intel_category cat;
+	int class_set;		/* a category or role directive was read */
 	int subdomains;
 };
 
@@ -74,6 +75,8 @@ rec_directives(const struct intel_rctx *x, struct intel_rec *r)
 	r->role = x->role;
 	r->category = x->cat;
 	r->subdomains = x->subdomains;
+	/* a list says its role only by a category or role directive */
+	r->role_assumed = !x->class_set;
 }
 
 static void
@@ -143,6 +146,7 @@ directive(struct intel_rctx *x, const char *line, char *why, size_t whylen)
 			    q, INTEL_CLASS_WORDS);
 			return -1;
 		}
+		x->class_set = 1;
 		return 0;
 	}
 	if (KEY("match")) {
@@ -319,6 +323,8 @@ zeek_line(struct intel_rctx *x, char *line, char *why, size_t whylen)
 	}
 	memset(&r, 0, sizeof(r));
 	r.zeek_type = type;
+	/* Zeek Intel says a role only in our meta.category / meta.role */
+	r.role_assumed = zk->f_cat < 0 && zk->f_role < 0;
 	r.source = zk->f_src >= 0 ? zeek_value(fields[zk->f_src]) : NULL;
 	r.desc = zk->f_desc >= 0 ? zeek_value(fields[zk->f_desc]) : NULL;
 	if (zeek_meta(zk, fields, &r, why, whylen) != 0)
@@ -637,6 +643,7 @@ plain_line(struct intel_rctx *x, char *line, char *why, size_t whylen)
 {
 	struct intel_rec r;
 	char *p = line, *tok, *end, q[128];
+	int rc;
 
 	while (is_space(*p))
 		p++;
@@ -669,10 +676,11 @@ plain_line(struct intel_rctx *x, char *line, char *why, size_t whylen)
 			r.desc = *p != '\0' ? p : NULL;
 		}
 	}
+	/* Echap's quad9 list carries two repository URLs: kept, unmatched */
+	if ((rc = intel_rec_url(&r, tok, why, whylen)) != 0)
+		return rc < 0 ? -1 : intel_emit(x->ld, &r, why, whylen);
 	if (intel_rec_any(&r, tok, why, whylen) != 0)
 		return -1;
-	r.zeek_type = r.type == INTEL_ADDR ? "Intel::ADDR" :
-	    r.type == INTEL_SUBNET ? "Intel::SUBNET" : "Intel::DOMAIN";
 	return intel_emit(x->ld, &r, why, whylen);
 }
 

@@ -248,10 +248,15 @@ intel_yaml_read(struct intel_load *ld, const char *buf, size_t len)
 	    "%.256s (CC-BY 4.0)", base);
 	for (;;) {
 		if (!yaml_parser_load(&p, &doc)) {
-			snprintf(why, sizeof(why), "YAML: %s%s%s",
-			    p.problem != NULL ? p.problem : "syntax error",
-			    p.context != NULL ? " " : "",
-			    p.context != NULL ? p.context : "");
+			if (p.context != NULL)
+				snprintf(why, sizeof(why), "YAML: %s %s "
+				    "started at line %zu", p.problem != NULL ?
+				    p.problem : "syntax error", p.context,
+				    p.context_mark.line + 1);
+			else
+				snprintf(why, sizeof(why), "YAML: %s",
+				    p.problem != NULL ? p.problem :
+				    "syntax error");
 			intel_report(ld, p.problem != NULL ?
 			    p.problem_mark.line + 1 : p.mark.line + 1, why);
 			break;

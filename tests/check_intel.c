@@ -1152,7 +1152,8 @@ START_TEST(website_overrides_c2)
 
 	/* the C2 list is read first: the website entry still wins */
 	ck_assert_int_eq(intel_load_file(in, put_file("a-c2.txt",
-	    "# app: mSpy\nwww.mspy.example\nmy.mspy.example\n", -1), NULL, err,
+	    "# app: mSpy\n# role: c2\nwww.mspy.example\nmy.mspy.example\n", -1),
+	    NULL, err,
 	    sizeof(err)), 0);
 	ck_assert_int_eq(intel_load_file(in, put_file("b-web.txt",
 	    "# category: website\nmspy.example\nwww.mspy.example\n", -1), NULL,
@@ -1253,6 +1254,8 @@ static const struct {
 	{ "echap-indicators-for-tinycheck.json", 1452, 66, 2 },
 	{ "echap-hosts", 925, 0, 0 },
 	{ "echap-misp_event.json", 991, 0, 0 },
+	{ "echap-hosts_full", 989, 0, 0 },
+	{ "echap-quad9_blocklist.txt", 957, 1, 2 },
 };
 
 /* Each upstream file loads strictly, with its known counts. */

@@ -1,8 +1,11 @@
 #!/bin/sh
 # Robustness: every capture in ../shared/pcaps-real replays without a
 # crash, a sanitizer report or a leak (under `make asan`), with exit 0, or
-# 1 for files that are themselves truncated.  Skips when ../shared is
-# absent.
+# 1 for files that are themselves truncated.  Must-not-fire: with the
+# fullest indicator set (the bundled Echap ioc.yaml and watchware.yaml
+# plus every generated Echap file of ../shared/iocs-upstream), no capture
+# outside malware/ (browsing, phones, protocol tests) raises an indicator
+# notice.  Skips when ../shared is absent.
 set -eu
 BIN=${SW_BIN:-./stalkerwatch}
 JSONCHECK=${SW_BUILD:-build}/tests/jsoncheck
@@ -13,12 +16,20 @@ if [ ! -d "$SHARED/pcaps-real" ]; then
 fi
 T=$(mktemp -d)
 trap 'rm -rf "$T"' EXIT
-n=0 trunc=0 fail=0
+n=0 trunc=0 fail=0 quiet=0
+U=$SHARED/iocs-upstream
+FULL=
+for x in echap-network.csv echap-indicators-for-tinycheck.json \
+    echap-hosts_full echap-misp_event.json echap-suricata.rules \
+    echap-stalkerware.stix2 echap-quad9_blocklist.txt; do
+	[ -f "$U/$x" ] && FULL="$FULL -I $U/$x"
+done
 for f in $(find "$SHARED/pcaps-real" -type f \( -name '*.pcap' -o \
     -name '*.pcapng' -o -name '*.cap' \) | sort); do
 	n=$((n + 1))
 	set +e
-	"$BIN" -q --seed 1 -C -r "$f" -o "$T" 2>"$T/err" >/dev/null
+	# shellcheck disable=SC2086
+	"$BIN" -q --seed 1 -C $FULL -r "$f" -o "$T" 2>"$T/err" >/dev/null
 	rc=$?
 	set -e
 	if grep -q -e 'Sanitizer' -e 'runtime error' -e 'LeakSanitizer' \
@@ -35,6 +46,18 @@ for f in $(find "$SHARED/pcaps-real" -type f \( -name '*.pcap' -o \
 			fail=$((fail + 1))
 		}
 	fi
+	case $f in
+	*/malware/*) ;;
+	*)	if grep -E -q '"note":"Spyware::(C2_Traffic|Distribution_Site|Watchware_Traffic)"' \
+		    "$T/notice.log" 2>/dev/null; then
+			echo "FAIL: $f: an indicator notice on a capture" \
+			    "without stalkerware:" >&2
+			grep -o '"msg":"[^"]*"' "$T/notice.log" | head -5 >&2
+			fail=$((fail + 1))
+		else
+			quiet=$((quiet + 1))
+		fi ;;
+	esac
 	for log in "$T"/*.log; do
 		[ -f "$log" ] || continue
 		"$JSONCHECK" "$log" || {
@@ -45,4 +68,6 @@ for f in $(find "$SHARED/pcaps-real" -type f \( -name '*.pcap' -o \
 	rm -f "$T"/*.log
 done
 echo "   $n captures replayed, $trunc reported as damaged files, $fail failures"
+echo "   $quiet captures without stalkerware: no indicator notice" \
+    "($(echo $FULL | wc -w | awk '{print $1 / 2}') upstream files added)"
 [ $fail -eq 0 ]

@@ -94,6 +94,57 @@ else
 	echo "   ok: --lenient reports and goes on"
 fi
 
+# indicator sets: what is loaded, and an empty set is a configuration error
+: >"$T/empty.txt"
+printf '# nothing but comments\n' >"$T/comments.txt"
+expect 2 "no indicator loaded" -- "$BIN" -q -r "$T/good.pcap" \
+    -o "$T/logs" --no-default-iocs -I "$T/empty.txt" -I "$T/comments.txt"
+printf '300.1.2.3\n' >"$T/allbad.txt"
+expect 2 "no indicator loaded (empty files, or every line skipped by" -- \
+    sh -c '"$0" -q -r "$1" -o "$2" --no-default-iocs -I "$3" --lenient \
+    2>&1 >/dev/null | grep -v "allbad.txt:1: " >&2; exit 2' "$BIN" \
+    "$T/good.pcap" "$T/logs" "$T/allbad.txt"
+expect 2 "--no-default-iocs needs -I FILE" -- "$BIN" -q \
+    -r "$T/good.pcap" -o "$T/logs" --no-default-iocs
+expect 2 "--check-iocs reads no packets" -- "$BIN" --check-iocs \
+    -r "$T/good.pcap"
+expect 2 "bad.txt:2: " -- "$BIN" --check-iocs -I "$T/bad.txt"
+printf -- '- name: Broken\n  websites: [a.example\n' >"$T/broken.yaml"
+expect 2 "broken.yaml:3: YAML: " -- "$BIN" --check-iocs -I "$T/broken.yaml"
+"$BIN" --check-iocs >"$T/out" 2>"$T/err" || {
+	echo "FAIL: --check-iocs on the bundled set: $(cat "$T/err")" >&2
+	fail=1
+}
+if grep -q "stalkerware: [1-9][0-9]* apps, [1-9][0-9]* C2 names" "$T/out" &&
+    grep -q "watchware: [1-9][0-9]* apps" "$T/out"; then
+	echo "   ok: --check-iocs: $(cut -c1-100 "$T/out")..."
+else
+	echo "FAIL: --check-iocs counts: $(cat "$T/out")" >&2
+	fail=1
+fi
+"$BIN" -q --no-default-iocs --allow-empty-iocs -r "$T/good.pcap" \
+    -o "$T/logs" 2>"$T/err" ||
+    { echo "FAIL: --allow-empty-iocs: $(cat "$T/err")" >&2; fail=1; }
+echo "   ok: --allow-empty-iocs runs without indicators"
+# -I adds to the bundled set: the bundled mSpy address still fires
+printf 'extra.example\n' >"$T/extra.txt"
+rm -f "$T/logs/notice.log"
+"$BIN" -q -r "$T/good.pcap" -o "$T/logs" -I "$T/extra.txt"
+if grep -q '"app":"mSpy"' "$T/logs/notice.log"; then
+	echo "   ok: -I adds to the bundled indicators"
+else
+	echo "FAIL: -I FILE dropped the bundled indicators" >&2
+	fail=1
+fi
+rm -f "$T/logs/notice.log"
+"$BIN" -q -r "$T/good.pcap" -o "$T/logs" --no-default-iocs -I "$T/extra.txt"
+if [ -s "$T/logs/notice.log" ]; then
+	echo "FAIL: --no-default-iocs still loaded the bundled set" >&2
+	fail=1
+else
+	echo "   ok: --no-default-iocs -I FILE uses that file only"
+fi
+
 # stdin
 "$BIN" -q -r - -o - <"$T/good.pcap" >"$T/out"
 grep -q '"note":"Spyware::C2_Traffic"' "$T/out" ||
