@@ -33,7 +33,17 @@ struct yaml_ctx {
 	yaml_document_t *doc;
 	char source[320];	/* the attribution every item carries */
 	int full;		/* the set took no more: stop */
+	/* Nodes left to visit.  A tree is walked in at most a few visits
+	 * per node; aliases can make a small document name one subtree a
+	 * million times, so the walk of a document is capped. */
+	size_t budget;
+	int over;		/* the budget ran out: stop */
+	char label[128];	/* the app's name for messages (label()) */
 };
+
+/* Visits per node of the document a walk may make (a tree needs at most
+ * 6 map_get() scans of an app's keys, plus its values). */
+#define YAML_VISITS	8
 
 static size_t
 node_line(const yaml_node_t *n)
@@ -65,6 +75,42 @@ scalar(const yaml_node_t *n)
 	return (const char *)n->data.scalar.value;
 }
 
+/* One visit of the walk; -1 (reported once) when the budget is spent. */
+static int
+spend(struct yaml_ctx *x, const yaml_node_t *n)
+{
+	if (x->over)
+		return -1;
+	if (x->budget > 0) {
+		x->budget--;
+		return 0;
+	}
+	x->over = 1;
+	bad(x, n, "YAML aliases repeat the document more than %d times "
+	    "over", YAML_VISITS);
+	return -1;
+}
+
+/*
+ * An app name or type for a message: as it is when printable, else
+ * quoted (intel_quote()), so a name holding a newline cannot split the
+ * line.
+ */
+static const char *
+label(char *out, size_t outlen, const char *s)
+{
+	const unsigned char *p;
+
+	for (p = (const unsigned char *)s; *p != '\0'; p++)
+		if (*p < 0x20 || *p == 0x7f)
+			break;
+	if (*p == '\0' && p - (const unsigned char *)s <= 80)
+		snprintf(out, outlen, "%s", s);
+	else
+		intel_quote(out, outlen, s, strlen(s));
+	return out;
+}
+
 /* The value of `key` in a mapping, or NULL. */
 static yaml_node_t *
 map_get(struct yaml_ctx *x, const yaml_node_t *map, const char *key)
@@ -76,6 +122,8 @@ map_get(struct yaml_ctx *x, const yaml_node_t *map, const char *key)
 		return NULL;
 	for (p = map->data.mapping.pairs.start;
 	    p < map->data.mapping.pairs.top; p++) {
+		if (spend(x, map) != 0)
+			return NULL;
 		k = scalar(yaml_document_get_node(x->doc, p->key));
 		if (k != NULL && strcmp(k, key) == 0)
 			return yaml_document_get_node(x->doc, p->value);
@@ -99,8 +147,15 @@ value(struct yaml_ctx *x, const yaml_node_t *n, const char *app,
 	const char *v = scalar(n);
 	int rc;
 
+	if (spend(x, n) != 0)
+		return -2;
 	if (v == NULL) {
-		bad(x, n, "%s of %s: not a plain value", key, app);
+		bad(x, n, "%s of %s: not a plain value", key, x->label);
+		return 0;
+	}
+	/* a "\0" escape would cut the indicator short */
+	if (strlen(v) != n->data.scalar.length) {
+		bad(x, n, "%s of %s: NUL byte in value", key, x->label);
 		return 0;
 	}
 	if (*v == '\0')
@@ -124,7 +179,7 @@ value(struct yaml_ctx *x, const yaml_node_t *n, const char *app,
 			x->full = 1;
 	}
 	if (rc != 0) {
-		snprintf(what, sizeof(what), "%s of %s", key, app);
+		snprintf(what, sizeof(what), "%s of %s", key, x->label);
 		bad(x, n, "%s: %s", what, why);
 	}
 	return x->full ? -2 : 0;
@@ -145,7 +200,7 @@ list(struct yaml_ctx *x, const yaml_node_t *n, const char *app,
 		    YAML_PLAIN_SCALAR_STYLE ? 0 :	/* "key:" empty */
 		    value(x, n, app, cat, role, addr_only, key);
 	if (n->type != YAML_SEQUENCE_NODE) {
-		bad(x, n, "%s of %s: not a list", key, app);
+		bad(x, n, "%s of %s: not a list", key, x->label);
 		return 0;
 	}
 	for (i = n->data.sequence.items.start;
@@ -160,25 +215,36 @@ list(struct yaml_ctx *x, const yaml_node_t *n, const char *app,
 static int
 app(struct yaml_ctx *x, const yaml_node_t *n)
 {
-	const yaml_node_t *c2, *ips;
+	const yaml_node_t *c2, *ips, *tn;
 	const char *name, *type;
 	enum intel_category cat = INTEL_CAT_STALKERWARE;
 	enum intel_role role;
+	char q[128];
 
+	if (spend(x, n) != 0)
+		return -2;
 	if (n->type != YAML_MAPPING_NODE) {
 		bad(x, n, "app entry is not a mapping");
 		return 0;
 	}
+	/* once the budget is spent, map_get() finds nothing: the caller
+	 * stops on x->over */
 	name = scalar(map_get(x, n, "name"));
+	if (x->over)
+		return -2;
 	if (name == NULL || *name == '\0') {
 		bad(x, n, "app without a name");
 		return 0;
 	}
-	type = scalar(map_get(x, n, "type"));
-	if (type != NULL && (intel_parse_class(type, strlen(type), NULL,
-	    &cat) != 0)) {
-		bad(x, map_get(x, n, "type"), "type of %s: \"%.64s\" is not "
-		    "stalkerware or watchware", name, type);
+	label(x->label, sizeof(x->label), name);
+	/* a type that is no word (a list, a mapping) is as bad as a wrong
+	 * word: the app would silently count as stalkerware */
+	if ((tn = map_get(x, n, "type")) != NULL && ((type = scalar(tn)) ==
+	    NULL || intel_parse_class(type, strlen(type), NULL, &cat) != 0)) {
+		if (type != NULL)
+			intel_quote(q, sizeof(q), type, strlen(type));
+		bad(x, tn, "type of %s: %s is not stalkerware or watchware",
+		    x->label, type != NULL ? q : "a non-scalar");
 		return 0;
 	}
 	role = INTEL_ROLE_WEBSITE;
@@ -194,7 +260,7 @@ app(struct yaml_ctx *x, const yaml_node_t *n)
 	    *scalar(c2) == '\0'))
 		return 0;
 	if (c2->type != YAML_MAPPING_NODE) {
-		bad(x, c2, "c2 of %s: not a mapping", name);
+		bad(x, c2, "c2 of %s: not a mapping", x->label);
 		return 0;
 	}
 	role = INTEL_ROLE_C2;
@@ -206,20 +272,29 @@ app(struct yaml_ctx *x, const yaml_node_t *n)
 	    "c2.domains");
 }
 
-/* One document: 0 (also when empty), -1 when it is no list of apps, -2. */
+/*
+ * One document: 0 (also when empty: "---" alone, or a comment, is a null
+ * document), -1 when it is no list of apps, -2 to stop.
+ */
 static int
 document(struct yaml_ctx *x)
 {
 	const yaml_node_t *root = yaml_document_get_root_node(x->doc);
 	const yaml_node_item_t *i;
 
-	if (root == NULL)
+	if (root == NULL || (root->type == YAML_SCALAR_NODE &&
+	    root->data.scalar.length == 0 && root->data.scalar.style ==
+	    YAML_PLAIN_SCALAR_STYLE))
 		return 0;
 	if (root->type != YAML_SEQUENCE_NODE)
 		return -1;
+	x->over = 0;
+	x->budget = YAML_VISITS * (size_t)(x->doc->nodes.top -
+	    x->doc->nodes.start) + 64;
 	for (i = root->data.sequence.items.start;
 	    i < root->data.sequence.items.top; i++)
-		if (app(x, yaml_document_get_node(x->doc, *i)) == -2)
+		if (app(x, yaml_document_get_node(x->doc, *i)) == -2 ||
+		    x->over)
 			return -2;
 	return 0;
 }
@@ -233,6 +308,7 @@ intel_yaml_read(struct intel_load *ld, const char *buf, size_t len)
 	const char *base;
 	char why[256];
 	int rc = 0, ndocs = 0, r;
+	size_t line;
 
 	if (!yaml_parser_initialize(&p)) {
 		intel_report(ld, 1, "out of memory");
@@ -266,9 +342,10 @@ intel_yaml_read(struct intel_load *ld, const char *buf, size_t len)
 			break;		/* end of the stream */
 		}
 		r = document(&x);
+		line = node_line(yaml_document_get_root_node(&doc));
 		yaml_document_delete(&doc);
 		if (r == -2) {
-			rc = -2;
+			rc = x.full ? -2 : 0;	/* else over budget: reported */
 			break;
 		}
 		if (r == -1 && ndocs == 0) {
@@ -276,7 +353,7 @@ intel_yaml_read(struct intel_load *ld, const char *buf, size_t len)
 			break;
 		}
 		if (r == -1)
-			intel_report(ld, 1, "YAML document is not a list of "
+			intel_report(ld, line, "YAML document is not a list of "
 			    "apps");
 		ndocs++;
 	}
