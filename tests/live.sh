@@ -61,6 +61,13 @@ send 127.0.0.3
 waitfor "$T/notice.log" '"dst":"127.0.0.3"' ||
     fail "no notice after rotation and reload"
 echo "   ok: SIGHUP reloads indicators; a rotated log is recreated"
+i=0
+while [ "$(grep -c '"indicators":' "$T/stats.log" 2>/dev/null)" != 2 ]; do
+	[ $i -lt 50 ] || fail "stats.log: no indicators record for the reload"
+	sleep 0.1
+	i=$((i + 1))
+done
+echo "   ok: stats.log says what the start and the reload loaded"
 
 # a bad file on reload keeps the previous set
 printf '300.1.2.3\n' >"$T/ioc.txt"
