@@ -65,7 +65,8 @@ PROG	= $(if $(SANITIZE),$(BUILD)/stalkerwatch,stalkerwatch)
 CHECK_SRC = $(wildcard tests/check_*.c)
 CHECK_SUITES = $(filter-out main,$(CHECK_SRC:tests/check_%.c=%))
 TESTLIB_SRC = tests/pcapgen.c
-TOOL_SRC = tests/mkpcap.c tests/zeekdiff.c tests/jsoncheck.c tests/eval.c
+TOOL_SRC = tests/mkpcap.c tests/zeekdiff.c tests/jsoncheck.c tests/eval.c \
+	   tests/ioccover.c
 FUZZ_SRC = $(wildcard fuzz/fuzz_*.c)
 FUZZ_ONEFILE = $(FUZZ_SRC:fuzz/fuzz_%.c=$(BUILD)/fuzz/onefile_%)
 
@@ -119,6 +120,10 @@ FORCE:
 $(BUILD)/tests/mkpcap: $(BUILD)/tests/mkpcap.o $(BUILD)/tests/pcapgen.o $(LIB)
 	$(CC) $(ALL_LDFLAGS) -o $@ $^ $(LIBS)
 
+$(BUILD)/tests/ioccover: $(BUILD)/tests/ioccover.o $(BUILD)/tests/pcapgen.o \
+    $(LIB)
+	$(CC) $(ALL_LDFLAGS) -o $@ $^ $(LIBS)
+
 $(BUILD)/tests/zeekdiff: $(BUILD)/tests/zeekdiff.o $(LIB)
 	$(CC) $(ALL_LDFLAGS) -o $@ $^ $(LIBS)
 
@@ -136,7 +141,8 @@ $(BUILD)/fuzz/onefile_%: $(BUILD)/fuzz/fuzz_%.o $(BUILD)/fuzz/onefile.o $(LIB)
 	$(CC) $(ALL_LDFLAGS) -o $@ $^ $(LIBS)
 
 testbins: $(PROG) $(BUILD)/tests/check_sw $(BUILD)/tests/mkpcap \
-    $(BUILD)/tests/zeekdiff $(BUILD)/tests/jsoncheck $(FUZZ_ONEFILE)
+    $(BUILD)/tests/zeekdiff $(BUILD)/tests/jsoncheck $(BUILD)/tests/ioccover \
+    $(FUZZ_ONEFILE)
 
 test-run: testbins
 	@SW_BIN=$(PROG) SW_BUILD=$(BUILD) sh tests/run.sh

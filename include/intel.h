@@ -18,7 +18,8 @@
  *    platform);
  *  - a website matches its exact name and its "www." form only;
  *  - at one exact name the website wins, then C2, then distribution;
- *    under a name, C2 wins over distribution.  So for a domain listed
+ *    under a name, C2 wins over distribution; a listed name wins over a
+ *    website's derived www. form.  So for a domain listed
  *    both as C2 and as website, the name and its www. form are the
  *    website and every other name under it is C2;
  *  - a name strictly under a shared platform (firebaseio.com...) matches
@@ -125,9 +126,10 @@ void intel_rollback(struct intel *in, const struct intel_mark *m);
  * before matching (again after further loads).  Returns 0, or -1
  * (errbuf) on allocation failure.  Applies the shared platforms (above)
  * and the policy of the header comment.  An indicator listed twice with
- * one role keeps the first one read (stalkerware before watchware); an
- * address listed with two roles keeps the stronger (C2, distribution,
- * website).
+ * one role keeps one whose file stated the role over one whose file did
+ * not, then stalkerware over watchware, then the first read; an address
+ * listed with two roles keeps the stated one, then the stronger (C2,
+ * distribution, website).
  */
 int intel_finalize(struct intel *in, char *errbuf, size_t errlen);
 
@@ -175,9 +177,10 @@ size_t intel_count_apps(const struct intel *in, enum intel_category cat);
 size_t intel_count_all(const struct intel *in);
 
 /*
- * The i-th indicator (0 <= i < intel_count_all()), in reading order with
- * duplicates removed by the last intel_finalize(); NULL past the end.
- * For tests and reports; lives as long as the set.
+ * The i-th indicator (0 <= i < intel_count_all()), in reading order:
+ * before intel_finalize() every record as added (platform flags not yet
+ * set), after it with duplicates and platform suffixes removed; NULL past
+ * the end.  For tests and reports; lives as long as the set.
  */
 const struct intel_item *intel_item_at(const struct intel *in, size_t i);
 

@@ -187,7 +187,8 @@ dtab_find(const struct intel_dtab *t, uint64_t h, const char *s, size_t len)
 		sl = &t->slot[i];
 		if (sl->key == NULL)
 			return NULL;
-		if (sl->h == h && sl->len == len && memcmp(sl->key, s, len) == 0)
+		if (sl->h == h && sl->len == len &&
+		    memcmp(sl->key, s, len) == 0)
 			return sl;
 	}
 }
@@ -219,12 +220,13 @@ dtab_slot(struct intel_dtab *t, uint64_t h, const char *key, size_t len)
 }
 
 /*
- * Which item a name's slot keeps when several claim it (lower wins):
- * the role first (for the exact name a website beats C2, which beats a
- * distribution name; under a name C2 beats distribution), then a role a
- * file stated before one assumed, then the category (stalkerware before
- * watchware), then an explicit entry before a derived "www." form, then the first read (the caller offers items in
- * reading order and a tie keeps the first).
+ * Which item a name's slot keeps when several claim it (lower wins): one
+ * whose file stated its role before one whose file did not
+ * (role_assumed); then the role (for the exact name a website beats C2,
+ * which beats a distribution name; under a name C2 beats distribution);
+ * then stalkerware before watchware; then a listed name before a
+ * website's derived "www." form; then the first read (the caller offers
+ * items in reading order and a tie keeps the first).
  */
 static unsigned
 rank(const struct intel_item *it, int exact, int derived)
@@ -238,9 +240,9 @@ rank(const struct intel_item *it, int exact, int derived)
 		[INTEL_ROLE_WEBSITE] = 2,
 	};
 
-	return (exact ? exact_role : tree_role)[it->role] * 8 +
-	    (unsigned)it->role_assumed * 4 + (unsigned)it->category * 2 +
-	    (unsigned)(derived != 0);
+	return (unsigned)it->role_assumed * 32 +
+	    (exact ? exact_role : tree_role)[it->role] * 8 +
+	    (unsigned)it->category * 2 + (unsigned)(derived != 0);
 }
 
 static void
@@ -451,10 +453,11 @@ intel_free(struct intel *in)
 
 /*
  * Order for finding duplicates: addresses and prefixes by (prefix,
- * network), then a role a file stated before one assumed, then the
- * stronger role first (C2, distribution, website: the enum's order); names by (text, role); other types by (type, text);
- * then stalkerware before watchware, and ties by position, so the first
- * read sorts first and is the one kept.
+ * network), names by (text, role), other types by (type, text); then an
+ * indicator whose file stated its role before one from a file that does
+ * not (role_assumed), then the stronger role (C2, distribution, website:
+ * the enum's order), then stalkerware before watchware, and ties by
+ * position, so the first read sorts first and is the one kept.
  */
 static int
 dup_cmp(const void *pa, const void *pb)
@@ -608,7 +611,8 @@ index_names(struct intel *in, size_t ndom)
 
 	for (i = 0; i < in->n; i++) {
 		it = &in->items[i];
-		if (it->type == INTEL_DOMAIN && it->role == INTEL_ROLE_WEBSITE &&
+		if (it->type == INTEL_DOMAIN &&
+		    it->role == INTEL_ROLE_WEBSITE &&
 		    strncmp(it->indicator, "www.", 4) != 0) {
 			nweb++;
 			wlen += strlen(it->indicator) + 5;

@@ -32,7 +32,8 @@ intel_quote(char *out, size_t outlen, const char *s, size_t len)
 			break;
 		}
 		if (c < 0x20 || c >= 0x7f || c == '"' || c == '\\')
-			o += (size_t)snprintf(out + o, outlen - o, "\\x%02x", c);
+			o += (size_t)snprintf(out + o, outlen - o, "\\x%02x",
+			    c);
 		else
 			out[o++] = (char)c;
 	}
@@ -218,8 +219,8 @@ format_net(char *out, size_t outlen, const uint8_t a[16], unsigned plen,
  * refused: no TLD is numeric, so "300.1.2.3" is a bad address, not a name.
  */
 int
-intel_parse_domain(const char *s, size_t len, char out[INTEL_REC_TEXT], char *why,
-    size_t whylen)
+intel_parse_domain(const char *s, size_t len, char out[INTEL_REC_TEXT],
+    char *why, size_t whylen)
 {
 	size_t i, lab = 0;
 	int digits_only = 1;

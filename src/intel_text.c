@@ -568,7 +568,8 @@ hosts_sniff(const char *first)
 		;
 	if (p == t || *t == '#' || intel_looks_like_addr(t, (size_t)(p - t)))
 		return 0;
-	return intel_parse_domain(t, (size_t)(p - t), name, why, sizeof(why)) == 0;
+	return intel_parse_domain(t, (size_t)(p - t), name, why,
+	    sizeof(why)) == 0;
 }
 
 static int
@@ -612,7 +613,8 @@ hosts_line(struct intel_rctx *x, char *line, char *why, size_t whylen)
 			snprintf(why, whylen, "hosts name %s is an address", q);
 			return -1;
 		}
-		if (intel_parse_domain(tok, strlen(tok), r.text, w, sizeof(w)) != 0) {
+		if (intel_parse_domain(tok, strlen(tok), r.text, w,
+		    sizeof(w)) != 0) {
 			intel_quote(q, sizeof(q), tok, strlen(tok));
 			snprintf(why, whylen, "%s %s", w, q);
 			return -1;

@@ -1635,6 +1635,70 @@ scen_names(struct pcapgen *g, const struct pcapgen_opts *o)
 }
 
 
+/*
+ * The per-role policy of intel.h on the bundled Echap lists, one case a
+ * device (192.168.1.101 on) so neither suppression nor the survivor
+ * verdict joins two cases; each a lookup answered with a documentation
+ * address, then HTTPS with SNI = the name.  Expected, by the policy:
+ *   spy2mobile.com, www.spy2mobile.com   website and C2 of Trackplus: the
+ *                                        website (--vendor-sites only)
+ *   uploads.spy2mobile.com,              unlisted names under it: C2 of
+ *   x.spy2mobile.com                     Trackplus
+ *   mspyonline.com                       website and C2 of mSpy: website
+ *   a18.dav.mspyonline.com               under it: C2 of mSpy
+ *   1ca43.appspot.com                    TheTruthSpy C2 on a shared
+ *                                        platform: C2 (lookup and SNI;
+ *                                        its address is not tainted)
+ *   other.appspot.com,                   a sibling and a name under it,
+ *   x.1ca43.appspot.com                  same address: nothing
+ *   mycloud.wisemo.com                   WiseMo C2 in both files:
+ *                                        stalkerware C2
+ *   mycloud-cs10.wisemo.com              WiseMo C2 in watchware.yaml
+ *                                        only: watchware
+ *   data-api.famisafe.com                FamiSafe (watchware only) C2:
+ *                                        watchware
+ *   app.fonetracker.com                  TheTruthSpy distribution (under
+ *                                        its website): distribution
+ */
+static int
+scen_policy(struct pcapgen *g, const struct pcapgen_opts *o)
+{
+	static const struct {
+		const char *name, *ip;
+	} cases[] = {
+		{ "spy2mobile.com", "198.51.100.41" },
+		{ "www.spy2mobile.com", "198.51.100.41" },
+		{ "uploads.spy2mobile.com", "198.51.100.42" },
+		{ "x.spy2mobile.com", "198.51.100.43" },
+		{ "mspyonline.com", "203.0.113.51" },
+		{ "a18.dav.mspyonline.com", "203.0.113.52" },
+		{ "1ca43.appspot.com", "192.0.2.61" },
+		{ "other.appspot.com", "192.0.2.61" },
+		{ "x.1ca43.appspot.com", "192.0.2.61" },
+		{ "mycloud.wisemo.com", "198.51.100.71" },
+		{ "mycloud-cs10.wisemo.com", "198.51.100.72" },
+		{ "data-api.famisafe.com", "203.0.113.81" },
+		{ "app.fonetracker.com", "192.0.2.91" },
+	};
+	struct pcapgen_host dev;
+	struct lan l;
+	char ip[32], mac[32];
+	size_t i;
+	int rc = 0;
+
+	(void)o;
+	lan_init(g, &l);
+	for (i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		snprintf(ip, sizeof(ip), "192.168.1.%zu", 101 + i);
+		snprintf(mac, sizeof(mac), "8c:f5:a3:4e:28:%02zx", 0x10 + i);
+		if (pcapgen_host(&dev, ip, mac) != 0)
+			return -1;
+		rc |= names_visit(g, &l, &dev, cases[i].name, cases[i].ip,
+		    cases[i].name);
+	}
+	return rc ? -1 : 0;
+}
+
 /* --- beacon scenarios (tests/eval.sh) ---------------------------------------
  * Labelled samples of the beacon evaluation's families, end to end: must
  * fire once per beacon, never on the allowlisted or background ones. */
@@ -1885,6 +1949,9 @@ const struct pcapgen_scenario pcapgen_scenarios[] = {
 	    scen_vlan },
 	{ "names", "C2 names in DNS, CNAME, SNI; shared platforms; a vendor "
 	    "website", scen_names },
+	{ "policy", "the per-role policy on the bundled lists: a name both "
+	    "website and C2, names under it, a shared platform, one app in "
+	    "both files, watchware, distribution", scen_policy },
 	{ "survivor", "2 h: the phone resolves the mSpy C2 name api.thd.cc "
 	    "and uploads to it every 5-10 min", scen_survivor },
 	{ "bench", "--count packets (default 3,000,000) of a busy network, "

@@ -33,4 +33,19 @@ for t in golden errors live corpus zeek-diff tshark-diff; do
 	echo "== $t"
 	sh "tests/$t.sh"
 done
+echo "== ioc coverage"
+sh tests/ioccover.sh
+# the same with every generated Echap file added: they must not change
+# what the bundled YAML says of any name
+U=${SW_SHARED:-../shared}/iocs-upstream
+if [ -d "$U" ]; then
+	echo "== ioc coverage, every Echap file added"
+	SW_IOCCOVER_IOCS=$(for x in echap-network.csv \
+	    echap-indicators-for-tinycheck.json echap-hosts_full \
+	    echap-misp_event.json echap-suricata.rules \
+	    echap-stalkerware.stix2 echap-quad9_blocklist.txt; do
+		echo "$U/$x"; done) sh tests/ioccover.sh
+else
+	echo "   skipped the pass with Echap's generated files: $U absent"
+fi
 echo "== all tests passed"
