@@ -64,7 +64,7 @@ PROG	= $(if $(SANITIZE),$(BUILD)/stalkerwatch,stalkerwatch)
 
 CHECK_SRC = $(wildcard tests/check_*.c)
 CHECK_SUITES = $(filter-out main,$(CHECK_SRC:tests/check_%.c=%))
-TESTLIB_SRC = tests/pcapgen.c
+TESTLIB_SRC = tests/pcapgen.c tests/testfiles.c
 TOOL_SRC = tests/mkpcap.c tests/zeekdiff.c tests/jsoncheck.c tests/eval.c \
 	   tests/ioccover.c
 FUZZ_SRC = $(wildcard fuzz/fuzz_*.c)

@@ -141,7 +141,9 @@
 #define SW_INTEL_MAX_ITEMS	(1u << 20)
 /* Most columns in a Zeek Intel `#fields` header or a CSV row. */
 #define SW_INTEL_MAX_FIELDS	64
-/* Deepest nesting of a YAML indicator document (Echap's is 4). */
-#define SW_INTEL_YAML_DEPTH	16
+/* Visits per node a walk of a YAML indicator document may make: a tree
+ * needs at most 5 scans of an app's keys, 3 of its c2's, plus its values;
+ * aliases can make a small file name one subtree a million times. */
+#define SW_INTEL_YAML_VISITS	8
 
 #endif /* SW_CONFIG_H */

@@ -456,8 +456,9 @@ intel_free(struct intel *in)
  * network), names by (text, role), other types by (type, text); then an
  * indicator whose file stated its role before one from a file that does
  * not (role_assumed), then the stronger role (C2, distribution, website:
- * the enum's order), then stalkerware before watchware, and ties by
- * position, so the first read sorts first and is the one kept.
+ * the enum's order), then stalkerware before watchware, then a name that
+ * covers its subdomains before an exact one, and ties by position, so the
+ * first read sorts first and is the one kept.
  */
 static int
 dup_cmp(const void *pa, const void *pb)
@@ -493,6 +494,10 @@ dup_cmp(const void *pa, const void *pb)
 		return a->role < b->role ? -1 : 1;
 	if (a->category != b->category)
 		return a->category < b->category ? -1 : 1;
+	/* two files for one name: the one covering the names under it
+	 * (a URL's host is exact only, and must not undo a zone) */
+	if (a->subdomains != b->subdomains)
+		return a->subdomains ? -1 : 1;
 	return a < b ? -1 : a > b;
 }
 

@@ -22,6 +22,10 @@ struct json_ctx {
 	struct intel_load *ld;
 	const char *buf;
 	size_t len, cur, curline;
+	const char *at;		/* not NULL: every report is at the line of
+				 * this string (the STIX pattern being
+				 * read), found once, on the first */
+	size_t at_line;
 	int seek_off;
 	int full;		/* the set took no more: stop */
 };
@@ -68,6 +72,9 @@ json_str(const cJSON *o, const char *key)
 	return cJSON_IsString(v) ? v->valuestring : NULL;
 }
 
+static int json_bad(struct json_ctx *, const char *, int, const char *,
+    ...) __attribute__((format(printf, 4, 5)));
+
 /* Report a bad item; returns rc (-1, or -2 to stop). */
 static int
 json_bad(struct json_ctx *x, const char *value, int rc, const char *fmt,
@@ -79,7 +86,10 @@ json_bad(struct json_ctx *x, const char *value, int rc, const char *fmt,
 	va_start(ap, fmt);
 	vsnprintf(why, sizeof(why), fmt, ap);
 	va_end(ap);
-	intel_report(x->ld, json_line(x, value), why);
+	if (x->at != NULL && x->at_line == 0)
+		x->at_line = json_line(x, x->at);
+	intel_report(x->ld, x->at != NULL ? x->at_line : json_line(x, value),
+	    why);
 	return rc;
 }
 
@@ -311,7 +321,8 @@ ref_find(const struct stix_ref *v, size_t n, const char *id)
  * like, for domain-name, ipv4-addr, ipv6-addr and url values.  Other
  * object types (file hashes, app ids) are not network indicators.
  * Returns the number emitted, -1 when the pattern names a network object
- * in a way not read (reported), or -2 to stop.
+ * in a way not read (reported), or -2 to stop.  Quoted literals are
+ * skipped whole: "[file:name = 'url:value = x']" names no URL.
  */
 static int
 stix_pattern(struct json_ctx *x, const char *pat, const char *app,
@@ -332,7 +343,15 @@ stix_pattern(struct json_ctx *x, const char *pat, const char *app,
 	size_t i, o;
 	int emitted = 0;
 
-	while ((p = strpbrk(p, "diu")) != NULL) {
+	while ((p = strpbrk(p, "diu'")) != NULL) {
+		if (*p == '\'') {	/* another comparison's literal */
+			for (p++; *p != '\0' && *p != '\''; p++)
+				if (*p == '\\' && p[1] != '\0')
+					p++;
+			if (*p == '\'')
+				p++;
+			continue;
+		}
 		for (i = 0; i < sizeof(objs) / sizeof(objs[0]); i++)
 			if (strncmp(p, objs[i].obj, strlen(objs[i].obj)) == 0)
 				break;
@@ -391,6 +410,24 @@ stix_pattern(struct json_ctx *x, const char *pat, const char *app,
 	return emitted;
 }
 
+/*
+ * stix_pattern() with every message at the pattern's line: a value in
+ * it is not in the JSON text as a quoted string, so json_line() could
+ * not find it (and would stop looking for the rest of the file).
+ */
+static int
+stix_pattern_at(struct json_ctx *x, const char *pat, const char *app,
+    enum intel_category cat, const char *where)
+{
+	int rc;
+
+	x->at = pat;
+	x->at_line = 0;
+	rc = stix_pattern(x, pat, app, cat, where);
+	x->at = NULL;
+	return rc;
+}
+
 static int
 stix_is_bundle(const cJSON *root)
 {
@@ -434,13 +471,15 @@ stix_bundle(struct json_ctx *x, const cJSON *root)
 			/* Echap's bundle calls its apps "Stalkerware
 			 * applications"; a watchware one would say so */
 			d = json_str(o, "description");
-			mal[nmal].cat = d != NULL && strcasestr(d, "watchware") !=
-			    NULL ? INTEL_CAT_WATCHWARE : INTEL_CAT_STALKERWARE;
+			mal[nmal].cat = d != NULL &&
+			    strcasestr(d, "watchware") != NULL ?
+			    INTEL_CAT_WATCHWARE : INTEL_CAT_STALKERWARE;
 			mal[nmal].id = json_str(o, "id");
 			mal[nmal++].app = json_str(o, "name");
 		}
 	}
-	qsort(mal, nmal, sizeof(*mal), ref_cmp);
+	if (nmal > 0)		/* mal is NULL for an empty bundle */
+		qsort(mal, nmal, sizeof(*mal), ref_cmp);
 	cJSON_ArrayForEach(o, objs) {
 		type = json_str(o, "type");
 		if (type == NULL || strcmp(type, "relationship") != 0 ||
@@ -454,7 +493,8 @@ stix_bundle(struct json_ctx *x, const cJSON *root)
 			rel[nrel++].id = json_str(o, "source_ref");
 		}
 	}
-	qsort(rel, nrel, sizeof(*rel), ref_cmp);
+	if (nrel > 0)
+		qsort(rel, nrel, sizeof(*rel), ref_cmp);
 	i = 0;
 	cJSON_ArrayForEach(o, objs) {
 		snprintf(where, sizeof(where), "objects[%zu]", i++);
@@ -463,8 +503,8 @@ stix_bundle(struct json_ctx *x, const cJSON *root)
 			continue;
 		pat = json_str(o, "pattern");
 		if (pat == NULL) {
-			json_bad(x, NULL, 0, "%s: indicator without a "
-			    "pattern", where);
+			json_bad(x, json_str(o, "id"), 0, "%s: indicator "
+			    "without a pattern", where);
 			continue;
 		}
 		if (json_str(o, "pattern_type") != NULL &&
@@ -473,9 +513,9 @@ stix_bundle(struct json_ctx *x, const cJSON *root)
 			continue;
 		}
 		hit = ref_find(rel, nrel, json_str(o, "id"));
-		if ((rc = stix_pattern(x, pat, hit != NULL ? hit->app : NULL,
-		    hit != NULL ? hit->cat : INTEL_CAT_STALKERWARE, where)) ==
-		    -2)
+		if ((rc = stix_pattern_at(x, pat, hit != NULL ? hit->app :
+		    NULL, hit != NULL ? hit->cat : INTEL_CAT_STALKERWARE,
+		    where)) == -2)
 			break;
 		if (rc == 0)
 			intel_skipped(x->ld);	/* file hashes, app ids */
@@ -560,8 +600,8 @@ intel_json_read(struct intel_load *ld, const char *buf, size_t len)
 	}
 	for (p = end; p != NULL && p < buf + len; p++)
 		if (!is_space(*p)) {
-			intel_report(ld, intel_line_at(buf, p), "text after the "
-			    "JSON document");
+			intel_report(ld, intel_line_at(buf, p), "text after "
+			    "the JSON document");
 			cJSON_Delete(root);
 			return 0;
 		}

@@ -162,24 +162,26 @@ options(struct rule *ru, const char *p, char *why, size_t whylen)
 					    "%.*s", (int)strcspn(t + 5, " ,"),
 					    t + 5);
 			} else if (kn == 7 && strncmp(k, "content", 7) == 0) {
+				/* kept until a name buffer's is: a modifier
+				 * after it may make it one */
 				ru->ncontent++;
-				if (ru->want && !ru->got) {
+				if (!ru->got) {
 					snprintf(ru->content,
 					    sizeof(ru->content), "%s", tmp);
 					ru->hex = hex;
-					ru->got = 1;
+					ru->got = ru->want;
 				}
 			}
 		} else if (is_name_buffer(k, kn)) {
-			/* sticky: the contents after it; a modifier: the
-			 * content just before it */
+			/* sticky (dns.query, or an old keyword before any
+			 * content): the contents after it; an old modifier
+			 * (dns_query, http_host...): the content just
+			 * before it, which content[] holds */
 			ru->nbuf++;
-			if (ru->ncontent == 0 || k[3] == '.')
+			if (ru->ncontent == 0 || memchr(k, '.', kn) != NULL)
 				ru->want = 1;
-			else if (ru->ncontent == 1) {
-				ru->want = 1;
-				ru->got = 0;
-			}
+			else if (ru->ncontent == 1)
+				ru->got = 1;
 		} else if (kn == 10 && strncmp(k, "startswith", 10) == 0)
 			ru->startswith = 1;
 		else if (kn == 8 && strncmp(k, "endswith", 8) == 0)
@@ -229,43 +231,54 @@ rule_app(struct rule *ru, struct intel_rec *r, char *app, size_t applen)
 	r->desc = ru->msg[0] != '\0' ? ru->msg : NULL;
 }
 
-/* The addresses of an `ip` rule's destination ("[a,b]" or "a"). */
+/*
+ * The addresses of an `ip` rule's destination ("[a,b]" or "a"): 0, 1 when
+ * the rule is not ours (skipped), -1 (why) for a bad address, -2 to stop.
+ * The whole list is checked before any address is taken, so a rule that
+ * is skipped or bad adds nothing ("[10.0.0.0/8,!10.1.1.1]" is not 10/8).
+ */
 static int
 rule_addrs(struct intel_load *ld, struct rule *ru, const char *dst,
     size_t dlen, char *why, size_t whylen)
 {
 	struct intel_rec r;
 	char tok[INTEL_REC_TEXT], app[128];
-	const char *p = dst, *end = dst + dlen, *t;
-	int rc, n = 0;
+	const char *p, *start = dst, *end = dst + dlen, *t;
+	int rc, n, pass;
 
-	if (p < end && *p == '[') {
-		p++;
+	if (start < end && *start == '[') {
+		start++;
 		if (end[-1] != ']')
 			return 1;
 		end--;
 	}
-	while (p < end) {
-		for (t = p; p < end && *p != ','; p++)
-			;
-		if ((size_t)(p - t) >= sizeof(tok) || p == t)
+	for (pass = 0; pass < 2; pass++) {
+		for (p = start, n = 0; p < end; n++) {
+			for (t = p; p < end && *p != ','; p++)
+				;
+			if ((size_t)(p - t) >= sizeof(tok) || p == t)
+				return 1;
+			memcpy(tok, t, (size_t)(p - t));
+			tok[p - t] = '\0';
+			/* negations, variables, groups: not ours */
+			if (tok[0] == '!' || tok[0] == '$' || tok[0] == '[' ||
+			    strcmp(tok, "any") == 0)
+				return 1;
+			intel_rec_init(&r);
+			r.role_assumed = 1;
+			rule_app(ru, &r, app, sizeof(app));
+			if (intel_rec_cidr(&r, tok, why, whylen) != 0)
+				return -1;
+			if (pass == 1 && (rc = intel_emit(ld, &r, why,
+			    whylen)) != 0)
+				return rc;
+			if (p < end)
+				p++;
+		}
+		if (n == 0)
 			return 1;
-		memcpy(tok, t, (size_t)(p - t));
-		tok[p - t] = '\0';
-		if (tok[0] == '!' || tok[0] == '$' || strcmp(tok, "any") == 0)
-			return 1;	/* negations, variables: not ours */
-		intel_rec_init(&r);
-		r.role_assumed = 1;
-		rule_app(ru, &r, app, sizeof(app));
-		if (intel_rec_cidr(&r, tok, why, whylen) != 0)
-			return -1;
-		if ((rc = intel_emit(ld, &r, why, whylen)) != 0)
-			return rc;
-		n++;
-		if (p < end)
-			p++;
 	}
-	return n > 0 ? 0 : 1;
+	return 0;
 }
 
 int

@@ -41,9 +41,6 @@ struct yaml_ctx {
 	char label[128];	/* the app's name for messages (label()) */
 };
 
-/* Visits per node of the document a walk may make (a tree needs at most
- * 6 map_get() scans of an app's keys, plus its values). */
-#define YAML_VISITS	8
 
 static size_t
 node_line(const yaml_node_t *n)
@@ -87,7 +84,7 @@ spend(struct yaml_ctx *x, const yaml_node_t *n)
 	}
 	x->over = 1;
 	bad(x, n, "YAML aliases repeat the document more than %d times "
-	    "over", YAML_VISITS);
+	    "over", SW_INTEL_YAML_VISITS);
 	return -1;
 }
 
@@ -243,8 +240,10 @@ app(struct yaml_ctx *x, const yaml_node_t *n)
 	    NULL || intel_parse_class(type, strlen(type), NULL, &cat) != 0)) {
 		if (type != NULL)
 			intel_quote(q, sizeof(q), type, strlen(type));
+		else
+			snprintf(q, sizeof(q), "a list or mapping");
 		bad(x, tn, "type of %s: %s is not stalkerware or watchware",
-		    x->label, type != NULL ? q : "a non-scalar");
+		    x->label, q);
 		return 0;
 	}
 	role = INTEL_ROLE_WEBSITE;
@@ -289,7 +288,7 @@ document(struct yaml_ctx *x)
 	if (root->type != YAML_SEQUENCE_NODE)
 		return -1;
 	x->over = 0;
-	x->budget = YAML_VISITS * (size_t)(x->doc->nodes.top -
+	x->budget = SW_INTEL_YAML_VISITS * (size_t)(x->doc->nodes.top -
 	    x->doc->nodes.start) + 64;
 	for (i = root->data.sequence.items.start;
 	    i < root->data.sequence.items.top; i++)

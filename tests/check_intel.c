@@ -24,71 +24,12 @@
 
 #include "intel.h"
 #include "intel_load.h"
+#include "testfiles.h"
 
 Suite *intel_suite(void);
 
 /* --- helpers ------------------------------------------------------------ */
 
-static char tmpdir[256];
-
-static void
-tmp_setup(void)
-{
-	snprintf(tmpdir, sizeof(tmpdir), "/tmp/check_intel.XXXXXX");
-	ck_assert_ptr_nonnull(mkdtemp(tmpdir));
-}
-
-static void
-tmp_teardown(void)
-{
-	DIR *d;
-	struct dirent *e;
-	char p[512];
-
-	if ((d = opendir(tmpdir)) == NULL)
-		return;
-	while ((e = readdir(d)) != NULL) {
-		if (strcmp(e->d_name, ".") == 0 || strcmp(e->d_name, "..") == 0)
-			continue;
-		snprintf(p, sizeof(p), "%s/%s", tmpdir, e->d_name);
-		if (unlink(p) != 0)
-			rmdir(p);
-	}
-	closedir(d);
-	rmdir(tmpdir);
-}
-
-/* Write len bytes (or strlen when len is -1) to tmpdir/name. */
-static const char *
-put_file(const char *name, const char *data, long len)
-{
-	static char path[512];
-	FILE *f;
-	size_t n = len < 0 ? strlen(data) : (size_t)len;
-
-	snprintf(path, sizeof(path), "%s/%s", tmpdir, name);
-	f = fopen(path, "wb");
-	ck_assert_ptr_nonnull(f);
-	ck_assert_uint_eq(fwrite(data, 1, n, f), n);
-	fclose(f);
-	return path;
-}
-
-struct warns {
-	int n;
-	char first[512];
-	char last[512];
-};
-
-static void
-collect(void *ctx, const char *msg)
-{
-	struct warns *w = ctx;
-
-	if (w->n++ == 0)
-		snprintf(w->first, sizeof(w->first), "%s", msg);
-	snprintf(w->last, sizeof(w->last), "%s", msg);
-}
 
 static void
 addr_of(const char *s, uint8_t a[16])
@@ -117,7 +58,7 @@ set_of(const char *name, const char *text)
 	char err[512];
 
 	ck_assert_ptr_nonnull(in);
-	ck_assert_msg(intel_load_file(in, put_file(name, text, -1), NULL, err,
+	ck_assert_msg(intel_load_file(in, testfiles_put(name, text, -1), NULL, err,
 	    sizeof(err)) == 0, "%s", err);
 	ck_assert_int_eq(intel_finalize(in, err, sizeof(err)), 0);
 	return in;
@@ -279,7 +220,7 @@ START_TEST(lpm_empty_and_unfinalized)
 	ck_assert_ptr_null(intel_match_addr(in, a));
 	ck_assert_int_eq(intel_finalize(in, err, sizeof(err)), 0);
 	ck_assert_ptr_null(intel_match_addr(in, a));
-	ck_assert_int_eq(intel_load_file(in, put_file("a.txt", "1.2.3.4\n",
+	ck_assert_int_eq(intel_load_file(in, testfiles_put("a.txt", "1.2.3.4\n",
 	    -1), NULL, err, sizeof(err)), 0);
 	/* loaded but not yet indexed: no stale answers */
 	ck_assert_ptr_null(intel_match_addr(in, a));
@@ -327,13 +268,13 @@ START_TEST(plain_details)
 	    "# 9.9.9.9\n"
 	    "last.example";
 	struct intel *in = intel_new();
-	struct warns w = { 0 };
-	struct intel_load_opts o = { .lenient = 1, .warn = collect,
+	struct testfiles_warns w = { 0 };
+	struct intel_load_opts o = { .lenient = 1, .warn = testfiles_collect,
 	    .warn_ctx = &w };
 	const struct intel_item *it;
 	char err[512];
 
-	ck_assert_int_eq(intel_load_file(in, put_file("list.txt", text,
+	ck_assert_int_eq(intel_load_file(in, testfiles_put("list.txt", text,
 	    sizeof(text) - 1), &o, err, sizeof(err)), 0);
 	ck_assert_int_eq(intel_finalize(in, err, sizeof(err)), 0);
 	/* "2001:db8::/64#..." is one token: a bad prefix length */
@@ -437,7 +378,7 @@ END_TEST
 
 static const struct {
 	const char *text;
-	const char *msg;	/* after "<tmpdir>/bad.txt" */
+	const char *msg;	/* after "<testfiles_dir>/bad.txt" */
 } bad_files[] = {
 	{ "1.2.3.4\n300.1.2.3\n", ":2: bad IPv4 address \"300.1.2.3\"" },
 	{ "# x\n\n1.2.3.0/33\n", ":3: prefix length 33 out of range for IPv4" },
@@ -540,8 +481,8 @@ static const struct {
 START_TEST(error_messages)
 {
 	struct intel *in = intel_new();
-	struct warns w = { 0 };
-	struct intel_load_opts o = { .lenient = 0, .warn = collect,
+	struct testfiles_warns w = { 0 };
+	struct intel_load_opts o = { .lenient = 0, .warn = testfiles_collect,
 	    .warn_ctx = &w };
 	char err[512], want[1024];
 	size_t len = strlen(bad_files[_i].text);
@@ -549,9 +490,9 @@ START_TEST(error_messages)
 	/* the NUL case: its text runs past the first NUL */
 	if (strstr(bad_files[_i].msg, "NUL") != NULL)
 		len = sizeof("ok.example\nbad\0nul\n") - 1;
-	ck_assert_int_eq(intel_load_file(in, put_file("bad.txt",
+	ck_assert_int_eq(intel_load_file(in, testfiles_put("bad.txt",
 	    bad_files[_i].text, (long)len), &o, err, sizeof(err)), -1);
-	snprintf(want, sizeof(want), "%s/bad.txt%s", tmpdir, bad_files[_i].msg);
+	snprintf(want, sizeof(want), "%s/bad.txt%s", testfiles_dir, bad_files[_i].msg);
 	ck_assert_str_eq(err, want);
 	ck_assert_str_eq(w.first, want);
 	ck_assert_ptr_null(strchr(err, '\n'));
@@ -568,24 +509,24 @@ START_TEST(long_line)
 	char *text = malloc(6000);
 	char err[512], want[600];
 	struct intel *in = intel_new();
-	struct warns w = { 0 };
-	struct intel_load_opts o = { .lenient = 1, .warn = collect,
+	struct testfiles_warns w = { 0 };
+	struct intel_load_opts o = { .lenient = 1, .warn = testfiles_collect,
 	    .warn_ctx = &w };
 
 	memset(text, 'a', 5000);
 	memcpy(text, "1.2.3.4\n", 8);
 	memcpy(text + 4105, "\n5.6.7.8\n", 10);	/* line 2: 4097 bytes */
-	ck_assert_int_eq(intel_load_file(in, put_file("long.txt", text, -1),
+	ck_assert_int_eq(intel_load_file(in, testfiles_put("long.txt", text, -1),
 	    &o, err, sizeof(err)), 0);
 	snprintf(want, sizeof(want), "%s/long.txt:2: line longer than 4096 "
-	    "bytes", tmpdir);
+	    "bytes", testfiles_dir);
 	ck_assert_str_eq(w.first, want);
 	ck_assert_int_eq(w.n, 1);
 	ck_assert_uint_eq(intel_count(in, INTEL_ADDR), 2);
 	/* exactly 4096 bytes is allowed (and here a bad name) */
 	memset(text, 'a', 4096);
 	memcpy(text + 4096, ".com\n", 6);
-	ck_assert_int_eq(intel_load_file(in, put_file("l2.txt", text + 4,
+	ck_assert_int_eq(intel_load_file(in, testfiles_put("l2.txt", text + 4,
 	    -1), &o, err, sizeof(err)), 0);
 	ck_assert_ptr_null(strstr(w.last, "longer than 4096"));
 	free(text);
@@ -596,22 +537,22 @@ END_TEST
 START_TEST(strict_reports_every_line)
 {
 	struct intel *in = intel_new();
-	struct warns w = { 0 };
-	struct intel_load_opts o = { .lenient = 0, .warn = collect,
+	struct testfiles_warns w = { 0 };
+	struct intel_load_opts o = { .lenient = 0, .warn = testfiles_collect,
 	    .warn_ctx = &w };
 	char err[512], want[600];
 
-	ck_assert_int_eq(intel_load_file(in, put_file("good.txt",
+	ck_assert_int_eq(intel_load_file(in, testfiles_put("good.txt",
 	    "9.9.9.9\n", -1), &o, err, sizeof(err)), 0);
-	ck_assert_int_eq(intel_load_file(in, put_file("two.txt",
+	ck_assert_int_eq(intel_load_file(in, testfiles_put("two.txt",
 	    "1.1.1.1\n1.2.3.999\nfine.example\nbad..example\n", -1), &o, err,
 	    sizeof(err)), -1);
 	ck_assert_int_eq(w.n, 2);
 	snprintf(want, sizeof(want), "%s/two.txt:2: bad IPv4 address "
-	    "\"1.2.3.999\"", tmpdir);
+	    "\"1.2.3.999\"", testfiles_dir);
 	ck_assert_str_eq(err, want);
 	snprintf(want, sizeof(want), "%s/two.txt:4: empty label in domain "
-	    "\"bad..example\"", tmpdir);
+	    "\"bad..example\"", testfiles_dir);
 	ck_assert_str_eq(w.last, want);
 	/* the earlier file stays, the failed one is gone */
 	ck_assert_uint_eq(intel_count(in, INTEL_ADDR), 1);
@@ -623,12 +564,12 @@ END_TEST
 START_TEST(lenient_skips)
 {
 	struct intel *in = intel_new();
-	struct warns w = { 0 };
-	struct intel_load_opts o = { .lenient = 1, .warn = collect,
+	struct testfiles_warns w = { 0 };
+	struct intel_load_opts o = { .lenient = 1, .warn = testfiles_collect,
 	    .warn_ctx = &w };
 	char err[512];
 
-	ck_assert_int_eq(intel_load_file(in, put_file("mix.intel", ZH
+	ck_assert_int_eq(intel_load_file(in, testfiles_put("mix.intel", ZH
 	    "1.1.1.1\tIntel::ADDR\t-\t-\n"
 	    "1.1.1.1\tIntel::BOGUS-TYPE\t-\t-\n"
 	    "short\tline\n"
@@ -649,7 +590,7 @@ START_TEST(errbuf_terminated)
 	char err[8];
 
 	memset(err, 'x', sizeof(err));
-	ck_assert_int_eq(intel_load_file(in, put_file("b.txt", "300.0.0.1\n",
+	ck_assert_int_eq(intel_load_file(in, testfiles_put("b.txt", "300.0.0.1\n",
 	    -1), NULL, err, sizeof(err)), -1);
 	ck_assert_uint_eq(strlen(err), sizeof(err) - 1);
 	ck_assert_int_eq(intel_load_file(in, "/nonexistent/x.txt", NULL, err,
@@ -667,13 +608,13 @@ START_TEST(unreadable)
 	char err[512], want[600], path[512];
 
 	snprintf(want, sizeof(want), "%s/none.txt: No such file or directory",
-	    tmpdir);
-	snprintf(path, sizeof(path), "%s/none.txt", tmpdir);
+	    testfiles_dir);
+	snprintf(path, sizeof(path), "%s/none.txt", testfiles_dir);
 	ck_assert_int_eq(intel_load_file(in, path, NULL, err, sizeof(err)),
 	    -1);
 	ck_assert_str_eq(err, want);
 	ck_assert_int_eq(intel_load_dir(in, want, NULL, err, sizeof(err)), -1);
-	ck_assert_int_eq(intel_load_file(in, tmpdir, NULL, err, sizeof(err)),
+	ck_assert_int_eq(intel_load_file(in, testfiles_dir, NULL, err, sizeof(err)),
 	    -1);
 	intel_free(in);
 }
@@ -686,24 +627,24 @@ START_TEST(load_dir)
 	struct intel *in = intel_new();
 	char err[512], sub[600];
 
-	put_file("b.intel", ZH "1.2.3.4\tIntel::ADDR\tfeed-b\t-\n", -1);
-	put_file("a.txt", "1.2.3.4 # from a\n5.5.5.5\n", -1);
-	put_file("c.dat", "c.example\n", -1);
-	put_file("d.csv", "6.6.6.6\n", -1);
-	put_file("known-good.txt", "8.8.8.8\n", -1);
-	put_file("known-good-extra.txt", "8.8.4.4\n", -1);
-	put_file("README.txt", "this is not a list\n", -1);
-	put_file("README.md", "# nor this\n", -1);
-	put_file("notes.md", "{}\n", -1);
-	put_file("t.json", "{\"iocs\": [{\"type\": \"domain\", \"value\": "
+	testfiles_put("b.intel", ZH "1.2.3.4\tIntel::ADDR\tfeed-b\t-\n", -1);
+	testfiles_put("a.txt", "1.2.3.4 # from a\n5.5.5.5\n", -1);
+	testfiles_put("c.dat", "c.example\n", -1);
+	testfiles_put("d.csv", "6.6.6.6\n", -1);
+	testfiles_put("known-good.txt", "8.8.8.8\n", -1);
+	testfiles_put("known-good-extra.txt", "8.8.4.4\n", -1);
+	testfiles_put("README.txt", "this is not a list\n", -1);
+	testfiles_put("README.md", "# nor this\n", -1);
+	testfiles_put("notes.md", "{}\n", -1);
+	testfiles_put("t.json", "{\"iocs\": [{\"type\": \"domain\", \"value\": "
 	    "\"t.example\"}]}", -1);
-	put_file("hosts", "0.0.0.0 h.example\n", -1);
-	put_file("x-hosts", "0.0.0.0 xh.example\n", -1);
-	put_file("ioc.yaml", "- name: x\n", -1);
-	put_file(".hidden.txt", "7.7.7.7\n", -1);
-	snprintf(sub, sizeof(sub), "%s/sub.txt", tmpdir);
+	testfiles_put("hosts", "0.0.0.0 h.example\n", -1);
+	testfiles_put("x-hosts", "0.0.0.0 xh.example\n", -1);
+	testfiles_put("ioc.yaml", "- name: x\n", -1);
+	testfiles_put(".hidden.txt", "7.7.7.7\n", -1);
+	snprintf(sub, sizeof(sub), "%s/sub.txt", testfiles_dir);
 	ck_assert_int_eq(mkdir(sub, 0700), 0);
-	ck_assert_msg(intel_load_dir(in, tmpdir, NULL, err, sizeof(err)) == 0,
+	ck_assert_msg(intel_load_dir(in, testfiles_dir, NULL, err, sizeof(err)) == 0,
 	    "%s", err);
 	ck_assert_int_eq(intel_finalize(in, err, sizeof(err)), 0);
 	/* a.txt is read before b.intel: its 1.2.3.4 is kept */
@@ -727,12 +668,12 @@ START_TEST(load_dir_bad_file)
 	struct intel *in = intel_new();
 	char err[512], want[600];
 
-	put_file("a.txt", "1.1.1.1\n", -1);
-	put_file("b.txt", "1.1.1\n", -1);
-	ck_assert_int_eq(intel_load_dir(in, tmpdir, NULL, err, sizeof(err)),
+	testfiles_put("a.txt", "1.1.1.1\n", -1);
+	testfiles_put("b.txt", "1.1.1\n", -1);
+	ck_assert_int_eq(intel_load_dir(in, testfiles_dir, NULL, err, sizeof(err)),
 	    -1);
 	snprintf(want, sizeof(want), "%s/b.txt:1: bad IPv4 address \"1.1.1\"",
-	    tmpdir);
+	    testfiles_dir);
 	ck_assert_str_eq(err, want);
 	intel_free(in);
 }
@@ -1061,13 +1002,13 @@ START_TEST(domain_unfinalized)
 	ck_assert_ptr_null(dom(in, "a.example"));
 	ck_assert_int_eq(intel_finalize(in, err, sizeof(err)), 0);
 	ck_assert_ptr_null(dom(in, "a.example"));
-	ck_assert_int_eq(intel_load_file(in, put_file("a.txt", "a.example\n",
+	ck_assert_int_eq(intel_load_file(in, testfiles_put("a.txt", "a.example\n",
 	    -1), NULL, err, sizeof(err)), 0);
 	ck_assert_ptr_null(dom(in, "a.example"));
 	ck_assert_int_eq(intel_finalize(in, err, sizeof(err)), 0);
 	ck_assert_ptr_nonnull(dom(in, "a.example"));
 	/* a load after finalize needs another finalize */
-	ck_assert_int_eq(intel_load_file(in, put_file("b.txt", "b.example\n",
+	ck_assert_int_eq(intel_load_file(in, testfiles_put("b.txt", "b.example\n",
 	    -1), NULL, err, sizeof(err)), 0);
 	ck_assert_ptr_null(dom(in, "a.example"));
 	ck_assert_int_eq(intel_finalize(in, err, sizeof(err)), 0);
@@ -1092,25 +1033,25 @@ END_TEST
 START_TEST(shared_platforms)
 {
 	struct intel *in = intel_new();
-	struct warns w = { 0 };
-	struct intel_load_opts o = { .lenient = 0, .warn = collect,
+	struct testfiles_warns w = { 0 };
+	struct intel_load_opts o = { .lenient = 0, .warn = testfiles_collect,
 	    .warn_ctx = &w };
 	const struct intel_item *it;
 	char err[512];
 
-	put_file("c2.txt",
+	testfiles_put("c2.txt",
 	    "mtechn.zendesk.com\n"
 	    "zendesk.com\n"
 	    "project-1.firebaseio.com\n"
 	    "a.b.appspot.com\n"
 	    "vendor.example\n", -1);
-	put_file("shared-platforms.txt",
+	testfiles_put("shared-platforms.txt",
 	    "# reasons\nzendesk.com\t# help desks\nfirebaseio.com\n"
 	    "appspot.com\n", -1);
-	put_file("more.lst", "example\n", -1);
-	ck_assert_msg(intel_load_dir(in, tmpdir, &o, err, sizeof(err)) == 0,
+	testfiles_put("more.lst", "example\n", -1);
+	ck_assert_msg(intel_load_dir(in, testfiles_dir, &o, err, sizeof(err)) == 0,
 	    "%s", err);
-	ck_assert_int_eq(intel_load_platforms(in, put_file("more.lst",
+	ck_assert_int_eq(intel_load_platforms(in, testfiles_put("more.lst",
 	    "b.appspot.com\n", -1), &o, err, sizeof(err)), 0);
 	ck_assert_int_eq(intel_finalize(in, err, sizeof(err)), 0);
 	ck_assert_int_eq(w.n, 0);
@@ -1135,7 +1076,7 @@ START_TEST(shared_platforms)
 	intel_free(in);
 	/* an address is no platform */
 	in = intel_new();
-	ck_assert_int_eq(intel_load_file(in, put_file("shared-platforms-x.txt",
+	ck_assert_int_eq(intel_load_file(in, testfiles_put("shared-platforms-x.txt",
 	    "ok.example\n1.2.3.4\n", -1), NULL, err, sizeof(err)), -1);
 	ck_assert_ptr_nonnull(strstr(err, "shared-platforms-x.txt:2: shared "
 	    "platform \"1.2.3.4\" is not a domain name"));
@@ -1151,11 +1092,11 @@ START_TEST(website_overrides_c2)
 	char err[512];
 
 	/* the C2 list is read first: the website entry still wins */
-	ck_assert_int_eq(intel_load_file(in, put_file("a-c2.txt",
+	ck_assert_int_eq(intel_load_file(in, testfiles_put("a-c2.txt",
 	    "# app: mSpy\n# role: c2\nwww.mspy.example\nmy.mspy.example\n", -1),
 	    NULL, err,
 	    sizeof(err)), 0);
-	ck_assert_int_eq(intel_load_file(in, put_file("b-web.txt",
+	ck_assert_int_eq(intel_load_file(in, testfiles_put("b-web.txt",
 	    "# category: website\nmspy.example\nwww.mspy.example\n", -1), NULL,
 	    err, sizeof(err)), 0);
 	ck_assert_int_eq(intel_finalize(in, err, sizeof(err)), 0);
@@ -1337,7 +1278,8 @@ intel_suite(void)
 	Suite *s = suite_create("intel");
 	TCase *tc = tcase_create("intel");
 
-	tcase_add_checked_fixture(tc, tmp_setup, tmp_teardown);
+	tcase_add_checked_fixture(tc, testfiles_setup,
+	    testfiles_teardown);
 	tcase_add_loop_test(tc, parse_good, 0,
 	    (int)(sizeof(good_cidr) / sizeof(good_cidr[0])));
 	tcase_add_loop_test(tc, parse_bad, 0,
