@@ -40,12 +40,17 @@
 
 /* --- flow table ---------------------------------------------------------- */
 
-/* Cap on tracked connections.  About 730 bytes each (struct flow, with
- * its TLS, DNS and beacon state and a 256-byte server name, plus its hash
- * slot), so the default costs about 92 MiB at the cap, touched only as
- * connections come; a shelter network of a few dozen devices rarely holds
- * more than 10,000 (7 MiB). */
+/* Cap on tracked connections.  About 480 bytes each (struct flow, with
+ * its TLS, DNS and beacon state and a handle to its interned server
+ * name, plus its hash slot), so the default costs about 60 MiB at the
+ * cap, touched only as connections come; a shelter network of a few
+ * dozen devices rarely holds more than 10,000 (5 MiB). */
 #define SW_FLOW_MAX		131072
+/* Distinct server names of live connections held (strtab.h): 272 bytes
+ * each when used, so at most 17 MiB; past it a new name is refused and
+ * counted (the connection keeps no name).  Many connections share a name,
+ * so a million connections need far fewer. */
+#define SW_STRTAB_MAX		65536
 
 /* Idle timeouts, seconds: Zeek's defaults (init-bare.zeek):
  * tcp_inactivity_timeout 5 min, udp/icmp_inactivity_timeout 1 min,

@@ -27,7 +27,6 @@
 
 #define FLOW_UID_LEN		20	/* "C" + up to 18 base62 chars + NUL */
 #define FLOW_HISTORY_MAX	32	/* history letters kept */
-#define FLOW_NAME_MAX		256	/* best known server name, with NUL */
 
 /* Where a connection's server name was learnt, weakest first: a later,
  * stronger source replaces a weaker one. */
@@ -114,8 +113,10 @@ struct flow {
 	int64_t burst_start_us;
 	int64_t burst_last_us;	/* last payload of the burst, either way */
 	uint32_t burst_up, burst_down;
-	uint8_t name_src;	/* where server_name came from (FLOW_NAME_*) */
-	char server_name[FLOW_NAME_MAX];	/* best known name, "" if none */
+	uint8_t name_src;	/* where the name came from (FLOW_NAME_*) */
+	uint32_t name_id;	/* best known server name: a handle into the
+				 * analyzer's strtab (0: none), released
+				 * when the flow ends */
 };
 
 struct flow_config {

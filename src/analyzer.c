@@ -25,6 +25,7 @@
 #include "jbuf.h"
 #include "logw.h"
 #include "names.h"
+#include "strtab.h"
 #include "notice.h"
 #include "reasm.h"
 #include "tls.h"
@@ -48,6 +49,7 @@ struct analyzer {
 	struct logw *stats_log;		/* NULL unless enabled */
 	struct capture *cap;		/* for stats, may be NULL */
 	struct reasm *reasm;		/* TLS first-flight reassembly */
+	struct strtab *snames;		/* connections' server names */
 	struct names_cache *names;	/* (device, address) -> DNS name */
 	struct beacon_table *beacons;	/* NULL when beacon detection is off */
 	struct correlate *corr;		/* per-device evidence */
@@ -68,6 +70,8 @@ struct analyzer {
 
 static void on_flow_end(void *ctx, struct flow *f,
     enum flow_end_reason why);
+static void set_server_name(struct analyzer *a, struct flow *f,
+    const char *name, uint8_t src);
 static void beacon_burst_end(struct analyzer *a, const struct flow *f);
 
 struct analyzer *
@@ -104,6 +108,9 @@ analyzer_new(const struct analyzer_config *cfg, const struct intel *intel,
 		goto fail;
 	a->reasm = reasm_new(0, 0, errbuf);
 	if (a->reasm == NULL)
+		goto fail;
+	if ((a->snames = strtab_new(0, cfg->flow.seed ^ 0x736e616d6573ULL,
+	    errbuf)) == NULL)	/* "snames" */
 		goto fail;
 	names_config_default(&ncfg);
 	ncfg.seed = cfg->flow.seed ^ 0x6e616d6573ULL;	/* "names" */
@@ -148,6 +155,7 @@ analyzer_free(struct analyzer *a)
 		return;
 	flow_table_free(a->flows);
 	reasm_free(a->reasm);
+	strtab_free(a->snames);
 	names_free(a->names);
 	beacon_free(a->beacons);
 	correlate_free(a->corr);
@@ -172,6 +180,8 @@ on_flow_end(void *ctx, struct flow *f, enum flow_end_reason why)
 	tls_flow_end(&f->tls[0], a->reasm);
 	tls_flow_end(&f->tls[1], a->reasm);
 	beacon_burst_end(a, f);
+	strtab_release(a->snames, f->name_id);
+	f->name_id = 0;
 	if (a->conn_log == NULL)
 		return;
 	jbuf_init(&j, a->line, sizeof(a->line));
@@ -369,8 +379,8 @@ raise_intel(struct analyzer *a, const struct flow *f,
 	n.conn = f;
 	n.src = device;
 	n.dst = server;
-	n.server_name = name != NULL ? name : f != NULL ? f->server_name :
-	    NULL;
+	n.server_name = name != NULL ? name : f != NULL ?
+	    strtab_get(a->snames, f->name_id) : NULL;
 	n.intel = it;
 	n.intel_where = where;
 	/* evidence is what was written: a suppressed repeat adds nothing */
@@ -430,10 +440,7 @@ names_check_conn(struct analyzer *a, struct flow *f)
 	    &cname);
 	if (name == NULL)
 		return;
-	if (strlen(name) < sizeof(f->server_name)) {
-		memcpy(f->server_name, name, strlen(name) + 1);
-		f->name_src = FLOW_NAME_DNS;
-	}
+	set_server_name(a, f, name, FLOW_NAME_DNS);
 	if (a->intel == NULL)
 		return;
 	it = intel_match_domain(a->intel, name);
@@ -488,6 +495,9 @@ write_stats(struct analyzer *a, int final)
 	jbuf_u64(&j, "dns_messages", a->ctr.dns[DNS_OK]);
 	jbuf_u64(&j, "names_cached", names_stats(a->names)->entries);
 	jbuf_u64(&j, "names_evicted", names_stats(a->names)->evicted);
+	jbuf_u64(&j, "server_names", strtab_get_stats(a->snames)->entries);
+	jbuf_u64(&j, "server_names_refused",
+	    strtab_get_stats(a->snames)->refused);
 	jbuf_u64(&j, "tls_client_hellos", a->ctr.tls[TLS_OK]);
 	if (a->beacons != NULL) {
 		jbuf_u64(&j, "beacon_events", beacon_get_stats(a->beacons)->events);
@@ -640,16 +650,19 @@ advance_time(struct analyzer *a, int64_t ts_us)
  * printable ASCII are not names a device resolved: they are left out.
  */
 static void
-set_server_name(struct flow *f, const char *name, uint8_t src)
+set_server_name(struct analyzer *a, struct flow *f, const char *name,
+    uint8_t src)
 {
-	size_t n;
+	uint32_t id;
 
 	if (src < f->name_src || name[0] == '\0')
 		return;
-	n = strlen(name);
-	if (n >= sizeof(f->server_name))
+	/* interned: the connection holds a handle, the name is held once
+	 * for every connection to it (a full table keeps the old name) */
+	if ((id = strtab_intern(a->snames, name, strlen(name))) == 0)
 		return;
-	memcpy(f->server_name, name, n + 1);
+	strtab_release(a->snames, f->name_id);
+	f->name_id = id;
 	f->name_src = src;
 }
 
@@ -717,7 +730,8 @@ app_tcp(struct analyzer *a, struct flow *f, const struct packet *p,
 				log_ssl(a, f, p, &hello);
 			if (hello.has_sni && !hello.sni_odd &&
 			    !hello.sni_trunc) {
-				set_server_name(f, hello.sni, FLOW_NAME_SNI);
+				set_server_name(a, f, hello.sni,
+				    FLOW_NAME_SNI);
 				intel_check_name(a, f, hello.sni, dev, srv,
 				    "SSL::IN_SERVER_NAME", p->ts_us);
 			}
@@ -728,7 +742,7 @@ app_tcp(struct analyzer *a, struct flow *f, const struct packet *p,
 		if (http_parse_host(p->payload, p->payload_caplen, &req) ==
 		    HTTP_OK && !req.host_trunc) {
 			a->ctr.http_hosts++;
-			set_server_name(f, req.host, FLOW_NAME_HTTP);
+			set_server_name(a, f, req.host, FLOW_NAME_HTTP);
 			intel_check_name(a, f, req.host, dev, srv,
 			    "HTTP::IN_HOST_HEADER", p->ts_us);
 		}
@@ -918,6 +932,7 @@ beacon_burst_end(struct analyzer *a, const struct flow *f)
 	struct beacon_score sc;
 	struct notice n;
 	char dest[BEACON_DEST_MAX], ip[48], msg[512], ident[512], dev[48];
+	const char *name;
 	int level, is_name;
 
 	if (f->burst_start_us == 0 || !beacon_candidate(a, f))
@@ -932,17 +947,17 @@ beacon_burst_end(struct analyzer *a, const struct flow *f)
 		a->ctr.beacon_gated++;
 		return;
 	}
-	is_name = f->server_name[0] != '\0' &&
-	    strlen(f->server_name) < sizeof(dest);
+	name = strtab_get(a->snames, f->name_id);
+	is_name = name[0] != '\0' && strlen(name) < sizeof(dest);
 	if (a->known_good != NULL && ((is_name &&
-	    intel_match_domain(a->known_good, f->server_name) != NULL) ||
+	    intel_match_domain(a->known_good, name) != NULL) ||
 	    intel_match_addr(a->known_good, f->resp_h) != NULL)) {
 		a->ctr.beacon_known_good++;
 		return;
 	}
 	jbuf_addr_fmt(f->resp_h, ip, sizeof(ip));
 	if (is_name)
-		memcpy(dest, f->server_name, strlen(f->server_name) + 1);
+		memcpy(dest, name, strlen(name) + 1);
 	else
 		snprintf(dest, sizeof(dest), "%s:%u", ip, f->resp_p);
 	e.ts_us = f->burst_start_us;
@@ -976,7 +991,7 @@ beacon_burst_end(struct analyzer *a, const struct flow *f)
 	n.conn = f;
 	n.src = f->orig_h;
 	n.dst = f->resp_h;
-	n.server_name = is_name ? f->server_name : NULL;
+	n.server_name = is_name ? name : NULL;
 	n.beacon = &sc;
 	if (notice_raise(a->notices, &n) == 1)
 		evidence(a, f, f->orig_h, CORR_BEACON, n.note, dest,
