@@ -114,6 +114,8 @@ struct flow {
 	int64_t burst_last_us;	/* last payload of the burst, either way */
 	uint32_t burst_up, burst_down;
 	uint8_t name_src;	/* where the name came from (FLOW_NAME_*) */
+	uint8_t end_why;	/* private to flow.c: ended, not yet drained
+				 * (enum flow_end_reason) */
 	uint32_t name_id;	/* best known server name: a handle into the
 				 * analyzer's strtab (0: none), released
 				 * when the flow ends */
@@ -135,8 +137,8 @@ struct flow_table;
 
 /*
  * Called for every connection that ends (timeout, eviction, flush), just
- * before its entry returns to the pool.  The flow is valid only during the
- * call.
+ * before its entry returns to the pool, from flow_drain(): never in the
+ * middle of a table update.  The flow is valid only during the call.
  */
 typedef void (*flow_end_fn)(void *ctx, struct flow *f,
     enum flow_end_reason why);
@@ -181,11 +183,21 @@ void flow_prefetch(const struct flow_table *t, uint64_t hash, int stage);
 struct flow *flow_update_hashed(struct flow_table *t, const struct packet *p,
     uint64_t hash, int *is_new, int *from_orig);
 
-/* End every connection idle past its timeout at network time now_us. */
+/* End every connection idle past its timeout at network time now_us,
+ * and report it (flow_drain()). */
 void flow_expire(struct flow_table *t, int64_t now_us);
 
-/* End every remaining connection (end of input). */
+/* End every remaining connection (end of input), and report it. */
 void flow_flush(struct flow_table *t);
+
+/*
+ * Report the connections ended since the last drain to the end callback
+ * and return their entries to the pool.  flow_update() ends the least
+ * recent connection when the table is full; like Zeek, the caller
+ * reports it after the packet's own work, by calling this (the next
+ * flow_update() does it anyway, first).
+ */
+void flow_drain(struct flow_table *t);
 
 const struct flow_stats *flow_table_stats(const struct flow_table *t);
 

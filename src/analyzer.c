@@ -72,6 +72,8 @@ static void on_flow_end(void *ctx, struct flow *f,
     enum flow_end_reason why);
 static void set_server_name(struct analyzer *a, struct flow *f,
     const char *name, uint8_t src);
+static void process_flow(struct analyzer *a, struct flow *f,
+    const struct packet *p, int is_new, int from_orig);
 static void beacon_burst_end(struct analyzer *a, const struct flow *f);
 
 struct analyzer *
@@ -1050,6 +1052,17 @@ process(struct analyzer *a, const struct ring_rec *rec,
 	f = flow_update_hashed(a->flows, p, hash, &is_new, &from_orig);
 	if (f == NULL)
 		return;
+	process_flow(a, f, p, is_new, from_orig);
+	/* a connection the table ended for this one (full: evicted) is
+	 * reported now, after the packet, as Zeek does */
+	flow_drain(a->flows);
+}
+
+/* The packet's work on its flow: intel, names, beacons, the app layer. */
+static void
+process_flow(struct analyzer *a, struct flow *f, const struct packet *p,
+    int is_new, int from_orig)
+{
 	if (is_new) {
 		if (a->intel != NULL)
 			intel_check_conn(a, f);

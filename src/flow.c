@@ -66,6 +66,10 @@ struct flow_table {
 	struct flow *pool;
 	uint32_t npool;
 	struct flow *free_list;	/* chained through hnext */
+	/* ended connections not yet reported (chained through hnext): an
+	 * eviction inside flow_update() is reported by flow_drain() after
+	 * the packet, not in the middle of the table update */
+	struct flow *ended_head, *ended_tail;
 	struct flow **buckets;
 	uint64_t mask;		/* buckets - 1, a power of two minus one */
 	struct flow_list lru[FLOW_LRU_N];
@@ -159,7 +163,7 @@ flow_table_new(const struct flow_config *cfg, flow_end_fn on_end, void *ctx,
 	uint64_t s;
 
 	n = cfg->max_flows ? cfg->max_flows : SW_FLOW_MAX;
-	if (n > (1u << 28)) {
+	if (n > (1u << 28) - 1) {
 		snprintf(errbuf, 256, "flow table: max_flows %u too large", n);
 		return NULL;
 	}
@@ -175,7 +179,9 @@ flow_table_new(const struct flow_config *cfg, flow_end_fn on_end, void *ctx,
 	/* Load factor <= 1: at least as many buckets as entries. */
 	for (nb = 16; nb < n; nb <<= 1)
 		;
-	t->pool = calloc(n, sizeof(*t->pool));
+	/* one entry over the cap: the one an eviction frees is reported
+	 * after the packet, so the new connection takes the spare */
+	t->pool = calloc((size_t)n + 1, sizeof(*t->pool));
 	t->buckets = calloc((size_t)nb, sizeof(*t->buckets));
 	if (t->pool == NULL || t->buckets == NULL) {
 		snprintf(errbuf, 256, "flow table: cannot allocate %u entries",
@@ -183,9 +189,9 @@ flow_table_new(const struct flow_config *cfg, flow_end_fn on_end, void *ctx,
 		flow_table_free(t);
 		return NULL;
 	}
-	t->npool = n;
+	t->npool = n + 1;
 	t->mask = nb - 1;
-	for (i = n; i-- > 0;) {
+	for (i = n + 1; i-- > 0;) {
 		t->pool[i].lru_class = FLOW_LRU_NONE;
 		t->pool[i].hnext = t->free_list;
 		t->free_list = &t->pool[i];
@@ -292,12 +298,14 @@ flow_hash_unlink(struct flow_table *t, struct flow *f)
 	f->hnext = NULL;
 }
 
-/* Report f to the callback, then return its entry to the pool. */
+/*
+ * End f: out of the hash and the lists, onto the queue of ended
+ * connections, which flow_drain() reports to the callback and returns to
+ * the pool.
+ */
 static void
 flow_end(struct flow_table *t, struct flow *f, enum flow_end_reason why)
 {
-	if (t->on_end != NULL)
-		t->on_end(t->ctx, f, why);
 	switch (why) {
 	case FLOW_END_TIMEOUT:
 		t->stats.ended_timeout++;
@@ -312,8 +320,28 @@ flow_end(struct flow_table *t, struct flow *f, enum flow_end_reason why)
 	flow_hash_unlink(t, f);
 	flow_list_unlink(t, f);
 	t->stats.active--;
-	f->hnext = t->free_list;
-	t->free_list = f;
+	f->end_why = (uint8_t)why;
+	f->hnext = NULL;
+	if (t->ended_tail != NULL)
+		t->ended_tail->hnext = f;
+	else
+		t->ended_head = f;
+	t->ended_tail = f;
+}
+
+void
+flow_drain(struct flow_table *t)
+{
+	struct flow *f;
+
+	while ((f = t->ended_head) != NULL) {
+		if ((t->ended_head = f->hnext) == NULL)
+			t->ended_tail = NULL;
+		if (t->on_end != NULL)
+			t->on_end(t->ctx, f, (enum flow_end_reason)f->end_why);
+		f->hnext = t->free_list;
+		t->free_list = f;
+	}
 }
 
 void
@@ -330,6 +358,7 @@ flow_expire(struct flow_table *t, int64_t now_us)
 				flow_requeue_head(t, c);
 		}
 	}
+	flow_drain(t);
 }
 
 void
@@ -341,6 +370,7 @@ flow_flush(struct flow_table *t)
 		while (t->lru[c].head != NULL)
 			flow_end(t, t->lru[c].head, FLOW_END_FLUSH);
 	}
+	flow_drain(t);
 }
 
 /* At the cap: end the least recently seen of the list heads. */
@@ -1069,8 +1099,10 @@ flow_new(struct flow_table *t, const struct packet *p, uint16_t sp,
 	struct flow *f;
 	int flip = 0;
 
+	if (t->stats.active >= t->cfg.max_flows)
+		flow_evict_one(t);	/* reported by the next flow_drain() */
 	if (t->free_list == NULL)
-		flow_evict_one(t);
+		flow_drain(t);		/* the caller did not drain: do it */
 	f = t->free_list;
 	t->free_list = f->hnext;
 	memset(f, 0, sizeof(*f));
@@ -1163,6 +1195,8 @@ flow_update_hashed(struct flow_table *t, const struct packet *p,
 	int dir = -1;
 
 	*is_new = 0;
+	if (t->ended_head != NULL)
+		flow_drain(t);		/* the last packet's, if not yet */
 	if (p->ts_us > t->now_us)
 		t->now_us = p->ts_us;
 	flow_packet_ports(p, &sp, &dp);

@@ -342,6 +342,9 @@ START_TEST(test_tcp_rsto_and_reuse)
 	p = tcp(T0 + 40, C, CP, S, SP, TCPF_SYN, 777777, 0, 0);
 	flow_update(t, &p, &is_new, &from_orig);
 	ck_assert_int_eq(is_new, 1);
+	/* the old one is reported after the packet, not inside the update */
+	ck_assert_int_eq(e.n, 0);
+	flow_drain(t);
 	ck_assert_int_eq(e.n, 1);
 	ck_assert_str_eq(flow_conn_state(&e.f[0]), "RSTO");
 	ck_assert_str_eq(e.f[0].history, "ShAR");
@@ -524,6 +527,8 @@ START_TEST(test_expired_on_lookup)
 	p.ts_us = T0 + 60 * SEC;
 	flow_update(t, &p, &is_new, &from_orig);
 	ck_assert_int_eq(is_new, 1);
+	ck_assert_int_eq(e.n, 0);
+	flow_drain(t);
 	ck_assert_int_eq(e.n, 1);
 	ck_assert_int_eq(e.why[0], FLOW_END_TIMEOUT);
 	flow_table_free(t);
@@ -548,6 +553,12 @@ START_TEST(test_cap_eviction)
 	ck_assert_uint_eq(st->active, 4);
 	ck_assert_uint_eq(st->active_max, 4);
 	ck_assert_uint_eq(st->created, 6);
+	/* each eviction is reported after its packet: the fifth packet's
+	 * by the sixth update, the sixth's by the drain */
+	ck_assert_int_eq(e.n, 1);
+	flow_drain(t);
+	ck_assert_int_eq(e.n, 2);
+	flow_drain(t);
 	ck_assert_int_eq(e.n, 2);
 	ck_assert_int_eq(e.why[0], FLOW_END_EVICTED);
 	ck_assert_int_eq(e.f[0].orig_p, 30000);
