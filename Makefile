@@ -214,4 +214,4 @@ lint:
 clean:
 	rm -rf build stalkerwatch
 
--include $(shell find $(BUILD) -name '*.d' 2>/dev/null)
+-include $(shell find $(BUILD) -name '*.d' -type f 2>/dev/null)

@@ -58,13 +58,10 @@ struct analyzer_counters {
 	uint64_t decode[DS__COUNT];
 	uint64_t malformed;		/* sum of malformed statuses */
 	uint64_t conn_log_errors;
-	uint64_t intel_hits;
 	uint64_t tls[4];		/* tls_feed() statuses (TLS__COUNT) */
 	uint64_t http_hosts;
 	uint64_t dns[8];		/* dns_parse() statuses (DNS__COUNT) */
 	uint64_t dns_tcp_partial;
-	uint64_t website_hits;		/* vendor websites (not notices
-					 * unless vendor_sites) */
 	uint64_t beacon_known_good;	/* events to known-good services */
 	uint64_t beacon_gated;		/* events over the low-volume gate */
 	int64_t first_ts_us, last_ts_us;

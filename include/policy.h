@@ -1,0 +1,62 @@
+/*
+ * policy.h - detection policy: which detector events become notices, and
+ * every note's message, identifier and severity, in one place.
+ *
+ * The analyzer finds things (an indicator hit, a beacon past its
+ * threshold); this layer decides what they mean for a person: the note
+ * (by the indicator's role and category), the sentence a caseworker
+ * reads, the suppression identifier, the severity of the README's table,
+ * and the evidence it adds to the device's verdict, raising
+ * Spyware::Survivor_Risk when the correlator says so.  It writes through
+ * the notice context and the correlator it is given, and owns neither.
+ */
+#ifndef SW_POLICY_H
+#define SW_POLICY_H
+
+#include <stdint.h>
+
+#include "beacon.h"
+#include "correlate.h"
+#include "flow.h"
+#include "intel.h"
+#include "notice.h"
+
+struct policy;
+
+struct policy_stats {
+	uint64_t intel_hits;	/* every indicator hit, noticed or not */
+	uint64_t website_hits;	/* vendor websites among them */
+};
+
+/*
+ * A policy writing to `notices` and adding evidence to `corr` (both
+ * borrowed: they must outlive it).  vendor_sites: notice website visits.
+ * NULL on allocation failure, with the reason in errbuf (256 bytes).
+ */
+struct policy *policy_new(struct notice_ctx *notices, struct correlate *corr,
+    int vendor_sites, char *errbuf);
+void policy_free(struct policy *p);
+
+/*
+ * An indicator hit.  `device` is the device's address, `server` the other
+ * end's (NULL for a DNS lookup), `name` the name that matched (NULL for
+ * an address hit), `flow_name` the connection's best known server name
+ * (for an address hit; may be NULL), `where` Zeek's Intel where
+ * ("Conn::IN_RESP", "DNS::IN_REQUEST", ...).
+ */
+void policy_intel(struct policy *p, const struct flow *f,
+    const struct intel_item *it, const uint8_t *device, const uint8_t *server,
+    const char *name, const char *flow_name, const char *where,
+    int64_t ts_us);
+
+/*
+ * A beacon that reached a new level (1 possible, 2 likely, 3 steady) of
+ * beacon_level(): from f's originator to `dest` (a name when is_name,
+ * else "address:port").
+ */
+void policy_beacon(struct policy *p, const struct flow *f, const char *dest,
+    int is_name, const struct beacon_score *sc, int level, int64_t ts_us);
+
+const struct policy_stats *policy_get_stats(const struct policy *p);
+
+#endif /* SW_POLICY_H */
