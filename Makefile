@@ -2,15 +2,18 @@
 #
 #   make            build ./stalkerwatch (installs Debian packages if missing)
 #   make demo       replay the bundled sample and print its notices
-#   make check      -Werror build, unit + golden + differential + corpus
-#                   tests, fuzz-corpus replay, then the same under ASan/UBSan
+#   make check      lint, then -Werror build, unit + golden + differential
+#                   + corpus tests, fuzz-corpus replay, then the same under
+#                   ASan/UBSan
 #   make asan       only the ASan/UBSan pass
 #   make valgrind   unit tests and a replay under valgrind
-#   make bench      packet rate against a bare libpcap read loop
+#   make bench      one table: packet rate, ratio to a bare libpcap loop,
+#                   peak RSS, against issue 9's targets (bench/run.sh)
 #   make eval       beacon detection: precision, recall, RITA side by side
 #   make fuzz       libFuzzer targets (clang)
 #   make install    PREFIX, DESTDIR, MANDIR as usual
-#   make lint       clang-format check, mandoc -Tlint
+#   make lint       .clang-format on the lines changed since LINT_BASE
+#                   (default HEAD), mandoc -Tlint (contrib/lint.sh)
 #
 # Objects go under $(BUILD); everything but main.c builds into one static
 # library that the program, the tests and the fuzzers all link.
@@ -27,6 +30,7 @@ OPT	?= -O2
 CFLAGS	?= -g $(OPT)
 SANITIZE ?=
 WERROR	?=
+LINT_BASE ?= HEAD
 
 PKGS	= libpcap libcjson libmaxminddb yaml-0.1
 
@@ -148,6 +152,7 @@ test-run: testbins
 	@SW_BIN=$(PROG) SW_BUILD=$(BUILD) sh tests/run.sh
 
 check: deps
+	@$(MAKE) --no-print-directory lint
 	@$(MAKE) --no-print-directory WERROR=1 test-run
 	@$(MAKE) --no-print-directory asan
 
@@ -165,6 +170,9 @@ demo: all
 	@echo "== pcaps/demo-beacon.pcap: a phone beaconing to an unknown host"
 	@./$(PROG) -r pcaps/demo-beacon.pcap -o -
 
+# The performance table of bench/run.sh (its header lists the rows and
+# the variables): e.g. make bench BENCH_ROUNDS=9 BENCH_BIG=0.  Captures,
+# about 12 GB by default, stay under $(BUILD) for the next run.
 bench: deps
 	@$(MAKE) --no-print-directory $(PROG) $(BUILD)/tests/mkpcap \
 	    $(BUILD)/bench/bareloop
@@ -208,8 +216,7 @@ uninstall:
 	    $(DESTDIR)$(MANDIR)/man5/stalkerwatch-iocs.5
 
 lint:
-	clang-format --dry-run --Werror src/*.c include/*.h
-	mandoc -Tlint -Wwarning man/*.[58]
+	@LINT_BASE='$(LINT_BASE)' sh contrib/lint.sh
 
 clean:
 	rm -rf build stalkerwatch

@@ -8,7 +8,7 @@
  * length 64 bytes longer than the capture, as a snapped packet would), the
  * rest is the payload.  Besides the sanitizers' checks it aborts when a
  * result breaks a contract of dns.h: a status out of range, more answers
- * than DNS_MAX_ANSWERS, a name whose wire form is not well formed, a
+ * than SW_DNS_MAX_ANSWERS, a name whose wire form is not well formed, a
  * display form that does not fit DNS_NAME_STR_MAX or whose length is not
  * what dns_name_str() returned, a chain that does not end at the answer's
  * owner, or a TCP message outside the segment.
@@ -63,7 +63,7 @@ fuzz_dns_msg(const uint8_t *msg, size_t caplen, size_t len)
 	st = dns_parse(&m, msg, caplen, len);
 	if ((unsigned)st >= DNS__COUNT || dns_status_key(st) == NULL)
 		abort();
-	if (m.n_answers > DNS_MAX_ANSWERS)
+	if (m.n_answers > SW_DNS_MAX_ANSWERS)
 		abort();
 	if (m.has_question)
 		fuzz_dns_name(&m.qname);

@@ -33,7 +33,7 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		if ((unsigned char)q.host[i] <= 0x20 ||
 		    (unsigned char)q.host[i] == 0x7f)
 			abort();
-	if (st != HTTP_OK || size > HTTP_SCAN_MAX)
+	if (st != HTTP_OK || size > SW_HTTP_SCAN_MAX)
 		return 0;
 	/* a prefix cut anywhere: need more, or the same answer */
 	n = (size_t)data[0] * size / 256;

@@ -24,6 +24,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "config.h"
 #include "intel.h"
 #include "intel_load.h"
 
@@ -130,7 +131,7 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	struct intel_load_opts strict = { .lenient = 0, .warn = fuzz_warn,
 	    .warn_ctx = &ws };
 	struct intel *in, *st;
-	char path[64], err[256];
+	char path[64], err[SW_ERRLEN];
 	uint8_t a[16], pl;
 	int fd, sub, rl, rs;
 	size_t i, off, hl;

@@ -40,7 +40,7 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	enum tls_feed_result res = TLS_FEED_NONE;
 	const uint32_t isn = 0xfffffe00u;
 	size_t cut[4], order[3], i, a, b;
-	char err[256];
+	char err[SW_ERRLEN];
 	unsigned mode;
 
 	if (pool == NULL && (pool = reasm_new(4, 0, err)) == NULL)

@@ -18,7 +18,9 @@
 
 #include "beacon.h"
 #include "decode.h"
+#include "dns.h"
 #include "flow.h"
+#include "http.h"
 #include "intel.h"
 #include "ring.h"
 
@@ -58,9 +60,10 @@ struct analyzer_counters {
 	uint64_t decode[DS__COUNT];
 	uint64_t malformed;		/* sum of malformed statuses */
 	uint64_t conn_log_errors;
-	uint64_t tls[4];		/* tls_feed() statuses (TLS__COUNT) */
+	uint64_t tls[TLS__COUNT];	/* tls_feed() statuses */
 	uint64_t http_hosts;
-	uint64_t dns[8];		/* dns_parse() statuses (DNS__COUNT) */
+	uint64_t http[HTTP__COUNT];	/* http_parse_host() statuses */
+	uint64_t dns[DNS__COUNT];	/* dns_parse() statuses */
 	uint64_t dns_tcp_partial;
 	uint64_t beacon_known_good;	/* events to known-good services */
 	uint64_t beacon_gated;		/* events over the low-volume gate */
@@ -85,10 +88,6 @@ void analyzer_set_intel(struct analyzer *a, const struct intel *intel);
 /* The known-good (allowlist) set: periodic services never reported as
  * beacons.  Borrowed like the intel set; may be NULL. */
 void analyzer_set_known_good(struct analyzer *a, const struct intel *good);
-
-/* Process one captured frame (also the fuzzers' and tests' entry). */
-void analyzer_packet(struct analyzer *a, const struct ring_rec *rec,
-    const uint8_t *data);
 
 /* Consume the ring until it is closed and drained, or a stop flag. */
 void analyzer_run(struct analyzer *a, struct ring *r, struct capture *c,

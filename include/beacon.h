@@ -11,10 +11,10 @@
  * the DNS answer the device resolved: a name rotating over addresses is
  * one destination), else "address:port".
  *
- * Each tracker keeps the last BEACON_HISTORY events, sorted by start time
- * (events complete out of order).  beacon_score_events() is a pure
- * function of an event series: unit tests and the eval tool call it
- * directly.  Trackers come from a pool preallocated at beacon_new(), in a
+ * Each tracker keeps the last SW_BEACON_HISTORY (config.h) events, sorted
+ * by start time (events complete out of order).  beacon_score_events() is
+ * a pure function of an event series: unit tests and the eval tool call
+ * it directly.  Trackers come from a pool preallocated at beacon_new(), in a
  * keyed hash; at the cap the least recently updated tracker is evicted
  * (counted).
  */
@@ -24,7 +24,8 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#define BEACON_HISTORY	32	/* events kept per tracker */
+#include "config.h"
+
 #define BEACON_DEST_MAX	128	/* destination key text, with NUL */
 
 struct beacon_event {
@@ -107,9 +108,9 @@ struct beacon_tracker {
 	char dest[BEACON_DEST_MAX];
 	uint8_t dest_is_name;
 	uint8_t notified;	/* severity level last notified (0 none) */
-	uint16_t n;		/* events held (<= BEACON_HISTORY) */
+	uint16_t n;		/* events held (<= SW_BEACON_HISTORY) */
 	uint64_t total;		/* events ever observed */
-	struct beacon_event ev[BEACON_HISTORY];	/* sorted by ts_us */
+	struct beacon_event ev[SW_BEACON_HISTORY];	/* sorted by ts_us */
 	int64_t updated_us;	/* network time of the last observe */
 };
 
@@ -123,12 +124,12 @@ struct beacon_stats {
 struct beacon_table;
 
 /*
- * 0 when cfg is usable, else -1 with a one-line reason in errbuf (256
- * bytes) naming the option to change.  beacon_new() checks it too.
+ * 0 when cfg is usable, else -1 with a one-line reason in errbuf
+ * (SW_ERRLEN bytes) naming the option to change.  beacon_new() checks it too.
  */
 int beacon_config_check(const struct beacon_config *cfg, char *errbuf);
 
-/* NULL with errbuf (256 bytes) on failure. */
+/* NULL with errbuf (SW_ERRLEN bytes) on failure. */
 struct beacon_table *beacon_new(const struct beacon_config *cfg,
     char *errbuf);
 void beacon_free(struct beacon_table *t);
@@ -143,8 +144,5 @@ struct beacon_tracker *beacon_observe(struct beacon_table *t,
     const struct beacon_event *e, int64_t now_us);
 
 const struct beacon_stats *beacon_get_stats(const struct beacon_table *t);
-
-/* Bytes of memory per tracker and for the whole table. */
-size_t beacon_memory(const struct beacon_table *t);
 
 #endif /* SW_BEACON_H */

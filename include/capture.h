@@ -58,9 +58,6 @@ void capture_join(struct capture *c);
 /* Snapshot of counters (safe to call from the analyzer thread). */
 void capture_get_stats(struct capture *c, struct capture_stats *st);
 
-/* Name of source i ("-" for standard input, or the interface). */
-const char *capture_source_name(const struct capture *c, uint32_t i);
-
 /* Nonzero for live capture. */
 int capture_is_live(const struct capture *c);
 

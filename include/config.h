@@ -9,6 +9,15 @@
 
 #define SW_VERSION		"0.1.0"
 
+/* --- errors -------------------------------------------------------------- */
+
+/* Error buffer, bytes with the NUL: what a setup function without a length
+ * argument may write into its caller's errbuf, and what every caller
+ * gives it.  One line: a reason with a number or a name (libpcap's
+ * PCAP_ERRBUF_SIZE is 256 too).  Functions whose messages carry a path
+ * take (errbuf, errlen) instead. */
+#define SW_ERRLEN		256
+
 /* --- capture ------------------------------------------------------------ */
 
 /* Ring between capture and analyzer threads, bytes.  32 MiB holds about a
@@ -38,6 +47,21 @@
  * wall-clock tick may be. */
 #define SW_PCAP_TIMEOUT_MS	250
 
+/* Sleep of a ring side that finds nothing to do (the analyzer on an empty
+ * ring, the replay reader on a full one), microseconds.  A sleep, not a
+ * spin, so an idle sensor leaves its cores alone; at 100 Mbit/s only
+ * about 600 bytes arrive meanwhile, a sliver of SW_RING_BYTES. */
+#define SW_RING_WAIT_US		50
+
+/* Most -r capture files, and separately -I and -A indicator files, of one
+ * run.  Every capture file is opened at start-up, before the privilege
+ * drop, so the cap sits at the usual 1024-descriptor limit. */
+#define SW_MAX_FILES		1024
+
+/* Capture read errors kept for the report at exit (one per truncated or
+ * unreadable file at most); more are dropped. */
+#define SW_CAPTURE_MAX_ERRORS	64
+
 /* --- flow table ---------------------------------------------------------- */
 
 /* Cap on tracked connections.  About 480 bytes each (struct flow, with
@@ -60,9 +84,87 @@
 #define SW_ICMP_TIMEOUT		60
 #define SW_TCP_CLOSE_DELAY	5
 
+/* Packets decoded ahead of the one being processed; a power of two.  A
+ * big flow table costs two cache misses per packet (bucket, then entry):
+ * decoding a few packets ahead lets their prefetches overlap the work on
+ * the packets before, the way DPDK applications batch. */
+#define SW_LOOKAHEAD		4
+
 /* How often, in network-time seconds, idle flows are swept.  Expiry is
  * exact to this granularity; each sweep only walks expired entries. */
 #define SW_SWEEP_INTERVAL	1
+
+/* --- decoding and stream parsing ----------------------------------------- */
+
+/* 802.1Q/802.1ad tags followed in one frame before "too deep": QinQ uses
+ * two; more is a crafted frame. */
+#define SW_DECODE_MAX_VLANS	3
+/* IPv6 extension headers followed before the packet is counted as having
+ * too many: RFC 8200 4.1 allows each once (Destination Options twice), so
+ * a conforming packet has at most 7. */
+#define SW_DECODE_MAX_V6_EXT	8
+
+/* Reassembly of the first bytes of TCP streams (reasm.h), for TLS
+ * ClientHellos that span segments (~1.8 KB with post-quantum key shares).
+ * Slots, and bytes per slot: 512 x 16 KiB = 8 MiB, pages touched only
+ * when used.  16 KiB holds the largest plaintext record (2^14, RFC 8446
+ * 5.1) and the largest hello of the reference captures (11.4 KB); a slot
+ * is held only for the round trip or two a handshake takes, so 512 cover
+ * bursts of hundreds of new TLS connections.  When none is free the first
+ * segment is parsed alone, and the miss is counted. */
+#define SW_REASM_SLOTS		512
+#define SW_REASM_SLOT_BYTES	(16u << 10)
+/* Disjoint received byte ranges per slot: a segment that would need one
+ * more is dropped and counted (a later retransmission fills the gap). */
+#define SW_REASM_MAX_RANGES	8
+
+/* Largest ClientHello handshake message read, bytes (body plus its 4-byte
+ * header).  Real hellos are 0.2-2 KB, ~1.8 KB with a post-quantum
+ * X25519MLKEM768 key share; the largest in the reference captures
+ * (ndpi/tls-huge-clienthello) is 11418 bytes.  One plaintext record holds
+ * at most 2^14 bytes (RFC 8446 5.1). */
+#define SW_TLS_HELLO_MAX	16384
+/* Segments fed to one reassembly slot before giving up on the hello: a
+ * 16 KiB hello at a 536-byte MSS is 31 segments. */
+#define SW_TLS_FEED_MAX_SEGS	48
+/* Segments of a stream probed for a hello start when the stream does not
+ * start with TLS: SMTP STARTTLS sends its hello in the client's 3rd
+ * segment. */
+#define SW_TLS_FEED_MAX_PROBES	8
+
+/* HTTP request head bytes scanned for a Host field, bytes: servers' own
+ * header limits are 8-16 KiB, so a later Host is not looked for. */
+#define SW_HTTP_SCAN_MAX	8192
+
+/* A/AAAA/CNAME answers kept per DNS message (and so the longest CNAME
+ * chain followed); more are counted in answers_dropped.  A CDN answer is a
+ * chain of a few CNAMEs and a handful of addresses. */
+#define SW_DNS_MAX_ANSWERS	32
+/* Compression pointers followed per DNS name.  A pointer revisited is a
+ * loop at once; this caps chains of pointers to pointers, which add no
+ * bytes and so escape the 255-byte name limit.  Real names take a
+ * few. */
+#define SW_DNS_PTR_HOPS_MAX	64
+
+/* --- names from DNS answers (names.h) ------------------------------------ */
+
+/* Cap on (device, answered address) entries: 312 + 4 bytes each, so the
+ * default costs 19.75 MiB (checked by tests/check_names.c).  A shelter's
+ * few dozen devices resolve a few thousand distinct addresses a day (our
+ * estimate), so the cap should rarely be reached; at it the least recently
+ * inserted entry is evicted, counted. */
+#define SW_NAMES_MAX		65536
+/* TTL clamp, seconds.  Minimum: CDNs answer with TTLs of 0-30 s, yet
+ * phones connect right after the answer and their caches keep using the
+ * address past a tiny TTL (Chrome and Android cache at least a minute).
+ * Maximum: TTLs of weeks exist, but cloud addresses are reassigned to
+ * other tenants, so a stale mapping would misattribute a later
+ * connection; a day bounds that. */
+#define SW_NAMES_TTL_MIN	60
+#define SW_NAMES_TTL_MAX	86400
+/* Expired entries reclaimed from the oldest end per insert: bounded work
+ * per answer, and more than one, so reclaiming outpaces inserting. */
+#define SW_NAMES_REAP		2
 
 /* --- notices ------------------------------------------------------------- */
 
@@ -71,6 +173,16 @@
 
 /* Cap on (note, identifier) suppression entries; oldest evicted first. */
 #define SW_SUPPRESS_MAX		65536
+/* Hash chains of the suppression table; a power of two.  Looked up once
+ * per notice, not per packet: even at SW_SUPPRESS_MAX a chain averages 16
+ * entries, and the heads cost 32 KiB. */
+#define SW_SUPPRESS_BUCKETS	4096
+
+/* Longest notice.log line, bytes: the fields of a notice, with a 253-byte
+ * name and the evidence list of a survivor-risk notice, fit with room to
+ * spare; a notice that would not fit is counted as a write error, never
+ * cut. */
+#define SW_NOTICE_LINE_MAX	8192
 
 /* Severities (Wazuh-like levels; the seed's meta rule is level 15). */
 #define SW_SEV_C2		12
@@ -86,11 +198,28 @@
  * staff check with the person; never makes the urgent verdict alone. */
 #define SW_SEV_WATCHWARE	5
 
+/* --- survivor-risk correlation (correlate.h) ----------------------------- */
+
+/* Devices with evidence tracked, rounded up to a power of two: a shelter
+ * network has dozens; at the cap the least recently updated is replaced
+ * (counted).  About 1 KiB each. */
+#define SW_CORR_MAX_DEVICES	1024
+/* (note, uid, subject) kept per device, listed in its survivor-risk
+ * notice: the first ones, then, when full, one for each kind not yet seen
+ * (the oldest dropped); there are 4 kinds, so the evidence that made the
+ * verdict is always listed. */
+#define SW_CORR_EVIDENCE	6
+
 /* --- beacon detection ----------------------------------------------------- */
 
 /* (device, destination) trackers: 712 bytes each, so 11.8 MiB at the cap;
  * the least recently updated is evicted (counted) when full. */
 #define SW_BEACON_MAX		16384
+
+/* Events kept per tracker, the window a score is computed over (and the
+ * most --beacon-min-events may ask for): 32 beats are 16 minutes of a 30 s
+ * timer, 2.7 hours of a 5 min one. */
+#define SW_BEACON_HISTORY	32
 
 /* Events before any notice: the fewest that can show a rhythm (5
  * intervals); at 0% jitter 6 beats reach full recall (make eval). */
@@ -128,10 +257,36 @@
 #define SW_BEACON_MIN_PERIOD	20
 #define SW_BEACON_MAX_PERIOD	7200
 
+/* Size evidence (beacon.c, step 5): the null's standard deviation of
+ * ln(bytes) per destination, up and down.  The eval's background shows
+ * 0.3-0.5 up (browsing, messaging, CDN), 0.2 for app-update checks, whose
+ * timing gives no evidence.  Measured over 5000 device-days at min_score
+ * 0.6 with bytes down counted too: 0.30/0.45 gave 0.10 false notices per
+ * 100 device-days, 0.40/0.60 0.18, 0.50/0.80 0.46.  The conservative end
+ * is kept: real destinations may be more uniform than the eval's.  A
+ * beacon's uploads of one fixed-format report vary by 10-20%. */
+#define SW_BEACON_SIZE_SIGMA_UP		0.30
+#define SW_BEACON_SIZE_SIGMA_DOWN	0.45
+/* Bytes down as size evidence too (1) or not (0).  Off: on a new TLS
+ * connection the bytes down are mostly the server's certificate chain,
+ * constant for every server (the end-to-end beacon-background scenario
+ * fired on chat with them). */
+#define SW_BEACON_SIZE_DOWN	0
+
 /* --- statistics ---------------------------------------------------------- */
 
 /* stats.log period, network-time seconds (Zeek's stats.log: 5 min). */
 #define SW_STATS_INTERVAL	300
+
+/* --- log lines ----------------------------------------------------------- */
+
+/* Longest conn.log, dns.log or ssl.log line, bytes: a record with a
+ * 253-byte name fits with room to spare; a longer one is not written,
+ * never cut (counted for conn.log). */
+#define SW_LOG_LINE_MAX		4096
+/* Longest stats.log line, bytes: the counters, every nonzero decoder and
+ * DNS status, and the indicator set's per-app counts. */
+#define SW_STATS_LINE_MAX	8192
 
 /* --- indicator files --- */
 
@@ -150,5 +305,9 @@
  * needs at most 5 scans of an app's keys, 3 of its c2's, plus its values;
  * aliases can make a small file name one subtree a million times. */
 #define SW_INTEL_YAML_VISITS	8
+/* Indicator strings are kept in chunks of this many bytes, freed with
+ * the set: one malloc per 64 KiB of strings instead of one per string,
+ * for sets of up to a million indicators. */
+#define SW_INTEL_ARENA_CHUNK	(64u << 10)
 
 #endif /* SW_CONFIG_H */

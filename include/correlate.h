@@ -17,12 +17,13 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "config.h"
+
 #define CORR_C2_ADDR	0x1	/* a C2 address or subnet indicator */
 #define CORR_C2_NAME	0x2	/* a C2 domain indicator */
 #define CORR_BEACON	0x4	/* low-volume periodic traffic */
 #define CORR_DISTRIBUTION 0x8	/* a stalkerware app's download site */
 
-#define CORR_EVIDENCE	6	/* (note, uid, sub) kept per device */
 #define CORR_TEXT	96	/* bytes per kept string, with NUL */
 
 struct corr_evidence {
@@ -39,8 +40,8 @@ struct corr_device {
 	uint8_t raised;		/* survivor-risk notice written */
 	unsigned kinds;		/* CORR_* seen */
 	int64_t updated_us;
-	uint8_t n;		/* evidence held, <= CORR_EVIDENCE */
-	struct corr_evidence ev[CORR_EVIDENCE];	/* oldest first */
+	uint8_t n;		/* evidence held, <= SW_CORR_EVIDENCE */
+	struct corr_evidence ev[SW_CORR_EVIDENCE];	/* oldest first */
 };
 
 struct corr_stats {
@@ -51,7 +52,10 @@ struct corr_stats {
 
 struct correlate;
 
-/* max_devices slots (0: 1024).  NULL with errbuf (256 bytes) on failure. */
+/*
+ * max_devices slots (0: SW_CORR_MAX_DEVICES).  NULL with errbuf (SW_ERRLEN
+ * bytes) on failure.
+ */
 struct correlate *correlate_new(uint32_t max_devices, uint64_t seed,
     char *errbuf);
 void correlate_free(struct correlate *c);

@@ -9,7 +9,7 @@
  * prints them under the stable keys of decode_status_key() (Suricata's
  * decoder.* event counters are the model).
  *
- * Supported: Ethernet II (+ 802.1Q / 802.1ad / QinQ, up to DECODE_MAX_VLANS
+ * Supported: Ethernet II (+ 802.1Q / 802.1ad / QinQ, up to SW_DECODE_MAX_VLANS
  * tags; LLC/SNAP; PPPoE sessions; MPLS label stacks), Linux cooked capture
  * v1 and v2, FDDI with LLC/SNAP, raw IP (DLT_RAW, DLT_IPV4, DLT_IPV6),
  * BSD loopback (DLT_NULL, DLT_LOOP); IPv4 with options and fragments (RFC 791), IPv6 with its
@@ -23,8 +23,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#define DECODE_MAX_VLANS	3	/* tags followed before "too deep" */
-#define DECODE_MAX_V6_EXT	8	/* IPv6 extension headers followed */
+#include "config.h"
 
 /*
  * Outcome of decoding one frame.  DS_OK and the "not an error" statuses

@@ -4,7 +4,7 @@
  *
  * dns_parse() reads one DNS message through the bounded reader (rd.h) and
  * fills a caller-provided struct dns_msg: the header, the first question
- * and up to DNS_MAX_ANSWERS answer records of type A, AAAA and CNAME.  No
+ * and up to SW_DNS_MAX_ANSWERS answer records of type A, AAAA and CNAME.  No
  * allocation; the struct holds no pointer into the message, so it outlives
  * the packet buffer.  Other record types, the authority and additional
  * sections are not decoded.  Every message that cannot be parsed gets a
@@ -33,13 +33,13 @@
  * Compression (RFC 1035 4.1.4): a pointer may point anywhere inside the
  * message before or after itself (forward pointers occur in the wild and
  * Wireshark and Zeek accept them), but never to a pointer target already
- * followed for the same name, and at most DNS_PTR_HOPS_MAX times: either
+ * followed for the same name, and at most SW_DNS_PTR_HOPS_MAX times: either
  * is DNS_COMPRESSION_LOOP.  Labels are at most 63 bytes, a name at most
  * 255 wire bytes (RFC 1035 2.3.4); label types 0x40 and 0x80 (RFC 6891
  * 5: extended labels, never deployed) are DNS_BAD_NAME.
  *
  * Cost: linear in the message; each name costs at most 255 label bytes and
- * DNS_PTR_HOPS_MAX pointer hops.
+ * SW_DNS_PTR_HOPS_MAX pointer hops.
  */
 #ifndef SW_DNS_H
 #define SW_DNS_H
@@ -47,13 +47,12 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "config.h"
+
 #define DNS_PORT		53
 #define DNS_HDR_LEN		12
 #define DNS_LABEL_MAX		63	/* RFC 1035 2.3.4 */
 #define DNS_NAME_WIRE_MAX	255	/* RFC 1035 2.3.4, with the root byte */
-#define DNS_PTR_HOPS_MAX	64	/* pointers followed per name */
-#define DNS_MAX_ANSWERS		32	/* A/AAAA/CNAME answers kept; more are
-					 * counted in answers_dropped */
 /*
  * Display form buffer that never truncates: at most 253 label bytes, each
  * rendered in at most 4 bytes ("\ooo"), plus the NUL.
@@ -135,8 +134,9 @@ struct dns_msg {
 
 	/* answers of type A, AAAA, CNAME, in message order */
 	uint16_t n_answers;
-	uint16_t answers_dropped;	/* kept types beyond DNS_MAX_ANSWERS */
-	struct dns_rr answers[DNS_MAX_ANSWERS];
+	uint16_t answers_dropped;	/* kept types beyond the first
+					 * SW_DNS_MAX_ANSWERS */
+	struct dns_rr answers[SW_DNS_MAX_ANSWERS];
 };
 
 /*
@@ -180,7 +180,7 @@ int dns_name_eq(const struct dns_name *a, const struct dns_name *b);
  * Pointers point into *m.  Returns n (1 .. DNS_CHAIN_MAX), or 0 when i is
  * not an A/AAAA answer.  Cost: O(n_answers^2) name comparisons at worst.
  */
-#define DNS_CHAIN_MAX	DNS_MAX_ANSWERS	/* CNAMEs used + the owner */
+#define DNS_CHAIN_MAX	SW_DNS_MAX_ANSWERS	/* CNAMEs used + the owner */
 size_t dns_chain(const struct dns_msg *m, size_t i,
     const struct dns_name *names[DNS_CHAIN_MAX], int *rooted);
 

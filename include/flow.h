@@ -154,7 +154,7 @@ struct flow_stats {
 
 /*
  * Allocate a table and its whole pool.  Returns NULL and writes the reason
- * into errbuf (at least 256 bytes) on failure.  The caller frees it with
+ * into errbuf (SW_ERRLEN bytes) on failure.  The caller frees it with
  * flow_table_free(), which does not call the end callback.
  */
 struct flow_table *flow_table_new(const struct flow_config *cfg,

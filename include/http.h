@@ -6,7 +6,7 @@
  * when it starts with an HTTP/1.x request line - a known method token, one
  * space, a request-target without controls or spaces, one space,
  * "HTTP/1.<digit>", CRLF or LF - it scans the header fields that follow,
- * within the bytes given and at most HTTP_SCAN_MAX of them, for the first
+ * within the bytes given and at most SW_HTTP_SCAN_MAX of them, for the first
  * Host field (name case-insensitive, RFC 9110 5.1; no whitespace before
  * the colon, RFC 9112 5.1; optional whitespace around the value).
  *
@@ -22,15 +22,14 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "config.h"
+
 #define HTTP_HOST_MAX	256	/* host bytes kept, with NUL */
-#define HTTP_SCAN_MAX	8192	/* request head bytes scanned: a Host field
-				 * later than 8 KiB is not looked for
-				 * (servers' own header limits are 8-16 KiB) */
 
 enum http_status {
 	HTTP_OK = 0,	/* a request with a Host field: host is filled */
 	HTTP_NO_HOST,	/* a request whose header block ends (or passes
-			 * HTTP_SCAN_MAX) with no Host field */
+			 * SW_HTTP_SCAN_MAX) with no Host field */
 	HTTP_NEED_MORE,	/* a request line, but the header block does not
 			 * end within the bytes given and no Host yet */
 	HTTP_NOT_HTTP,	/* not an HTTP/1.x request line */
@@ -49,16 +48,10 @@ struct http_request {
 /*
  * Read the request at the start of buf[0..len).  Always fills *req (zeroed
  * first; method and version as soon as the request line is read).  Cost:
- * linear in min(len, HTTP_SCAN_MAX).
+ * linear in min(len, SW_HTTP_SCAN_MAX).
  */
 enum http_status http_parse_host(const uint8_t *buf, size_t len,
     struct http_request *req);
-
-/*
- * Quick test on the first bytes: 1 when they could start a request (a
- * known method token, or a prefix of one, then a space), 0 when not.
- */
-int http_probe(const uint8_t *buf, size_t len);
 
 /* "http.ok", "http.no_host", ... stable stats keys. */
 const char *http_status_key(enum http_status s);

@@ -154,10 +154,6 @@ const struct intel_item *intel_match_addr(const struct intel *in,
 const struct intel_item *intel_match_domain(const struct intel *in,
     const char *name);
 
-/* 1 when s is a domain name an indicator file may hold, else 0
- * (defined with the record checks, intel_rec.c). */
-int intel_domain_valid(const char *s);
-
 /* Number of indicators of one type. */
 size_t intel_count(const struct intel *in, enum intel_type type);
 

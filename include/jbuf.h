@@ -37,7 +37,6 @@ void jbuf_str(struct jbuf *j, const char *k, const char *v);
 /* A string value of n bytes (need not be NUL-terminated). */
 void jbuf_strn(struct jbuf *j, const char *k, const char *v, size_t n);
 void jbuf_u64(struct jbuf *j, const char *k, uint64_t v);
-void jbuf_i64(struct jbuf *j, const char *k, int64_t v);
 /* A double with `prec` digits after the point (%.*f); NaN/inf as null. */
 void jbuf_dbl(struct jbuf *j, const char *k, double v, int prec);
 /* Microseconds as epoch seconds with 6 decimals ("1700000000.123456"). */

@@ -8,7 +8,9 @@
  * logw_check_rotation() notices that the path now names another file (or
  * none) and reopens it; the analyzer calls it on every notice and once a
  * second of network time, and on SIGHUP.  EINTR and short writes are
- * retried; a failing write is counted, never fatal to the sensor.
+ * retried; a failing write is returned for the caller to count (notice.log
+ * and conn.log failures are: stats.log's log_write_errors), never fatal to
+ * the sensor.
  */
 #ifndef SW_LOGW_H
 #define SW_LOGW_H
@@ -20,7 +22,7 @@ struct logw;
 
 /*
  * Open dir/name for appending (creating it 0640), or standard output when
- * dir is "-".  Returns NULL with the reason in errbuf (256 bytes).
+ * dir is "-".  Returns NULL with the reason in errbuf (errlen bytes).
  */
 struct logw *logw_open(const char *dir, const char *name, char *errbuf,
     size_t errlen);
@@ -30,15 +32,12 @@ void logw_close(struct logw *w);
 
 /*
  * Write line[0..len) plus a newline in one write(2).  The line must not
- * contain a newline.  Returns 0, or -1 (counted in logw_errors()).
+ * contain a newline.  Returns 0, or -1 when the line could not be written
+ * whole.
  */
 int logw_write(struct logw *w, const char *line, size_t len);
 
 /* Reopen if the path was moved away or removed. Returns 1 if reopened. */
 int logw_check_rotation(struct logw *w);
-
-/* Lines written and write failures since open. */
-uint64_t logw_lines(const struct logw *w);
-uint64_t logw_errors(const struct logw *w);
 
 #endif /* SW_LOGW_H */

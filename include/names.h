@@ -15,23 +15,16 @@
  * max_entries entries of NAMES_ENTRY_BYTES (312 bytes on LP64: the two
  * addresses, the expiry, three 32-bit links and the 256-byte name buffer)
  * plus a bucket array of 4 bytes per entry, rounded up to a power of two.
- * The default 65536 entries cost 65536 x (312 + 4) = 20,709,376 bytes
- * (19.75 MiB; checked by tests/check_names.c).  Nothing is allocated after
- * creation.  A shelter's few dozen devices resolve a few thousand
- * distinct addresses a day (our estimate), so the cap should rarely be
- * reached.
+ * The default SW_NAMES_MAX, 65536 entries, cost 65536 x (312 + 4) =
+ * 20,709,376 bytes (19.75 MiB; checked by tests/check_names.c).  Nothing
+ * is allocated after creation.  A shelter's few dozen devices resolve a
+ * few thousand distinct addresses a day (our estimate), so the cap should
+ * rarely be reached.
  *
  * Time is network time (microseconds, from packet timestamps): an entry
  * lives until answer time + TTL, with the TTL clamped to
- * [ttl_min_s, ttl_max_s].  Why clamp:
- *   - minimum (60 s): CDNs answer with TTLs of 0-30 s, yet phones connect
- *     right after the answer and their resolver and browser caches keep
- *     using the address well past a tiny TTL (Chrome and Android cache at
- *     least a minute); expiring at the TTL would lose the name exactly
- *     when the connection that needs it starts;
- *   - maximum (1 day): TTLs of weeks exist, but cloud addresses are
- *     reassigned to other tenants, so a stale mapping would misattribute a
- *     later connection; a day bounds that.
+ * [ttl_min_s, ttl_max_s] (by default 60 s and 1 day: SW_NAMES_TTL_MIN and
+ * SW_NAMES_TTL_MAX of config.h say why).
  * Expired entries are reclaimed lazily (when a lookup or an insert meets
  * them).  At the cap, an insert of a new key evicts the least recently
  * inserted entry (insertion order: an overwrite counts as an insertion),
@@ -47,18 +40,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include "config.h"
-
-/* Defaults (config.h may define them first). */
-#ifndef SW_NAMES_MAX
-#define SW_NAMES_MAX		65536	/* entries; about 20 MiB, see above */
-#endif
-#ifndef SW_NAMES_TTL_MIN
-#define SW_NAMES_TTL_MIN	60	/* seconds, see above */
-#endif
-#ifndef SW_NAMES_TTL_MAX
-#define SW_NAMES_TTL_MAX	86400	/* seconds, see above */
-#endif
+#include "config.h"	/* SW_NAMES_MAX, SW_NAMES_TTL_MIN, SW_NAMES_TTL_MAX */
 
 /*
  * Bytes for the names of one entry: "query\0" and, when it fits,
@@ -94,7 +76,7 @@ struct names_cache;
 
 /*
  * Allocate a cache and its whole pool.  Returns NULL and writes the reason
- * into errbuf (at least 256 bytes) on failure.  Free with names_free()
+ * into errbuf (SW_ERRLEN bytes) on failure.  Free with names_free()
  * (NULL-safe).
  */
 struct names_cache *names_new(const struct names_config *cfg, char *errbuf);

@@ -31,7 +31,7 @@ struct policy_stats {
 /*
  * A policy writing to `notices` and adding evidence to `corr` (both
  * borrowed: they must outlive it).  vendor_sites: notice website visits.
- * NULL on allocation failure, with the reason in errbuf (256 bytes).
+ * NULL on allocation failure, with the reason in errbuf (SW_ERRLEN bytes).
  */
 struct policy *policy_new(struct notice_ctx *notices, struct correlate *corr,
     int vendor_sites, char *errbuf);

@@ -15,13 +15,12 @@
  * shares make them ~1.8 KB).  Slot ids are small integers (1..slots) that
  * the caller keeps in its flow entry (uint16_t, 0 = none).
  *
- * Memory: slots * (slot_bytes + ~80 bytes).  Default 512 slots of 16 KiB =
- * 8 MiB (pages are touched only when used).  16 KiB holds the largest
- * plaintext record (2^14, RFC 8446 5.1) and the largest hello seen in the
- * reference captures (11.4 KB); a slot is held only for the round trip
- * or two a handshake takes, so 512 covers bursts of hundreds of new TLS
- * connections.  When the pool is exhausted the caller falls back to
- * parsing the first segment alone, and the miss is counted.
+ * Memory: slots * (slot_bytes + ~80 bytes); the defaults, SW_REASM_SLOTS
+ * of SW_REASM_SLOT_BYTES (config.h, with their reasons), cost 8 MiB, pages
+ * touched only when used.  When the pool is exhausted the caller falls
+ * back to parsing the first segment alone, and the miss is counted.  A
+ * slot keeps at most SW_REASM_MAX_RANGES disjoint received ranges; a
+ * segment that would need one more is dropped and counted.
  */
 #ifndef SW_REASM_H
 #define SW_REASM_H
@@ -29,14 +28,12 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#define REASM_DEFAULT_SLOTS	512
-#define REASM_DEFAULT_BYTES	(16u << 10)
-#define REASM_MAX_SLOTS		65535	/* ids fit a uint16_t, 0 = none */
+#include "config.h"
+
+/* Limits on reasm_new()'s arguments, not tunables: ids fit a uint16_t
+ * (0 = none), and slots * bytes stays far from overflow. */
+#define REASM_MAX_SLOTS		65535
 #define REASM_MAX_BYTES		(1u << 20)
-#define REASM_MAX_RANGES	8	/* disjoint received ranges per slot;
-					 * a segment that would need a ninth
-					 * is dropped and counted (a later
-					 * retransmission fills the gap) */
 
 struct reasm;
 
@@ -51,7 +48,7 @@ struct reasm_stats {
 
 /*
  * Allocate a pool of `slots` slots of `slot_bytes` bytes each (0 means the
- * defaults).  Returns NULL and writes the reason into errbuf (at least 256
+ * defaults).  Returns NULL and writes the reason into errbuf (SW_ERRLEN
  * bytes) on failure.  The caller frees it with reasm_free() (NULL-safe).
  */
 struct reasm *reasm_new(uint32_t slots, uint32_t slot_bytes, char *errbuf);
@@ -68,7 +65,7 @@ uint16_t reasm_open(struct reasm *r, uint32_t base);
  * Place len bytes with sequence number seq into slot id.  Bytes outside
  * [base, base + slot_bytes) are cut; bytes already received are kept as
  * first received (a retransmission normally carries the same bytes).
- * Returns the number of new bytes stored.  O(REASM_MAX_RANGES + len).
+ * Returns the number of new bytes stored.  O(SW_REASM_MAX_RANGES + len).
  */
 size_t reasm_add(struct reasm *r, uint16_t id, uint32_t seq,
     const uint8_t *data, size_t len);

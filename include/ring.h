@@ -26,7 +26,6 @@ struct ring_rec {
 	uint32_t caplen;	/* bytes that follow */
 	uint32_t wirelen;
 	int32_t dlt;
-	uint32_t src;		/* index of the capture source (file) */
 };
 
 struct ring;

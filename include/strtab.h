@@ -20,6 +20,8 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "config.h"
+
 /* Longest string held, bytes, without the NUL (a DNS name is <= 253). */
 #define STRTAB_MAX_LEN	255
 
@@ -33,7 +35,8 @@ struct strtab_stats {
 
 /*
  * A table of at most max_strings distinct strings (0: SW_STRTAB_MAX of
- * config.h).  NULL with the reason in errbuf (256 bytes) on failure.
+ * config.h).  NULL with the reason in errbuf (SW_ERRLEN bytes) on
+ * failure.
  * Free with strtab_free() (NULL-safe).
  */
 struct strtab *strtab_new(uint32_t max_strings, uint64_t seed, char *errbuf);

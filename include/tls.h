@@ -26,19 +26,13 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "config.h"
+
 struct reasm;
 
 #define TLS_NAME_MAX	256	/* host_name bytes kept, with NUL; DNS names
 				 * are at most 253 characters */
 #define TLS_ALPN_MAX	64	/* ALPN list kept, "h2,http/1.1", with NUL */
-/*
- * Largest ClientHello handshake message read, bytes (body plus its 4-byte
- * header).  Real hellos are 0.2-2 KB, ~1.8 KB with a post-quantum
- * X25519MLKEM768 key share; the largest in the reference captures
- * (ndpi/tls-huge-clienthello) is 11418 bytes.  One plaintext record holds
- * at most 2^14 bytes (RFC 8446 5.1).
- */
-#define TLS_HELLO_MAX	16384
 
 enum tls_status {
 	TLS_OK = 0,	/* a whole ClientHello was read; fields are filled */
@@ -46,7 +40,7 @@ enum tls_status {
 	TLS_NOT_TLS,	/* not a TLS handshake record, or not a ClientHello
 			 * (includes SSLv2-compatible hellos) */
 	TLS_MALFORMED,	/* a TLS handshake record, but the ClientHello is
-			 * inconsistent or larger than TLS_HELLO_MAX */
+			 * inconsistent or larger than SW_TLS_HELLO_MAX */
 	TLS__COUNT
 };
 
@@ -77,11 +71,14 @@ struct tls_hello {
 /*
  * Parse the ClientHello at the start of a client byte stream buf[0..len).
  * Always fills *out (zeroed first).  Cost: linear in len, bounded by
- * TLS_HELLO_MAX plus record headers; uses up to TLS_HELLO_MAX bytes of
+ * SW_TLS_HELLO_MAX plus record headers; uses up to SW_TLS_HELLO_MAX bytes of
  * stack when the hello spans records.
  */
 enum tls_status tls_parse_client_hello(const uint8_t *buf, size_t len,
     struct tls_hello *out);
+
+/* "tls.ok", "tls.need_more", ... stable stats keys. */
+const char *tls_status_key(enum tls_status s);
 
 /*
  * Quick test on the first stream bytes (len may be < 5): 1 when they can
@@ -91,9 +88,6 @@ int tls_probe(const uint8_t *buf, size_t len);
 
 /* Nonzero for a GREASE value (RFC 8701: 0x0A0A, 0x1A1A, ... 0xFAFA). */
 int tls_is_grease(uint16_t v);
-
-/* "tls.ok", "tls.need_more", ... stable stats keys. */
-const char *tls_status_key(enum tls_status s);
 
 /*
  * --- Per-flow driver: ClientHello over reassembled client segments. ---
@@ -106,19 +100,13 @@ const char *tls_status_key(enum tls_status s);
  * parses the stream's first segment; when it starts a ClientHello that is
  * not whole, it takes a reassembly slot and collects later segments (any
  * order, retransmitted, overlapping) until the hello is whole, bounded by
- * the slot size and TLS_FEED_MAX_SEGS segments.  When the stream does not
- * start with TLS, the next TLS_FEED_MAX_PROBES - 1 segments are probed for
- * a ClientHello at their start (STARTTLS, HTTP CONNECT, SOCKS and
- * PostgreSQL's SSLRequest put plaintext before the hello).  The caller
+ * the slot size and SW_TLS_FEED_MAX_SEGS segments.  When the stream does
+ * not start with TLS, the next SW_TLS_FEED_MAX_PROBES - 1 segments are
+ * probed for a ClientHello at their start (STARTTLS, HTTP CONNECT, SOCKS
+ * and PostgreSQL's SSLRequest put plaintext before the hello).  The caller
  * must call tls_flow_end() when the flow ends, to return a slot still
- * held.
+ * held.  Both limits, and SW_TLS_HELLO_MAX, are in config.h.
  */
-#define TLS_FEED_MAX_SEGS	48	/* segments fed before giving up on a
-					 * slot: a 16 KiB hello at a 536-byte
-					 * MSS is 31 segments */
-#define TLS_FEED_MAX_PROBES	8	/* segments probed for a hello start:
-					 * SMTP STARTTLS sends its hello in
-					 * the client's 3rd segment */
 
 #define TLS_FLOW_DONE	0x01	/* nothing more to look for */
 #define TLS_FLOW_TLS	0x02	/* stream started with a handshake record */

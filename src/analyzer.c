@@ -2,8 +2,8 @@
  * analyzer.c - decode, track, match, notify: the analyzer thread's work.
  *
  * struct analyzer holds the flow table, the notice context, the sinks and
- * the counters.  The per-packet path (analyzer_packet) decodes into a
- * struct packet on the stack, updates one flow, and only on a new
+ * the counters.  The per-packet path (analyzer_run() decodes into a
+ * struct packet, process() takes it) updates one flow, and only on a new
  * connection does more (two intel lookups).  Everything periodic (idle
  * sweeps, stats lines, rotation checks) runs when network time crosses a
  * whole second, so its cost does not grow with the packet rate.
@@ -30,9 +30,6 @@
 #include "notice.h"
 #include "reasm.h"
 #include "tls.h"
-
-#define LINE_MAX_BYTES	4096
-#define STATS_LINE_MAX	8192
 
 /* flow->intel_flags bits */
 #define INTEL_CHECKED	0x1u
@@ -66,8 +63,8 @@ struct analyzer {
 	int64_t next_stats_us;
 	struct analyzer_counters ctr;
 	int intel_logged;		/* the set's stats.log record written */
-	char line[LINE_MAX_BYTES];	/* conn.log line being built */
-	char stats_line[STATS_LINE_MAX];
+	char line[SW_LOG_LINE_MAX];	/* conn.log line being built */
+	char stats_line[SW_STATS_LINE_MAX];
 };
 
 static void on_flow_end(void *ctx, struct flow *f,
@@ -361,6 +358,14 @@ write_stats(struct analyzer *a, int final)
 			    a->ctr.dns[i]);
 	if (a->ctr.dns_tcp_partial != 0)
 		jbuf_u64(&j, "dns.tcp_partial", a->ctr.dns_tcp_partial);
+	for (i = 0; i < TLS__COUNT; i++)
+		if (a->ctr.tls[i] != 0)
+			jbuf_u64(&j, tls_status_key((enum tls_status)i),
+			    a->ctr.tls[i]);
+	for (i = 0; i < HTTP__COUNT; i++)
+		if (a->ctr.http[i] != 0)
+			jbuf_u64(&j, http_status_key((enum http_status)i),
+			    a->ctr.http[i]);
 	jbuf_close(&j);
 	jbuf_close(&j);
 	if (!j.overflow)
@@ -552,6 +557,7 @@ app_tcp(struct analyzer *a, struct flow *f, const struct packet *p,
 	struct http_request req;
 	enum tls_feed_result r;
 	enum tls_status st;
+	enum http_status hst;
 	int dir = from_orig ? 0 : 1;
 	const struct flow_tcp_dir *d = &f->tcp[dir];
 	const uint8_t *dev = from_orig ? f->orig_h : f->resp_h;
@@ -577,8 +583,9 @@ app_tcp(struct analyzer *a, struct flow *f, const struct packet *p,
 	}
 	if (from_orig && !(f->app_flags & APP_HTTP_DONE)) {
 		f->app_flags |= APP_HTTP_DONE;
-		if (http_parse_host(p->payload, p->payload_caplen, &req) ==
-		    HTTP_OK && !req.host_trunc) {
+		hst = http_parse_host(p->payload, p->payload_caplen, &req);
+		a->ctr.http[hst]++;
+		if (hst == HTTP_OK && !req.host_trunc) {
 			a->ctr.http_hosts++;
 			set_server_name(a, f, req.host, FLOW_NAME_HTTP);
 			intel_check_name(a, f, req.host, dev, srv,
@@ -896,18 +903,6 @@ process_flow(struct analyzer *a, struct flow *f, const struct packet *p,
 	}
 }
 
-void
-analyzer_packet(struct analyzer *a, const struct ring_rec *rec,
-    const uint8_t *data)
-{
-	struct packet p;
-	enum decode_status st;
-
-	st = decode_packet(&p, rec->dlt, data, rec->caplen, rec->wirelen,
-	    rec->ts_us);
-	process(a, rec, &p, st, st == DS_OK ? flow_hash(a->flows, &p) : 0);
-}
-
 static void
 reopen_logs(struct analyzer *a)
 {
@@ -923,13 +918,9 @@ reopen_logs(struct analyzer *a)
 }
 
 /*
- * Packets in flight between decode and processing.  A big flow table
- * costs two cache misses per packet (bucket, then entry); decoding a few
- * packets ahead lets their prefetches overlap the work on the packets
- * before, the way DPDK applications batch.  Order is unchanged.
+ * Packets in flight between decode and processing: SW_LOOKAHEAD of them
+ * (config.h says why).  Order is unchanged.
  */
-#define LOOKAHEAD	4	/* power of two */
-
 struct inflight {
 	const struct ring_rec *rec;
 	struct packet p;
@@ -941,7 +932,7 @@ void
 analyzer_run(struct analyzer *a, struct ring *r, struct capture *c,
     const struct analyzer_signals *sig)
 {
-	struct inflight q[LOOKAHEAD], *e;
+	struct inflight q[SW_LOOKAHEAD], *e;
 	const struct ring_rec *rec;
 	unsigned qh = 0, qn = 0, idle = 0;
 	time_t last_wall = time(NULL), now;
@@ -956,7 +947,7 @@ analyzer_run(struct analyzer *a, struct ring *r, struct capture *c,
 			break;
 		if (rec != NULL) {
 			/* stage 1: decode, hash, prefetch the bucket */
-			e = &q[(qh + qn) & (LOOKAHEAD - 1)];
+			e = &q[(qh + qn) & (SW_LOOKAHEAD - 1)];
 			e->rec = rec;
 			e->st = decode_packet(&e->p, rec->dlt,
 			    (const uint8_t *)(rec + 1), rec->caplen,
@@ -966,7 +957,7 @@ analyzer_run(struct analyzer *a, struct ring *r, struct capture *c,
 				e->hash = flow_hash(a->flows, &e->p);
 				flow_prefetch(a->flows, e->hash, 0);
 			}
-			if (++qn < LOOKAHEAD)
+			if (++qn < SW_LOOKAHEAD)
 				continue;
 		} else if (qn == 0) {
 			/* on stop, the capture thread ends and closes the
@@ -999,13 +990,13 @@ analyzer_run(struct analyzer *a, struct ring *r, struct capture *c,
 		}
 		/* stage 2: the next packet's entry; stage 3: the oldest */
 		idle = 0;
-		if (qn > 1 && q[(qh + 1) & (LOOKAHEAD - 1)].st == DS_OK)
+		if (qn > 1 && q[(qh + 1) & (SW_LOOKAHEAD - 1)].st == DS_OK)
 			flow_prefetch(a->flows,
-			    q[(qh + 1) & (LOOKAHEAD - 1)].hash, 1);
+			    q[(qh + 1) & (SW_LOOKAHEAD - 1)].hash, 1);
 		e = &q[qh];
 		process(a, e->rec, &e->p, e->st, e->hash);
 		ring_release(r, e->rec);
-		qh = (qh + 1) & (LOOKAHEAD - 1);
+		qh = (qh + 1) & (SW_LOOKAHEAD - 1);
 		qn--;
 	}
 }

@@ -46,7 +46,7 @@
  *     more beats.  evidence = -log10 p over the best candidate.
  *  5. Near-constant sizes are independent evidence, in the same currency:
  *     -log10 of the chance that an ordinary destination, whose ln(bytes)
- *     spread by BEACON_SIZE_SIGMA_UP / _DOWN, sends sizes this alike (the
+ *     spread by SW_BEACON_SIZE_SIGMA_UP / _DOWN, sends sizes this alike (the
  *     chi-square law of the sample variance of ln(bytes); one outlier
  *     allowed at a Bonferroni price of n), capped at BEACON_SIZE_MAX_BANS
  *     and at the timing evidence itself: identical API calls are common
@@ -54,10 +54,10 @@
  *     and never stand in for one.  Bytes up only: on a new TLS connection
  *     the bytes down are mostly the server's certificate chain, constant
  *     for every server (the end-to-end beacon-background scenario fired
- *     on chat with them), so BEACON_SIZE_DOWN is 0.  The sigma is set from
+ *     on chat with them), so SW_BEACON_SIZE_DOWN is 0.  The sigma is set from
  *     the eval's background, never from the beacons.
  *  6. A tracker is scored at every event of its life (beacon_score_tracker)
- *     and its window of BEACON_HISTORY events slides: a busy destination
+ *     and its window of SW_BEACON_HISTORY events slides: a busy destination
  *     seen for days has been tested over total / held disjoint windows,
  *     and log10 of that is taken off the evidence: a Bonferroni price
  *     that counts disjoint windows as the independent tests (windows
@@ -108,25 +108,11 @@
 /*
  * Sizes (step 5): within one ordinary destination, the bytes of a
  * connection vary with the page, the message, the cookies; the spread of
- * ln(bytes) is the measure.  These are the null's standard deviations of
- * ln(bytes) per destination.  The eval's background shows 0.3-0.5 up
- * (browsing, messaging, CDN), 0.2 for app-update checks, whose timing gives
- * no evidence.  Measured over 5000 device-days at min_score 0.6 with bytes
- * down counted too: 0.30/0.45 gave 0.10 false notices per 100 device-days,
- * 0.40/0.60 0.18, 0.50/0.80 0.46.  The conservative end is kept: real
- * destinations may be more uniform than the eval's.  A beacon's uploads of
- * one fixed-format report vary by 10-20%.
+ * ln(bytes) is the measure.  The null's standard deviations of ln(bytes)
+ * per destination, SW_BEACON_SIZE_SIGMA_UP and _DOWN, and whether bytes
+ * down count (SW_BEACON_SIZE_DOWN), are tunables: config.h, with the
+ * measurements behind them.
  */
-#ifndef BEACON_SIZE_SIGMA_UP
-#define BEACON_SIZE_SIGMA_UP	0.30
-#endif
-#ifndef BEACON_SIZE_SIGMA_DOWN
-#define BEACON_SIZE_SIGMA_DOWN	0.45
-#endif
-/* Bytes down as evidence too: off, see step 5 (certificate chains). */
-#ifndef BEACON_SIZE_DOWN
-#define BEACON_SIZE_DOWN	0
-#endif
 /* Smallest spread of ln(bytes) believed: padding, headers, counters. */
 #define BEACON_SIZE_FLOOR	0.05
 /* At most this many bans from sizes, and only on timing worth this much:
@@ -402,10 +388,11 @@ beacon_log10_spread(double ss, size_t m, double sigma0)
 static double
 beacon_size_evidence(const double *bytes, size_t n, double sigma0)
 {
-	double l[BEACON_HISTORY], mean = 0, ss = 0, far = -1, floor2, lp, lp1;
+	double l[SW_BEACON_HISTORY];
+	double mean = 0, ss = 0, far = -1, floor2, lp, lp1;
 	size_t i, fi = 0;
 
-	if (n < 3 || n > BEACON_HISTORY)
+	if (n < 3 || n > SW_BEACON_HISTORY)
 		return 0;
 	for (i = 0; i < n; i++) {
 		l[i] = log(bytes[i] + 1);
@@ -455,9 +442,10 @@ int
 beacon_score_events(const struct beacon_event *ev, size_t n,
     const struct beacon_config *cfg, struct beacon_score *out)
 {
-	struct beacon_beat b[BEACON_HISTORY];
+	struct beacon_beat b[SW_BEACON_HISTORY];
 	struct beacon_fit best, f;
-	double v[BEACON_HISTORY], up[BEACON_HISTORY], down[BEACON_HISTORY];
+	double v[SW_BEACON_HISTORY], up[SW_BEACON_HISTORY];
+	double down[SW_BEACON_HISTORY];
 	double gap, p, bans;
 	size_t nb, i, j;
 	uint32_t kk;
@@ -466,9 +454,9 @@ beacon_score_events(const struct beacon_event *ev, size_t n,
 	if (n == 0)
 		return 0;
 	/* Only the most recent history counts, as in a tracker. */
-	if (n > BEACON_HISTORY) {
-		ev += n - BEACON_HISTORY;
-		n = BEACON_HISTORY;
+	if (n > SW_BEACON_HISTORY) {
+		ev += n - SW_BEACON_HISTORY;
+		n = SW_BEACON_HISTORY;
 	}
 	out->first_us = ev[0].ts_us;
 	out->last_us = ev[n - 1].ts_us;
@@ -536,11 +524,11 @@ beacon_score_events(const struct beacon_event *ev, size_t n,
 
 		if (out->up_median >= BEACON_SIZE_MIN_BYTES)
 			sb += beacon_size_evidence(up, nb,
-			    BEACON_SIZE_SIGMA_UP);
-		if (BEACON_SIZE_DOWN &&
+			    SW_BEACON_SIZE_SIGMA_UP);
+		if (SW_BEACON_SIZE_DOWN &&
 		    out->down_median >= BEACON_SIZE_MIN_BYTES)
 			sb += beacon_size_evidence(down, nb,
-			    BEACON_SIZE_SIGMA_DOWN);
+			    SW_BEACON_SIZE_SIGMA_DOWN);
 		if (sb > BEACON_SIZE_MAX_BANS)
 			sb = BEACON_SIZE_MAX_BANS;
 		/* No more than the timing gave (step 5): 8 random arrivals
@@ -604,23 +592,25 @@ int
 beacon_config_check(const struct beacon_config *cfg, char *errbuf)
 {
 	if (cfg->max_trackers == 0) {
-		snprintf(errbuf, 256, "--beacon-trackers must be at least 1");
+		snprintf(errbuf, SW_ERRLEN,
+		    "--beacon-trackers must be at least 1");
 		return -1;
 	}
 	if (cfg->min_score < 0 || cfg->min_score > 1) {
-		snprintf(errbuf, 256, "beacon: minimum score %g not in 0..1",
-		    cfg->min_score);
+		snprintf(errbuf, SW_ERRLEN,
+		    "beacon: minimum score %g not in 0..1", cfg->min_score);
 		return -1;
 	}
 	if (cfg->min_period_s > cfg->max_period_s) {
-		snprintf(errbuf, 256, "--beacon-min-period is over "
-		    "--beacon-max-period");
+		snprintf(errbuf, SW_ERRLEN,
+		    "--beacon-min-period is over --beacon-max-period");
 		return -1;
 	}
 	/* Events closer than the idle gap join one beat (step 1): no
 	 * shorter period can be seen, and the null's floor is the gap. */
 	if (cfg->min_period_s <= cfg->idle_gap_s) {
-		snprintf(errbuf, 256, "--beacon-min-period must be over "
+		snprintf(errbuf, SW_ERRLEN,
+		    "--beacon-min-period must be over "
 		    "--beacon-idle-gap (events closer than the gap are one "
 		    "beat)");
 		return -1;
@@ -639,7 +629,7 @@ beacon_new(const struct beacon_config *cfg, char *errbuf)
 		return NULL;
 	t = calloc(1, sizeof(*t));
 	if (t == NULL) {
-		snprintf(errbuf, 256, "beacon: out of memory");
+		snprintf(errbuf, SW_ERRLEN, "beacon: out of memory");
 		return NULL;
 	}
 	t->cfg = *cfg;
@@ -649,8 +639,8 @@ beacon_new(const struct beacon_config *cfg, char *errbuf)
 	t->pool = calloc(n, sizeof(*t->pool));
 	t->buckets = calloc(nb, sizeof(*t->buckets));
 	if (t->pool == NULL || t->buckets == NULL) {
-		snprintf(errbuf, 256, "beacon: cannot allocate %zu trackers",
-		    n);
+		snprintf(errbuf, SW_ERRLEN,
+		    "beacon: cannot allocate %zu trackers", n);
 		beacon_free(t);
 		return NULL;
 	}
@@ -680,13 +670,6 @@ const struct beacon_stats *
 beacon_get_stats(const struct beacon_table *t)
 {
 	return &t->stats;
-}
-
-size_t
-beacon_memory(const struct beacon_table *t)
-{
-	return sizeof(*t) + t->npool * sizeof(*t->pool) +
-	    (t->mask + 1) * sizeof(*t->buckets);
 }
 
 static void
@@ -745,11 +728,11 @@ beacon_insert(struct beacon_tracker *k, const struct beacon_event *e)
 {
 	size_t i;
 
-	if (k->n == BEACON_HISTORY) {
+	if (k->n == SW_BEACON_HISTORY) {
 		if (e->ts_us < k->ev[0].ts_us)
 			return;	/* older than all we keep */
 		memmove(&k->ev[0], &k->ev[1],
-		    (BEACON_HISTORY - 1) * sizeof(k->ev[0]));
+		    (SW_BEACON_HISTORY - 1) * sizeof(k->ev[0]));
 		k->n--;
 	}
 	i = k->n;

@@ -23,8 +23,6 @@
 #include "config.h"
 #include "ring.h"
 
-#define CAPTURE_MAX_ERRORS	64
-
 struct source {
 	char *name;
 	FILE *fp;	/* replay: our stream under pcap (NULL live) */
@@ -50,7 +48,7 @@ struct capture {
 	_Atomic uint64_t kernel_drops;
 	_Atomic uint64_t iface_drops;
 
-	char *errors[CAPTURE_MAX_ERRORS];
+	char *errors[SW_CAPTURE_MAX_ERRORS];
 	int nerr;
 };
 
@@ -220,7 +218,7 @@ fail:
 static void
 add_error(struct capture *c, const char *msg)
 {
-	if (c->nerr >= CAPTURE_MAX_ERRORS)
+	if (c->nerr >= SW_CAPTURE_MAX_ERRORS)
 		return;
 	c->errors[c->nerr] = strdup(msg);
 	if (c->errors[c->nerr] != NULL)
@@ -242,8 +240,8 @@ update_kernel_stats(struct capture *c, pcap_t *pc)
 
 /* Copy one packet in; wait for room in replay, drop in live mode. */
 static void
-deliver(struct capture *c, uint32_t idx, int dlt,
-    const struct pcap_pkthdr *ph, const uint8_t *data)
+deliver(struct capture *c, int dlt, const struct pcap_pkthdr *ph,
+    const uint8_t *data)
 {
 	struct ring_rec rec;
 
@@ -251,7 +249,6 @@ deliver(struct capture *c, uint32_t idx, int dlt,
 	rec.caplen = ph->caplen;
 	rec.wirelen = ph->len;
 	rec.dlt = dlt;
-	rec.src = idx;
 	if (rec.caplen > ring_max_payload(c->ring)) {
 		rec.caplen = (uint32_t)ring_max_payload(c->ring);
 		atomic_fetch_add_explicit(&c->oversize, 1,
@@ -289,7 +286,7 @@ read_source(struct capture *c, uint32_t idx)
 		rc = pcap_next_ex(s->pc, &ph, &data);
 		if (rc == 1) {
 			n++;
-			deliver(c, idx, s->dlt, ph, data);
+			deliver(c, s->dlt, ph, data);
 		} else if (rc == 0) {
 			/* live read timeout: nothing arrived */
 		} else if (rc == PCAP_ERROR_BREAK) {
@@ -384,14 +381,6 @@ capture_get_stats(struct capture *c, struct capture_stats *st)
 	    memory_order_relaxed);
 	st->iface_drops = atomic_load_explicit(&c->iface_drops,
 	    memory_order_relaxed);
-}
-
-const char *
-capture_source_name(const struct capture *c, uint32_t i)
-{
-	if (i >= (uint32_t)c->nsrc)
-		return "?";
-	return c->src[i].name;
 }
 
 int

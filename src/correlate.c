@@ -12,9 +12,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "config.h"
 #include "hash.h"
-
-#define CORR_DEFAULT	1024
 
 struct correlate {
 	struct corr_device *slots;
@@ -30,13 +29,13 @@ correlate_new(uint32_t max_devices, uint64_t seed, char *errbuf)
 	size_t n = 16;
 
 	if (max_devices == 0)
-		max_devices = CORR_DEFAULT;
+		max_devices = SW_CORR_MAX_DEVICES;
 	while (n < max_devices && n < ((size_t)1 << 24))
 		n <<= 1;
 	c = calloc(1, sizeof(*c));
 	if (c == NULL || (c->slots = calloc(n, sizeof(*c->slots))) == NULL) {
 		free(c);
-		snprintf(errbuf, 256, "out of memory for %zu devices", n);
+		snprintf(errbuf, SW_ERRLEN, "out of memory for %zu devices", n);
 		return NULL;
 	}
 	c->mask = n - 1;
@@ -124,11 +123,11 @@ correlate_add(struct correlate *c, const uint8_t dev[16], unsigned kind,
 	d->updated_us = ts_us;
 	d->kinds |= kind;
 	/* keep the first evidence of each kind, then the latest ones */
-	if (d->n == CORR_EVIDENCE) {
+	if (d->n == SW_CORR_EVIDENCE) {
 		if ((before & kind) != 0)
 			return NULL;	/* nothing new to show */
 		memmove(&d->ev[0], &d->ev[1],
-		    (CORR_EVIDENCE - 1) * sizeof(d->ev[0]));
+		    (SW_CORR_EVIDENCE - 1) * sizeof(d->ev[0]));
 		d->n--;
 	}
 	e = &d->ev[d->n++];

@@ -435,7 +435,7 @@ decode_ipv6(struct packet *p, struct rd *r, uint32_t wire)
 			p->ip_proto = nh;
 			return decode_l4(p, &ext, left);
 		}
-		if (n == DECODE_MAX_V6_EXT)
+		if (n == SW_DECODE_MAX_V6_EXT)
 			return DS_IPV6_EXT_TOO_MANY;
 		if (!rd_has(&ext, 2))
 			return DS_IPV6_EXT_TRUNC;
@@ -490,7 +490,7 @@ decode_ethertype(struct packet *p, struct rd *r, uint32_t wire, uint16_t type)
 		case ETYPE_VLAN:
 		case ETYPE_QINQ:
 		case ETYPE_QINQ_OLD:
-			if (p->n_vlans == DECODE_MAX_VLANS)
+			if (p->n_vlans == SW_DECODE_MAX_VLANS)
 				return DS_VLAN_TOO_DEEP;
 			if (!rd_has(r, 4))
 				return DS_VLAN_TRUNC;

@@ -10,7 +10,7 @@
  * the answers.  Names are decoded by dns_name_read(), which follows
  * compression pointers through a second reader over the whole message and
  * enforces the limits of dns.h (63-byte labels, 255-byte names, no pointer
- * target visited twice, DNS_PTR_HOPS_MAX hops).
+ * target visited twice, SW_DNS_PTR_HOPS_MAX hops).
  *
  * Nothing is allocated or logged: this runs once per DNS packet.
  */
@@ -60,7 +60,7 @@ dns_name_read(const struct dns_ctx *c, struct rd *r, struct dns_name *out)
 {
 	struct rd jump;
 	struct rd *cur = r;
-	uint16_t visited[DNS_PTR_HOPS_MAX];
+	uint16_t visited[SW_DNS_PTR_HOPS_MAX];
 	size_t nvis = 0, i, target;
 	const uint8_t *p;
 	uint8_t b, lo;
@@ -98,7 +98,7 @@ dns_name_read(const struct dns_ctx *c, struct rd *r, struct dns_name *out)
 			 * the hop cap bounds pointer-to-pointer chains, which
 			 * add no bytes and so escape the 255-byte cap.
 			 */
-			if (nvis == DNS_PTR_HOPS_MAX)
+			if (nvis == SW_DNS_PTR_HOPS_MAX)
 				return DNS_COMPRESSION_LOOP;
 			for (i = 0; i < nvis; i++)
 				if (visited[i] == target)
@@ -170,7 +170,7 @@ dns_read_answer(const struct dns_ctx *c, struct dns_msg *m, struct rd *r)
 	size_t rdata_off;
 	int keep;
 
-	if (m->n_answers < DNS_MAX_ANSWERS) {
+	if (m->n_answers < SW_DNS_MAX_ANSWERS) {
 		rr = &m->answers[m->n_answers];
 		owner = &rr->owner;
 	}
@@ -472,7 +472,7 @@ dns_chain(const struct dns_msg *m, size_t i,
 {
 	const struct dns_name *rev[DNS_CHAIN_MAX];
 	const struct dns_name *cur;
-	uint8_t used[DNS_MAX_ANSWERS];
+	uint8_t used[SW_DNS_MAX_ANSWERS];
 	size_t n = 0, j, k;
 	int root = 0;
 

@@ -164,12 +164,13 @@ flow_table_new(const struct flow_config *cfg, flow_end_fn on_end, void *ctx,
 
 	n = cfg->max_flows ? cfg->max_flows : SW_FLOW_MAX;
 	if (n > (1u << 28) - 1) {
-		snprintf(errbuf, 256, "flow table: max_flows %u too large", n);
+		snprintf(errbuf, SW_ERRLEN,
+		    "flow table: max_flows %u too large", n);
 		return NULL;
 	}
 	t = calloc(1, sizeof(*t));
 	if (t == NULL) {
-		snprintf(errbuf, 256, "flow table: out of memory");
+		snprintf(errbuf, SW_ERRLEN, "flow table: out of memory");
 		return NULL;
 	}
 	t->cfg = *cfg;
@@ -184,8 +185,8 @@ flow_table_new(const struct flow_config *cfg, flow_end_fn on_end, void *ctx,
 	t->pool = calloc((size_t)n + 1, sizeof(*t->pool));
 	t->buckets = calloc((size_t)nb, sizeof(*t->buckets));
 	if (t->pool == NULL || t->buckets == NULL) {
-		snprintf(errbuf, 256, "flow table: cannot allocate %u entries",
-		    n);
+		snprintf(errbuf, SW_ERRLEN,
+		    "flow table: cannot allocate %u entries", n);
 		flow_table_free(t);
 		return NULL;
 	}

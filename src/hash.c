@@ -21,6 +21,8 @@ load_le64(const uint8_t *p)
 
 #define ROTL(x, b)	(uint64_t)(((x) << (b)) | ((x) >> (64 - (b))))
 
+/* one line per step of the round, as in the paper */
+/* clang-format off */
 #define SIPROUND							\
 	do {								\
 		v0 += v1; v1 = ROTL(v1, 13); v1 ^= v0;			\
@@ -30,6 +32,7 @@ load_le64(const uint8_t *p)
 		v2 += v1; v1 = ROTL(v1, 17); v1 ^= v2;			\
 		v2 = ROTL(v2, 32);					\
 	} while (0)
+/* clang-format on */
 
 uint64_t
 hash_siphash13(uint64_t k0, uint64_t k1, const void *vin, size_t len)

@@ -3,7 +3,7 @@
  * syntax; RFC 9110 7.2 Host; RFC 3986 3.2.2 host, with IPv6 literals).
  *
  * Central data structure: a struct rd over the first min(len,
- * HTTP_SCAN_MAX) bytes, read line by line (LF ends a line; a CR before it
+ * SW_HTTP_SCAN_MAX) bytes, read line by line (LF ends a line; a CR before it
  * is dropped, RFC 9112 2.2).  The request line is checked strictly enough
  * that random binary or another protocol does not pass: a method from a
  * fixed list, single spaces, a visible-ASCII target and "HTTP/1.<digit>".
@@ -55,12 +55,6 @@ http_method(const uint8_t *buf, size_t len)
 		}
 	}
 	return prefix && len > 0 ? 0 : -1;
-}
-
-int
-http_probe(const uint8_t *buf, size_t len)
-{
-	return http_method(buf, len) >= 0 && len > 0;
 }
 
 /* Next line of r, without its CR LF: 1 and *p, *n; 0 when no LF is left. */
@@ -197,7 +191,7 @@ http_parse_host(const uint8_t *buf, size_t len, struct http_request *req)
 {
 	struct rd r;
 	const uint8_t *p;
-	size_t n, scan = len < HTTP_SCAN_MAX ? len : HTTP_SCAN_MAX;
+	size_t n, scan = len < SW_HTTP_SCAN_MAX ? len : SW_HTTP_SCAN_MAX;
 
 	memset(req, 0, sizeof(*req));
 	rd_init(&r, buf, scan);

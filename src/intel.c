@@ -24,8 +24,6 @@
 #include <string.h>
 #include <strings.h>
 
-#define ARENA_CHUNK	(64u << 10)
-
 struct arena_chunk {
 	struct arena_chunk *next;
 	size_t used, size;
@@ -98,7 +96,9 @@ arena_strndup(struct intel *in, const char *s, size_t len)
 	char *p;
 
 	if (c == NULL || c->size - c->used < need) {
-		size = need > ARENA_CHUNK ? need : ARENA_CHUNK;
+		size = SW_INTEL_ARENA_CHUNK;
+		if (need > size)
+			size = need;
 		if (size > SIZE_MAX - sizeof(*c))
 			return NULL;
 		if ((c = malloc(sizeof(*c) + size)) == NULL)

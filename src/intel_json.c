@@ -10,6 +10,7 @@
  * reported value was found, to give each message a line number.
  */
 #include "intel_reader.h"
+#include "config.h"
 
 #include <cjson/cJSON.h>
 #include <stdarg.h>
@@ -112,7 +113,7 @@ static int
 json_value(struct json_ctx *x, struct intel_rec *r, const char *value,
     enum json_kind kind, const char *where)
 {
-	char why[256];
+	char why[SW_ERRLEN];
 	int rc;
 
 	if (kind == JK_ADDR)

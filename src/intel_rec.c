@@ -388,17 +388,6 @@ intel_url_host(const char *url, char *out, size_t outlen)
 	return 0;
 }
 
-int
-intel_domain_valid(const char *s)
-{
-	char out[256], why[64];
-
-	if (s == NULL)
-		return 0;
-	return !intel_looks_like_addr(s, strlen(s)) &&
-	    intel_parse_domain(s, strlen(s), out, why, sizeof(why)) == 0;
-}
-
 void
 intel_rec_init(struct intel_rec *r)
 {

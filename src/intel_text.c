@@ -758,7 +758,7 @@ intel_text_read(struct intel_load *ld, char *buf, size_t len)
 {
 	const struct intel_reader *rd;
 	struct intel_rctx x;
-	char why[256], *line;
+	char why[SW_ERRLEN], *line;
 	char *p = buf, *end = buf + len, *nl;
 	size_t lineno = 0, llen;
 	int rc;

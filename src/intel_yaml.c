@@ -140,7 +140,7 @@ value(struct yaml_ctx *x, const yaml_node_t *n, const char *app,
     const char *key)
 {
 	struct intel_rec r;
-	char why[256], what[300];
+	char why[SW_ERRLEN], what[300];
 	const char *v = scalar(n);
 	int rc;
 
@@ -305,7 +305,7 @@ intel_yaml_read(struct intel_load *ld, const char *buf, size_t len)
 	yaml_document_t doc;
 	struct yaml_ctx x;
 	const char *base;
-	char why[256];
+	char why[SW_ERRLEN];
 	int rc = 0, ndocs = 0, r;
 	size_t line;
 

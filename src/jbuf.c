@@ -221,17 +221,6 @@ jbuf_u64(struct jbuf *j, const char *k, uint64_t v)
 }
 
 void
-jbuf_i64(struct jbuf *j, const char *k, int64_t v)
-{
-	char num[24];
-	int n;
-
-	key(j, k);
-	n = snprintf(num, sizeof(num), "%" PRId64, v);
-	put(j, num, (size_t)n);
-}
-
-void
 jbuf_dbl(struct jbuf *j, const char *k, double v, int prec)
 {
 	char num[64];

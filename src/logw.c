@@ -22,8 +22,6 @@ struct logw {
 	char *path;
 	dev_t dev;
 	ino_t ino;
-	uint64_t lines;
-	uint64_t errors;
 };
 
 static int
@@ -102,10 +100,8 @@ logw_write(struct logw *w, const char *line, size_t len)
 	ssize_t n;
 	size_t total, done;
 
-	if (w->fd < 0 && logw_check_rotation(w) < 0) {
-		w->errors++;
+	if (w->fd < 0 && logw_check_rotation(w) < 0)
 		return -1;
-	}
 	/* one writev: the line and its newline reach the file together */
 	iov[0].iov_base = (void *)(uintptr_t)line;
 	iov[0].iov_len = len;
@@ -118,7 +114,6 @@ logw_write(struct logw *w, const char *line, size_t len)
 		if (n < 0) {
 			if (errno == EINTR)
 				continue;
-			w->errors++;
 			return -1;
 		}
 		done += (size_t)n;
@@ -135,7 +130,6 @@ logw_write(struct logw *w, const char *line, size_t len)
 			iov[1].iov_len -= (size_t)n;
 		}
 	}
-	w->lines++;
 	return 0;
 }
 
@@ -156,16 +150,4 @@ logw_check_rotation(struct logw *w)
 	if (open_path(w, NULL, 0) != 0)
 		return -1;
 	return 1;
-}
-
-uint64_t
-logw_lines(const struct logw *w)
-{
-	return w->lines;
-}
-
-uint64_t
-logw_errors(const struct logw *w)
-{
-	return w->errors;
 }

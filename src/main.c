@@ -32,8 +32,7 @@
 
 #define EXIT_RUNTIME	1
 #define EXIT_USAGE	2
-#define MAX_FILES	1024
-#define ERRLEN		512
+#define ERRLEN		(2 * SW_ERRLEN)	/* a path, then the reason */
 
 static volatile sig_atomic_t sig_stop;
 static volatile sig_atomic_t sig_hup;
@@ -64,6 +63,8 @@ usage(FILE *fp)
 	struct beacon_config bc;
 
 	beacon_config_default(&bc);
+	/* the text laid out as it prints */
+	/* clang-format off */
 	fprintf(fp,
 "usage: stalkerwatch -r FILE [-r FILE ...] [options]\n"
 "       stalkerwatch -i IFACE [options]\n"
@@ -115,6 +116,7 @@ usage(FILE *fp)
 	    bc.min_events, (unsigned)(bc.min_score * 100 + 0.5), bc.max_up,
 	    bc.max_down, bc.idle_gap_s, bc.min_period_s, bc.max_period_s,
 	    bc.max_trackers);
+	/* clang-format on */
 }
 
 static void
@@ -193,24 +195,40 @@ warn_ioc(void *ctx, const char *msg)
 	fprintf(stderr, "stalkerwatch: %s\n", msg);
 }
 
+/*
+ * Become user for good, as OpenBSD's privsep code does: its group alone,
+ * then real, effective and saved IDs all its own, each set in one call
+ * (setresgid() first, while groups may still change) and read back.
+ * setgid() and setuid() change the saved ID only for a privileged caller,
+ * so they alone would not show that root cannot come back.
+ */
 static int
 drop_privileges(const char *user, char *errbuf, size_t errlen)
 {
 	struct passwd *pw;
+	uid_t uid, ruid, euid, suid;
+	gid_t gid, rgid, egid, sgid;
+	int ok;
 
 	errno = 0;
 	if ((pw = getpwnam(user)) == NULL) {
 		snprintf(errbuf, errlen, "-u %s: no such user", user);
 		return -1;
 	}
-	if (setgroups(1, &pw->pw_gid) != 0 || setgid(pw->pw_gid) != 0 ||
-	    setuid(pw->pw_uid) != 0) {
+	uid = pw->pw_uid;
+	gid = pw->pw_gid;
+	if (setgroups(1, &gid) != 0 || setresgid(gid, gid, gid) != 0 ||
+	    setresuid(uid, uid, uid) != 0) {
 		snprintf(errbuf, errlen, "-u %s: cannot drop privileges: %s",
 		    user, strerror(errno));
 		return -1;
 	}
-	/* verify, as OpenBSD's privsep code does: no way back to root */
-	if (pw->pw_uid != 0 && (setuid(0) == 0 || geteuid() == 0)) {
+	/* verify: every id is the user's, so no way back to root */
+	ok = getresuid(&ruid, &euid, &suid) == 0 &&
+	    getresgid(&rgid, &egid, &sgid) == 0;
+	ok = ok && ruid == uid && euid == uid && suid == uid;
+	ok = ok && rgid == gid && egid == gid && sgid == gid;
+	if (!ok || (uid != 0 && setuid(0) == 0)) {
 		snprintf(errbuf, errlen, "-u %s: privileges not dropped", user);
 		return -1;
 	}
@@ -405,9 +423,9 @@ main(int argc, char **argv)
 		{ "check-iocs", no_argument, NULL, OPT_CHECK_IOCS },
 		{ NULL, 0, NULL, 0 }
 	};
-	const char *files[MAX_FILES];
-	const char *iocs[MAX_FILES];
-	const char *good[MAX_FILES];
+	const char *files[SW_MAX_FILES];
+	const char *iocs[SW_MAX_FILES];
+	const char *good[SW_MAX_FILES];
 	struct iocset sets;
 	int ngood = 0;
 	int nfiles = 0, niocs = 0, quiet = 0, have_seed = 0, ch, i, rc;
@@ -445,7 +463,7 @@ main(int argc, char **argv)
 	    NULL)) != -1) {
 		switch (ch) {
 		case 'r':
-			if (nfiles == MAX_FILES)
+			if (nfiles == SW_MAX_FILES)
 				die_usage("too many -r files", NULL);
 			files[nfiles++] = optarg;
 			break;
@@ -456,12 +474,12 @@ main(int argc, char **argv)
 			acfg.logdir = optarg;
 			break;
 		case 'I':
-			if (niocs == MAX_FILES)
+			if (niocs == SW_MAX_FILES)
 				die_usage("too many -I files", NULL);
 			iocs[niocs++] = optarg;
 			break;
 		case 'A':
-			if (ngood == MAX_FILES)
+			if (ngood == SW_MAX_FILES)
 				die_usage("too many -A files", NULL);
 			good[ngood++] = optarg;
 			break;
@@ -482,7 +500,7 @@ main(int argc, char **argv)
 			break;
 		case OPT_B_EVENTS:
 			acfg.beacon.min_events = (uint32_t)parse_num(
-			    "--beacon-min-events", optarg, BEACON_HISTORY);
+			    "--beacon-min-events", optarg, SW_BEACON_HISTORY);
 			if (acfg.beacon.min_events < 3)
 				die_usage("--beacon-min-events must be at "
 				    "least 3", NULL);

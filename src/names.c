@@ -18,7 +18,6 @@
 
 #define NAMES_NIL	UINT32_MAX
 #define NAMES_POOL_MAX	(1u << 30)	/* sanity cap on max_entries */
-#define NAMES_REAP	2	/* expired list heads reclaimed per insert */
 
 struct names_ent {
 	uint8_t dev[16];
@@ -76,8 +75,9 @@ names_new(const struct names_config *cfg, char *errbuf)
 
 	max = cfg->max_entries ? cfg->max_entries : SW_NAMES_MAX;
 	if (max > NAMES_POOL_MAX) {
-		snprintf(errbuf, 256, "name cache: %u entries is more than %u",
-		    max, NAMES_POOL_MAX);
+		snprintf(errbuf, SW_ERRLEN,
+		    "name cache: %u entries is more than %u", max,
+		    NAMES_POOL_MAX);
 		return NULL;
 	}
 	for (nb = 1; nb < max; nb <<= 1)
@@ -85,8 +85,8 @@ names_new(const struct names_config *cfg, char *errbuf)
 	if ((c = calloc(1, sizeof(*c))) == NULL ||
 	    (c->pool = calloc(max, sizeof(*c->pool))) == NULL ||
 	    (c->buckets = calloc(nb, sizeof(*c->buckets))) == NULL) {
-		snprintf(errbuf, 256, "name cache: cannot allocate %u entries",
-		    max);
+		snprintf(errbuf, SW_ERRLEN,
+		    "name cache: cannot allocate %u entries", max);
 		names_free(c);
 		return NULL;
 	}
@@ -228,10 +228,12 @@ names_insert(struct names_cache *c, const uint8_t device[16],
 	if (qname == NULL || qname[0] == '\0')
 		return;
 	/* Reclaim a few expired entries at the old end: bounded work. */
-	for (n = 0; n < NAMES_REAP && c->lhead != NAMES_NIL &&
-	    c->pool[c->lhead].expire_us <= now_us; n++) {
+	n = 0;
+	while (n < SW_NAMES_REAP && c->lhead != NAMES_NIL &&
+	    c->pool[c->lhead].expire_us <= now_us) {
 		names_release(c, c->lhead);
 		c->st.expired++;
+		n++;
 	}
 	ttl_us = (int64_t)ttl_s * 1000000;
 	if (ttl_us < c->ttl_min_us)

@@ -19,9 +19,6 @@
 #include "jbuf.h"
 #include "logw.h"
 
-#define SUPP_BUCKETS	4096	/* power of two */
-#define NOTICE_LINE_MAX	8192
-
 struct supp {
 	struct supp *next;
 	uint64_t hash;
@@ -34,10 +31,10 @@ struct supp {
 struct notice_ctx {
 	struct logw *sink;
 	uint32_t suppress_for_s;
-	struct supp *buckets[SUPP_BUCKETS];
+	struct supp *buckets[SW_SUPPRESS_BUCKETS];
 	size_t n_entries;
 	struct notice_stats st;
-	char line[NOTICE_LINE_MAX];
+	char line[SW_NOTICE_LINE_MAX];
 };
 
 struct notice_ctx *
@@ -64,7 +61,7 @@ notice_ctx_free(struct notice_ctx *nc)
 
 	if (nc == NULL)
 		return;
-	for (i = 0; i < SUPP_BUCKETS; i++)
+	for (i = 0; i < SW_SUPPRESS_BUCKETS; i++)
 		for (e = nc->buckets[i]; e != NULL; e = next) {
 			next = e->next;
 			free(e->key);
@@ -95,7 +92,7 @@ evict_one(struct notice_ctx *nc)
 	struct supp *e;
 	size_t i;
 
-	for (i = 0; i < SUPP_BUCKETS; i++)
+	for (i = 0; i < SW_SUPPRESS_BUCKETS; i++)
 		for (pp = &nc->buckets[i]; *pp != NULL; pp = &(*pp)->next)
 			if (best == NULL || (*pp)->until_us < (*best)->until_us)
 				best = pp;
@@ -117,7 +114,7 @@ static int
 suppress_check(struct notice_ctx *nc, const struct notice *n,
     uint64_t *prior)
 {
-	struct supp *e;
+	struct supp *e, **head;
 	size_t nl, il, kl;
 	uint64_t h;
 	char *key;
@@ -135,7 +132,8 @@ suppress_check(struct notice_ctx *nc, const struct notice *n,
 	key[nl] = '\0';
 	memcpy(key + nl + 1, n->identifier, il + 1);
 	h = key_hash(key, kl);
-	for (e = nc->buckets[h & (SUPP_BUCKETS - 1)]; e != NULL; e = e->next)
+	head = &nc->buckets[h & (SW_SUPPRESS_BUCKETS - 1)];
+	for (e = *head; e != NULL; e = e->next)
 		if (e->hash == h && e->keylen == kl &&
 		    memcmp(e->key, key, kl) == 0)
 			break;
@@ -161,8 +159,8 @@ suppress_check(struct notice_ctx *nc, const struct notice *n,
 	e->key = key;
 	e->keylen = kl;
 	e->until_us = n->ts_us + (int64_t)nc->suppress_for_s * 1000000;
-	e->next = nc->buckets[h & (SUPP_BUCKETS - 1)];
-	nc->buckets[h & (SUPP_BUCKETS - 1)] = e;
+	e->next = *head;
+	*head = e;
 	nc->n_entries++;
 	return 0;
 }

@@ -26,7 +26,7 @@ policy_new(struct notice_ctx *notices, struct correlate *corr,
 	struct policy *p = calloc(1, sizeof(*p));
 
 	if (p == NULL) {
-		snprintf(errbuf, 256, "policy: out of memory");
+		snprintf(errbuf, SW_ERRLEN, "policy: out of memory");
 		return NULL;
 	}
 	p->notices = notices;

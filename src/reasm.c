@@ -2,7 +2,7 @@
  * reasm.c - bounded reassembly of the first bytes of a TCP stream.
  *
  * Central data structure: an array of struct reasm_slot, each with a base
- * sequence number, a sorted list of at most REASM_MAX_RANGES disjoint,
+ * sequence number, a sorted list of at most SW_REASM_MAX_RANGES disjoint,
  * non-adjacent byte ranges [lo, hi) received, and a pointer into one big
  * buffer of slots * slot_bytes bytes.  Free slots are chained through
  * `next_free` (a LIFO stack of ids), so open and release are O(1).
@@ -22,7 +22,7 @@ struct reasm_slot {
 	uint16_t next_free;	/* free list link, 0 = end */
 	uint8_t used;
 	uint8_t nranges;
-	struct reasm_range rg[REASM_MAX_RANGES];
+	struct reasm_range rg[SW_REASM_MAX_RANGES];
 	uint8_t *buf;
 };
 
@@ -42,13 +42,14 @@ reasm_new(uint32_t slots, uint32_t slot_bytes, char *errbuf)
 	uint32_t i;
 
 	if (slots == 0)
-		slots = REASM_DEFAULT_SLOTS;
+		slots = SW_REASM_SLOTS;
 	if (slot_bytes == 0)
-		slot_bytes = REASM_DEFAULT_BYTES;
+		slot_bytes = SW_REASM_SLOT_BYTES;
 	if (slots > REASM_MAX_SLOTS || slot_bytes > REASM_MAX_BYTES) {
-		snprintf(errbuf, 256, "reassembly pool: %u slots of %u bytes "
-		    "exceeds %u slots of %u bytes", slots, slot_bytes,
-		    REASM_MAX_SLOTS, REASM_MAX_BYTES);
+		snprintf(errbuf, SW_ERRLEN,
+		    "reassembly pool: %u slots of %u bytes exceeds %u slots "
+		    "of %u bytes",
+		    slots, slot_bytes, REASM_MAX_SLOTS, REASM_MAX_BYTES);
 		return NULL;
 	}
 	if ((r = calloc(1, sizeof(*r))) == NULL)
@@ -72,8 +73,9 @@ reasm_new(uint32_t slots, uint32_t slot_bytes, char *errbuf)
 	}
 	return r;
 nomem:
-	snprintf(errbuf, 256, "reassembly pool: out of memory for %u slots "
-	    "of %u bytes", slots, slot_bytes);
+	snprintf(errbuf, SW_ERRLEN,
+	    "reassembly pool: out of memory for %u slots of %u bytes", slots,
+	    slot_bytes);
 	reasm_free(r);
 	return NULL;
 }
@@ -128,7 +130,7 @@ static size_t
 reasm_merge(struct reasm_slot *s, uint32_t lo, uint32_t hi,
     const uint8_t *src)
 {
-	struct reasm_range nr[REASM_MAX_RANGES + 1];
+	struct reasm_range nr[SW_REASM_MAX_RANGES + 1];
 	uint32_t cur, a, b;
 	size_t added = 0;
 	unsigned i, n = 0;
@@ -178,7 +180,7 @@ reasm_merge(struct reasm_slot *s, uint32_t lo, uint32_t hi,
 		nr[n].lo = lo;
 		nr[n++].hi = hi;
 	}
-	if (n > REASM_MAX_RANGES)
+	if (n > SW_REASM_MAX_RANGES)
 		return (size_t)-1;
 	memcpy(s->rg, nr, n * sizeof(nr[0]));
 	s->nranges = (uint8_t)n;

@@ -14,6 +14,8 @@
 #include <string.h>
 #include <time.h>
 
+#include "config.h"
+
 #define RING_SKIP	UINT32_MAX
 #define RING_ALIGN	8
 #define CACHELINE	64
@@ -182,7 +184,7 @@ ring_closed(struct ring *r)
 void
 ring_wait(struct ring *r)
 {
-	struct timespec ts = { 0, 50 * 1000 };	/* 50 us */
+	struct timespec ts = { 0, SW_RING_WAIT_US * 1000 };
 
 	(void)r;
 	nanosleep(&ts, NULL);

@@ -44,7 +44,7 @@ strtab_new(uint32_t max_strings, uint64_t seed, char *errbuf)
 	if (max_strings == 0)
 		max_strings = SW_STRTAB_MAX;
 	if (max_strings > (1u << 26)) {
-		snprintf(errbuf, 256, "strtab: %u strings is too many",
+		snprintf(errbuf, SW_ERRLEN, "strtab: %u strings is too many",
 		    max_strings);
 		return NULL;
 	}
@@ -53,8 +53,8 @@ strtab_new(uint32_t max_strings, uint64_t seed, char *errbuf)
 	if ((t = calloc(1, sizeof(*t))) == NULL ||
 	    (t->slot = calloc((size_t)max_strings + 1, sizeof(*t->slot))) ==
 	    NULL || (t->bucket = calloc(nb, sizeof(*t->bucket))) == NULL) {
-		snprintf(errbuf, 256, "strtab: out of memory for %u strings",
-		    max_strings);
+		snprintf(errbuf, SW_ERRLEN,
+		    "strtab: out of memory for %u strings", max_strings);
 		strtab_free(t);
 		return NULL;
 	}

@@ -4,7 +4,7 @@
  *
  * Central data structure: struct tls_hello, filled from the handshake
  * message after it is gathered out of its records into a bounded stack
- * buffer (TLS_HELLO_MAX bytes), so a hello split across records reads like
+ * buffer (SW_TLS_HELLO_MAX bytes), so a hello split across records reads like
  * one in a single record.  References: RFC 8446 5.1 (record layer) and
  * 4.1.2 (ClientHello), RFC 5246 7.4.1.2, RFC 6066 3 (server_name),
  * RFC 7301 3.1 (ALPN), RFC 8446 4.2.1 (supported_versions), RFC 8701
@@ -116,7 +116,7 @@ tls_gather(const uint8_t *buf, size_t len, uint8_t *msg, size_t *have,
 					return TLS_NOT_TLS;
 				want = 4 + ((size_t)msg[1] << 16 |
 				    (size_t)msg[2] << 8 | msg[3]);
-				if (want > TLS_HELLO_MAX)
+				if (want > SW_TLS_HELLO_MAX)
 					return TLS_MALFORMED;
 			} else if (*have >= 1 && msg[0] != TLS_HS_CLIENT_HELLO) {
 				return TLS_NOT_TLS;
@@ -295,7 +295,7 @@ tls_hello_body(struct tls_hello *h, struct rd *b, int whole)
 enum tls_status
 tls_parse_client_hello(const uint8_t *buf, size_t len, struct tls_hello *out)
 {
-	uint8_t msg[TLS_HELLO_MAX];
+	uint8_t msg[SW_TLS_HELLO_MAX];
 	enum tls_status st;
 	struct rd b;
 	size_t have, need;
@@ -341,7 +341,7 @@ tls_feed_result(struct tls_flow *tf, struct reasm *pool, enum tls_status st,
 	case TLS_NEED_MORE:
 		tf->flags |= TLS_FLOW_TLS;
 		if (tf->slot == 0 || out->need > cap || n >= cap ||
-		    tf->nseg >= TLS_FEED_MAX_SEGS)
+		    tf->nseg >= SW_TLS_FEED_MAX_SEGS)
 			return tls_feed_give_up(tf, pool, 1);
 		return TLS_FEED_NONE;
 	case TLS_MALFORMED:
@@ -352,7 +352,7 @@ tls_feed_result(struct tls_flow *tf, struct reasm *pool, enum tls_status st,
 		 * (STARTTLS, CONNECT, SOCKS) gets a few more segments */
 		reasm_release(pool, tf->slot);
 		tf->slot = 0;
-		if (tf->nseg >= TLS_FEED_MAX_PROBES)
+		if (tf->nseg >= SW_TLS_FEED_MAX_PROBES)
 			tf->flags |= TLS_FLOW_DONE;
 		return TLS_FEED_NONE;
 	}
@@ -418,14 +418,14 @@ tls_feed(struct tls_flow *tf, struct reasm *pool, int isn_known,
 		if (tls_probe(data, len))
 			return tls_feed_start(tf, pool, seq, data, len, out,
 			    status);
-		if (tf->nseg >= TLS_FEED_MAX_PROBES)
+		if (tf->nseg >= SW_TLS_FEED_MAX_PROBES)
 			tf->flags |= TLS_FLOW_DONE;
 		return TLS_FEED_NONE;
 	}
 	reasm_add(pool, tf->slot, seq, data, len);
 	reasm_contiguous(pool, tf->slot, &p, &n);
 	if (n == 0) {
-		if (tf->nseg >= TLS_FEED_MAX_SEGS)
+		if (tf->nseg >= SW_TLS_FEED_MAX_SEGS)
 			return tls_feed_give_up(tf, pool, 0);
 		return TLS_FEED_NONE;
 	}

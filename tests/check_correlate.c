@@ -21,7 +21,7 @@ addr(uint8_t a[16], int last)
 
 START_TEST(test_two_kinds_one_verdict)
 {
-	char err[256];
+	char err[SW_ERRLEN];
 	struct correlate *c = correlate_new(0, 1, err);
 	const struct corr_device *d;
 	uint8_t phone[16], laptop[16];
@@ -58,7 +58,7 @@ END_TEST
 /* Evidence is bounded: the first of each kind stays, then the latest. */
 START_TEST(test_bounded_evidence)
 {
-	char err[256];
+	char err[SW_ERRLEN];
 	struct correlate *c = correlate_new(16, 2, err);
 	const struct corr_device *d = NULL;
 	uint8_t phone[16];
@@ -74,7 +74,7 @@ START_TEST(test_bounded_evidence)
 	d = correlate_add(c, phone, CORR_BEACON, "Spyware::Suspicious_Beaconing",
 	    NULL, "b", 99);
 	ck_assert_ptr_nonnull(d);
-	ck_assert_uint_le(d->n, CORR_EVIDENCE);
+	ck_assert_uint_le(d->n, SW_CORR_EVIDENCE);
 	ck_assert_uint_eq(strlen(d->ev[0].sub), CORR_TEXT - 1);
 	ck_assert_str_eq(d->ev[d->n - 1].uid, "");
 	correlate_free(c);
@@ -84,7 +84,7 @@ END_TEST
 /* A full table replaces its least recently updated device, counted. */
 START_TEST(test_full_table)
 {
-	char err[256];
+	char err[SW_ERRLEN];
 	struct correlate *c = correlate_new(16, 3, err);
 	uint8_t a[16];
 	int i;

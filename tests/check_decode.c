@@ -454,7 +454,7 @@ START_TEST(test_vlan_qinq)
 	/* a fourth is too deep */
 	f.n = 0;
 	eth(&f, 0x8100);
-	for (i = 0; i < DECODE_MAX_VLANS; i++)
+	for (i = 0; i < SW_DECODE_MAX_VLANS; i++)
 		vlan(&f, (unsigned)i + 1, 0x8100);
 	vlan(&f, 9, 0x0800);
 	ip4(&f, 17, 8, 5, 0);
@@ -632,10 +632,10 @@ START_TEST(test_ipv6_ext_chain)
 	ck_assert_int_eq(dec(&p, DLT_RAW_, &f), DS_OK);
 	ck_assert_uint_eq(p.frag, 0);
 
-	/* one header more than DECODE_MAX_V6_EXT */
+	/* one header more than SW_DECODE_MAX_V6_EXT */
 	f.n = 0;
-	ip6(&f, 60, (DECODE_MAX_V6_EXT + 1) * 8 + 8);
-	for (i = 0; i < DECODE_MAX_V6_EXT; i++)
+	ip6(&f, 60, (SW_DECODE_MAX_V6_EXT + 1) * 8 + 8);
+	for (i = 0; i < SW_DECODE_MAX_V6_EXT; i++)
 		ext6(&f, 60, 0);
 	ext6(&f, 17, 0);
 	udp(&f, 0);

@@ -164,7 +164,7 @@ cut_everywhere(const uint8_t *buf, size_t len)
 		    "cut at %zu of %zu: %s", k, len, dns_status_key(st));
 		if (k < DNS_HDR_LEN)
 			ck_assert_int_eq(st, DNS_TRUNCATED);
-		ck_assert_uint_le(m->n_answers, DNS_MAX_ANSWERS);
+		ck_assert_uint_le(m->n_answers, SW_DNS_MAX_ANSWERS);
 		st = dns_parse(m, copy, k, k);
 		ck_assert_uint_lt((unsigned)st, DNS__COUNT);
 		free(copy);
@@ -374,7 +374,7 @@ START_TEST(test_pointer_hops)
 	size_t i, base;
 
 	/* A chain of 70 pointers, each to the next: no offset revisited,
-	 * but more than DNS_PTR_HOPS_MAX hops. */
+	 * but more than SW_DNS_PTR_HOPS_MAX hops. */
 	puthdr(&m, 1, 0x0100, 1, 0, 0, 0);
 	put8(&m, 0xc0);
 	put8(&m, 18);
@@ -544,10 +544,10 @@ START_TEST(test_skip_and_rdata)
 	m.b[m.n - 12] = 3;	/* rdlength low byte: 11 -> 3 */
 	ck_assert_int_eq(parse(&m), DNS_BAD_RDATA);
 
-	/* More kept answers than DNS_MAX_ANSWERS: counted. */
-	puthdr(&m, 1, 0x8180, 1, DNS_MAX_ANSWERS + 8, 0, 0);
+	/* More kept answers than SW_DNS_MAX_ANSWERS: counted. */
+	puthdr(&m, 1, 0x8180, 1, SW_DNS_MAX_ANSWERS + 8, 0, 0);
 	putq(&m, "x.example", DNS_TYPE_A);
-	for (i = 0; i < DNS_MAX_ANSWERS + 8; i++) {
+	for (i = 0; i < SW_DNS_MAX_ANSWERS + 8; i++) {
 		put8(&m, 0xc0);
 		put8(&m, 12);
 		put16(&m, DNS_TYPE_A);
@@ -557,7 +557,7 @@ START_TEST(test_skip_and_rdata)
 		put32(&m, (uint32_t)i);
 	}
 	ck_assert_int_eq(parse(&m), DNS_OK);
-	ck_assert_uint_eq(dm.n_answers, DNS_MAX_ANSWERS);
+	ck_assert_uint_eq(dm.n_answers, SW_DNS_MAX_ANSWERS);
 	ck_assert_uint_eq(dm.answers_dropped, 8);
 	cut_everywhere(m.b, m.n);
 }

@@ -88,7 +88,7 @@ table(struct ended *e, uint32_t max)
 {
 	struct flow_config cfg;
 	struct flow_table *t;
-	char err[256];
+	char err[SW_ERRLEN];
 
 	memset(e, 0, sizeof(*e));
 	flow_config_default(&cfg);
@@ -578,7 +578,7 @@ START_TEST(test_uid_determinism)
 	struct flow_config cfg;
 	struct flow_table *t3;
 	struct ended e3;
-	char err[256];
+	char err[SW_ERRLEN];
 	struct packet p;
 	int i;
 

@@ -1018,18 +1018,6 @@ START_TEST(domain_unfinalized)
 }
 END_TEST
 
-START_TEST(domain_valid)
-{
-	ck_assert_int_eq(intel_domain_valid("a.example"), 1);
-	ck_assert_int_eq(intel_domain_valid("A.Example."), 1);
-	ck_assert_int_eq(intel_domain_valid("a..example"), 0);
-	ck_assert_int_eq(intel_domain_valid("1.2.3.4"), 0);
-	ck_assert_int_eq(intel_domain_valid("a b"), 0);
-	ck_assert_int_eq(intel_domain_valid(""), 0);
-	ck_assert_int_eq(intel_domain_valid(NULL), 0);
-}
-END_TEST
-
 START_TEST(shared_platforms)
 {
 	struct intel *in = intel_new();
@@ -1311,7 +1299,6 @@ intel_suite(void)
 	tcase_add_test(tc, domain_dot_boundary);
 	tcase_add_test(tc, domain_longest_wins);
 	tcase_add_test(tc, domain_unfinalized);
-	tcase_add_test(tc, domain_valid);
 	tcase_add_test(tc, shared_platforms);
 	tcase_add_test(tc, website_overrides_c2);
 	tcase_add_test(tc, bundled_mspy_domains);

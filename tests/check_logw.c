@@ -9,6 +9,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "config.h"
 #include "logw.h"
 
 Suite *logw_suite(void);
@@ -29,7 +30,8 @@ file_text(const char *path, char *buf, size_t cap)
 
 START_TEST(test_append_and_rotate)
 {
-	char dir[] = "/tmp/sw-logw-XXXXXX", err[256], path[300], moved[300];
+	char dir[] = "/tmp/sw-logw-XXXXXX", err[SW_ERRLEN];
+	char path[300], moved[300];
 	char text[256];
 	struct logw *w;
 	struct stat st;
@@ -57,8 +59,6 @@ START_TEST(test_append_and_rotate)
 	ck_assert_int_eq(logw_write(w, "{\"c\":3}", 7), 0);
 	file_text(path, text, sizeof(text));
 	ck_assert_str_eq(text, "{\"c\":3}\n");
-	ck_assert_uint_eq(logw_lines(w), 3);
-	ck_assert_uint_eq(logw_errors(w), 0);
 	logw_close(w);
 	unlink(path);
 	unlink(moved);
@@ -68,7 +68,7 @@ END_TEST
 
 START_TEST(test_open_errors)
 {
-	char err[256];
+	char err[SW_ERRLEN];
 
 	ck_assert_ptr_null(logw_open("/nonexistent-dir-sw", "notice.log", err,
 	    sizeof(err)));

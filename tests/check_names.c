@@ -33,7 +33,7 @@ mk(uint32_t max)
 {
 	struct names_config cfg;
 	struct names_cache *c;
-	char err[256];
+	char err[SW_ERRLEN];
 
 	names_config_default(&cfg);
 	cfg.seed = 42;
@@ -254,7 +254,7 @@ START_TEST(test_memory)
 {
 	struct names_config cfg;
 	struct names_cache *c;
-	char err[256];
+	char err[SW_ERRLEN];
 
 	c = mk(0);
 	/* The figure stated in names.h (LP64). */

@@ -127,7 +127,7 @@ read_lines(const char *path, cJSON **out, int max)
 
 START_TEST(test_suppression_window)
 {
-	char dir[] = "/tmp/sw-notice-XXXXXX", err[256], path[300];
+	char dir[] = "/tmp/sw-notice-XXXXXX", err[SW_ERRLEN], path[300];
 	struct logw *w;
 	struct notice_ctx *nc;
 	struct flow f;
@@ -180,7 +180,7 @@ END_TEST
 
 START_TEST(test_suppression_disabled)
 {
-	char dir[] = "/tmp/sw-notice-XXXXXX", err[256], path[300];
+	char dir[] = "/tmp/sw-notice-XXXXXX", err[SW_ERRLEN], path[300];
 	struct logw *w;
 	struct notice_ctx *nc;
 	struct flow f;

@@ -12,6 +12,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "config.h"
 #include "pcapgen.h"
 
 Suite *pcapgen_suite(void);
@@ -457,7 +458,7 @@ static struct cap
 scenario(const char *name, const struct pcapgen_opts *o)
 {
 	struct cap c;
-	char err[256];
+	char err[SW_ERRLEN];
 
 	cap_open(&c);
 	ck_assert_msg(pcapgen_scenario_run(name, c.fp, o, err,
@@ -510,7 +511,7 @@ START_TEST(test_scenarios_run)
 	struct pcapgen_opts o;
 	struct cap c;
 	size_t len, pkts;
-	char err[256];
+	char err[SW_ERRLEN];
 	FILE *nul;
 
 	memset(&o, 0, sizeof(o));

@@ -15,7 +15,7 @@ Suite *reasm_suite(void);
 static struct reasm *
 pool(uint32_t slots, uint32_t bytes)
 {
-	char err[256];
+	char err[SW_ERRLEN];
 	struct reasm *r = reasm_new(slots, bytes, err);
 
 	ck_assert_msg(r != NULL, "%s", err);
@@ -132,14 +132,14 @@ START_TEST(test_range_cap)
 
 	memset(d, 7, sizeof(d));
 	id = reasm_open(r, 0);
-	/* ranges at 10, 30, ... : REASM_MAX_RANGES of them fit */
-	for (i = 0; i < REASM_MAX_RANGES; i++)
+	/* ranges at 10, 30, ... : SW_REASM_MAX_RANGES of them fit */
+	for (i = 0; i < SW_REASM_MAX_RANGES; i++)
 		ck_assert_uint_eq(reasm_add(r, id, 10 + 20 * i, d, 5), 5);
 	ck_assert_uint_eq(reasm_add(r, id, 10 + 20 * i, d, 5), 0);
 	ck_assert_uint_eq(reasm_stats(r)->too_many_ranges, 1);
 	/* filling everything still works: ranges merge into one */
 	ck_assert_uint_eq(reasm_add(r, id, 0, d, 256),
-	    256 - 5 * REASM_MAX_RANGES);
+	    256 - 5 * SW_REASM_MAX_RANGES);
 	ck_assert_uint_eq(prefix(r, id, &p), 256);
 	reasm_free(r);
 }
@@ -150,7 +150,7 @@ START_TEST(test_pool)
 	struct reasm *r = pool(3, 16);
 	const uint8_t *p;
 	uint16_t a, b, c;
-	char err[256];
+	char err[SW_ERRLEN];
 
 	a = reasm_open(r, 1);
 	b = reasm_open(r, 2);
@@ -175,7 +175,7 @@ START_TEST(test_pool)
 	ck_assert_ptr_null(reasm_new(70000, 16, err));
 	ck_assert_ptr_nonnull(strstr(err, "slots"));
 	r = reasm_new(0, 0, err);
-	ck_assert_uint_eq(reasm_slot_bytes(r), REASM_DEFAULT_BYTES);
+	ck_assert_uint_eq(reasm_slot_bytes(r), SW_REASM_SLOT_BYTES);
 	reasm_free(r);
 }
 END_TEST

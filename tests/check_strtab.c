@@ -13,7 +13,7 @@ Suite *strtab_suite(void);
 
 START_TEST(intern_share_release)
 {
-	char err[256];
+	char err[SW_ERRLEN];
 	struct strtab *t = strtab_new(4, 1, err);
 	uint32_t a, b, c;
 
@@ -43,7 +43,7 @@ END_TEST
 
 START_TEST(cap_and_reuse)
 {
-	char err[256], name[32];
+	char err[SW_ERRLEN], name[32];
 	struct strtab *t = strtab_new(3, 7, err);
 	uint32_t id[3], x;
 	int i;
@@ -72,7 +72,7 @@ END_TEST
 
 START_TEST(refusals)
 {
-	char err[256], big[300];
+	char err[SW_ERRLEN], big[300];
 	struct strtab *t = strtab_new(0, 3, err);
 
 	ck_assert_ptr_nonnull(t);
@@ -91,7 +91,7 @@ END_TEST
 
 START_TEST(many_release_all)
 {
-	char err[256], name[32];
+	char err[SW_ERRLEN], name[32];
 	struct strtab *t = strtab_new(1000, 5, err);
 	uint32_t id[1000];
 	int i;

@@ -370,7 +370,6 @@ START_TEST(test_not_tls)
 	ck_assert_int_eq(tls_probe(sh, 3), 1);
 	ck_assert_int_eq(tls_probe(http, 3), 0);
 	ck_assert_int_eq(tls_probe(v2, 3), 0);
-	ck_assert_str_eq(tls_status_key(TLS_MALFORMED), "tls.malformed");
 }
 END_TEST
 
@@ -395,7 +394,7 @@ START_TEST(test_malformed)
 	t[3] = 0;
 	t[4] = 0;
 	ck_assert_int_eq(tls_parse_client_hello(t, n, &h), TLS_MALFORMED);
-	/* handshake length beyond TLS_HELLO_MAX */
+	/* handshake length beyond SW_TLS_HELLO_MAX */
 	memcpy(t, s, n);
 	t[5 + 1] = 0x01;
 	ck_assert_int_eq(tls_parse_client_hello(t, n, &h), TLS_MALFORMED);
@@ -493,7 +492,7 @@ run_orders(uint32_t isn, int isn_known, size_t mss)
 	struct tls_flow tf;
 	struct tls_hello h;
 	struct reasm *pool;
-	char err[256];
+	char err[SW_ERRLEN];
 	size_t n, k, i;
 
 	pool = reasm_new(4, 0, err);
@@ -579,7 +578,7 @@ START_TEST(test_feed_exhausted)
 	struct tls_flow a, b;
 	struct tls_hello h;
 	struct reasm *pool;
-	char err[256];
+	char err[SW_ERRLEN];
 	size_t n, k;
 
 	pool = reasm_new(1, 0, err);
@@ -621,7 +620,7 @@ START_TEST(test_feed_not_tls)
 	struct tls_hello h;
 	struct reasm *pool;
 	enum tls_status st;
-	char err[256];
+	char err[SW_ERRLEN];
 	unsigned i;
 
 	pool = reasm_new(2, 4096, err);
@@ -631,8 +630,8 @@ START_TEST(test_feed_not_tls)
 	    &h, &st), TLS_FEED_NONE);
 	ck_assert_int_eq(st, TLS_NOT_TLS);
 	ck_assert(!(tf.flags & TLS_FLOW_TLS));
-	/* later segments are probed, up to TLS_FEED_MAX_PROBES in all */
-	for (i = 1; i < TLS_FEED_MAX_PROBES; i++) {
+	/* later segments are probed, up to SW_TLS_FEED_MAX_PROBES in all */
+	for (i = 1; i < SW_TLS_FEED_MAX_PROBES; i++) {
 		ck_assert(!(tf.flags & TLS_FLOW_DONE));
 		ck_assert_int_eq(tls_feed(&tf, pool, 1, 7, 8 + 27 * i, get,
 		    sizeof(get) - 1, &h, &st), TLS_FEED_NONE);
@@ -653,7 +652,7 @@ START_TEST(test_feed_not_tls)
 	/* midstream without a SYN: segments that are not a hello start */
 	memset(&tf, 0, sizeof(tf));
 	memset(s, 0x41, 100);
-	for (i = 0; i < TLS_FEED_MAX_PROBES; i++)
+	for (i = 0; i < SW_TLS_FEED_MAX_PROBES; i++)
 		ck_assert_int_eq(tls_feed(&tf, pool, 0, 0, 5000 + 100 * i, s,
 		    100, &h, &st), TLS_FEED_NONE);
 	ck_assert(tf.flags & TLS_FLOW_DONE);
@@ -683,7 +682,7 @@ START_TEST(test_feed_starttls)
 	struct tls_flow tf;
 	struct tls_hello h;
 	struct reasm *pool;
-	char err[256];
+	char err[SW_ERRLEN];
 	uint32_t seq = 0xfffffff0u;
 	size_t n;
 

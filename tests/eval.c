@@ -418,10 +418,10 @@ ev_score_run(struct ev_run *r, const struct beacon_config *cfg,
 	struct beacon_event e;
 	struct rita_score rs;
 	struct ev_dest *d;
-	int64_t ts[BEACON_HISTORY];
-	uint32_t by[BEACON_HISTORY];
+	int64_t ts[SW_BEACON_HISTORY];
+	uint32_t by[SW_BEACON_HISTORY];
 	uint8_t dev[16];
-	char errbuf[256];
+	char errbuf[SW_ERRLEN];
 	size_t i;
 	int j;
 	double rscore;
@@ -614,10 +614,10 @@ static void
 ev_events_needed(const struct beacon_config *cfg)
 {
 	static const double jits[] = { 0, 0.10, 0.25, 0.50, -1 };
-	struct beacon_event e[BEACON_HISTORY];
+	struct beacon_event e[SW_BEACON_HISTORY];
 	struct beacon_score sc;
 	struct ev_run r;
-	unsigned ji, n, i, fired, need;
+	unsigned ji, n, i, fired, need, nmax = SW_BEACON_HISTORY;
 	int ordinary;
 	double t;
 
@@ -627,8 +627,7 @@ ev_events_needed(const struct beacon_config *cfg)
 		    "one report format:");
 		for (ji = 0; ji < sizeof(jits) / sizeof(jits[0]); ji++) {
 			need = 0;
-			for (n = cfg->min_events; n <= BEACON_HISTORY &&
-			    need == 0; n++) {
+			for (n = cfg->min_events; n <= nmax && need == 0; n++) {
 				fired = 0;
 				for (i = 0; i < 400; i++) {
 					unsigned j;
@@ -712,7 +711,7 @@ ev_tsv(const char *path, const struct beacon_config *cfg)
 	struct beacon_tracker *k;
 	struct beacon_score sc;
 	struct beacon_event e;
-	char line[1024], dest[BEACON_DEST_MAX], name[256], errbuf[256];
+	char line[1024], dest[BEACON_DEST_MAX], name[256], errbuf[SW_ERRLEN];
 	unsigned long port, up, down;
 	double t0, dur;
 	uint8_t dev[16];

@@ -14,6 +14,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "config.h"
 #include "pcapgen.h"
 
 /* Same stdio buffer as the sensor's replay (config.h SW_FILE_BUFFER): the
@@ -54,7 +55,7 @@ main(int argc, char **argv)
 	};
 	struct pcapgen_opts o;
 	unsigned long long v;
-	char errbuf[256];
+	char errbuf[SW_ERRLEN];
 	static char iobuf[MKPCAP_BUFFER];
 	FILE *fp;
 	int ch, rc;

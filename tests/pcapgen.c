@@ -385,20 +385,6 @@ frame_end(struct pcapgen *g, size_t len)
 }
 
 int
-pcapgen_ip(struct pcapgen *g, const struct pcapgen_host *src,
-    const struct pcapgen_host *dst, uint8_t proto, const uint8_t *l4,
-    size_t l4len)
-{
-	uint8_t *p;
-	size_t hdr;
-
-	if ((p = frame_begin(g, src, dst, proto, l4len, &hdr)) == NULL)
-		return -1;
-	memcpy(p, l4, l4len);
-	return frame_end(g, hdr + l4len);
-}
-
-int
 pcapgen_udp(struct pcapgen *g, const struct pcapgen_host *src,
     uint16_t sport, const struct pcapgen_host *dst, uint16_t dport,
     const uint8_t *data, size_t len)
@@ -1518,6 +1504,64 @@ scen_bench(struct pcapgen *g, const struct pcapgen_opts *o)
 }
 
 /*
+ * bench-conns: the flow table under load: --count connections (default
+ * 1,000,000) open at once, in the fewest bytes: every client's SYN
+ * first, then every server's SYN-ACK, nothing else (164 bytes of file a
+ * connection).  All SYNs fall within BENCH_CONNS_SPAN network seconds,
+ * since a SYN left unanswered ends after the sensor's 5 s attempt delay
+ * (SW_TCP_CLOSE_DELAY); once answered, a connection idles out only after
+ * SW_TCP_TIMEOUT (300 s), long after the last packet.  Tuples are
+ * distinct: BENCH_CLIENTS clients times ports from 1024 up, servers in
+ * 198.18.0.0/15 on port 443.
+ */
+#define BENCH_CONNS_SPAN	2	/* seconds of SYNs, then of SYN-ACKs */
+#define BENCH_CONNS_MAX		(BENCH_CLIENTS * 64512UL)
+
+/* Connection i of the scenario, rebuilt the same for both of its packets
+ * (no per-connection state is kept: a million of them would be 80 MB). */
+static void
+bench_conns_tcp(struct pcapgen *g, struct pcapgen_tcp *c, uint32_t i)
+{
+	struct pcapgen_host cli, srv;
+
+	bench_host(&cli, 1, i % BENCH_CLIENTS);
+	bench_host(&srv, 0, 1 + (uint32_t)((i * 7919ULL) % BENCH_SERVERS));
+	pcapgen_tcp_init(g, c, &cli, (uint16_t)(1024 + i / BENCH_CLIENTS), &srv,
+	    443);
+	/* ISNs from i, not the PRNG, so that the second pass agrees. */
+	c->seq[PCAPGEN_C2S] = i * 2654435761u;
+	c->seq[PCAPGEN_S2C] = ~i * 2246822519u;
+}
+
+static int
+scen_bench_conns(struct pcapgen *g, const struct pcapgen_opts *o)
+{
+	unsigned long n = o->count != 0 ? o->count : 1000000;
+	uint64_t start = g->now_us, span = BENCH_CONNS_SPAN * SEC;
+	struct pcapgen_tcp c;
+	uint32_t i;
+	int rc = 0;
+
+	if (n > BENCH_CONNS_MAX)
+		return -1;
+	for (i = 0; i < n && rc == 0; i++) {
+		g->now_us = start + span * i / n;
+		bench_conns_tcp(g, &c, i);
+		rc |= pcapgen_tcp_segment(g, &c, PCAPGEN_C2S, PCAPGEN_SYN, NULL,
+		    0);
+	}
+	start += span;
+	for (i = 0; i < n && rc == 0; i++) {
+		g->now_us = start + span * i / n;
+		bench_conns_tcp(g, &c, i);
+		c.seq[PCAPGEN_C2S]++;		/* the SYN's */
+		rc |= pcapgen_tcp_segment(g, &c, PCAPGEN_S2C,
+		    PCAPGEN_SYN | PCAPGEN_ACK, NULL, 0);
+	}
+	return rc ? -1 : 0;
+}
+
+/*
  * A response whose answer goes through one CNAME: name -> cname -> addr
  * (IPv4), as CDNs and C2 fronting answer.
  */
@@ -1933,6 +1977,8 @@ scen_survivor(struct pcapgen *g, const struct pcapgen_opts *o)
 	return rc ? -1 : 0;
 }
 
+/* One row a scenario, laid out by hand. */
+/* clang-format off */
 const struct pcapgen_scenario pcapgen_scenarios[] = {
 	{ "demo", "30 min of a home LAN; the phone 192.168.1.23 uploads to "
 	    "mSpy's " MSPY_IP_A ":443 every 5-10 min (--ip)", scen_demo },
@@ -1956,6 +2002,8 @@ const struct pcapgen_scenario pcapgen_scenarios[] = {
 	    "and uploads to it every 5-10 min", scen_survivor },
 	{ "bench", "--count packets (default 3,000,000) of a busy network, "
 	    "~3% of connections to " MSPY_IP_A, scen_bench },
+	{ "bench-conns", "--count connections (default 1,000,000) open at "
+	    "once: all SYNs within 2 s, then all SYN-ACKs", scen_bench_conns },
 	{ "beacon-tls", "2 h: new TLS connection every 5-10 min to an "
 	    "unknown host (SNI); laptop browsing (must fire)",
 	    scen_beacon_tls },
@@ -1967,6 +2015,7 @@ const struct pcapgen_scenario pcapgen_scenarios[] = {
 	    "(must not fire)", scen_beacon_background },
 	{ NULL, NULL, NULL }
 };
+/* clang-format on */
 
 int
 pcapgen_scenario_run(const char *name, FILE *fp,

@@ -107,13 +107,6 @@ uint32_t pcapgen_pseudo_sum(const struct pcapgen_host *src,
 /* Write one frame of len bytes at the current clock.  Returns 0 or -1. */
 int pcapgen_frame(struct pcapgen *g, const uint8_t *frame, size_t len);
 
-/* Ethernet + IP around an L4 payload already built (l4 of l4len bytes,
- * checksum included) from src to dst.  Returns 0 or -1 (too big or a write
- * error). */
-int pcapgen_ip(struct pcapgen *g, const struct pcapgen_host *src,
-    const struct pcapgen_host *dst, uint8_t proto, const uint8_t *l4,
-    size_t l4len);
-
 /* One UDP datagram; data may be NULL for len opaque bytes. */
 int pcapgen_udp(struct pcapgen *g, const struct pcapgen_host *src,
     uint16_t sport, const struct pcapgen_host *dst, uint16_t dport,
