@@ -25,84 +25,15 @@
 #include <unistd.h>
 
 #include "config.h"
-#include "intel.h"
-#include "intel_load.h"
+#include "intel_checks.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
-
-struct fuzz_warns {
-	size_t n;
-};
-
-static void
-fuzz_warn(void *ctx, const char *msg)
-{
-	struct fuzz_warns *w = ctx;
-
-	if (strchr(msg, '\n') != NULL || strstr(msg, ":") == NULL)
-		abort();
-	w->n++;
-}
 
 static size_t
 total(const struct intel *in)
 {
 	return intel_count(in, INTEL_ADDR) + intel_count(in, INTEL_SUBNET) +
 	    intel_count(in, INTEL_DOMAIN) + intel_count(in, INTEL_OTHER);
-}
-
-/* A hit must cover the address: its network is the address, masked. */
-static void
-check_hit(const struct intel *in, const uint8_t a[16])
-{
-	const struct intel_item *it = intel_match_addr(in, a);
-	unsigned i, bits;
-	uint8_t m;
-
-	if (it == NULL)
-		return;
-	if (it->type != INTEL_ADDR && it->type != INTEL_SUBNET)
-		abort();
-	for (i = 0; i < 16; i++) {
-		bits = it->prefix > i * 8 ? it->prefix - i * 8 : 0;
-		m = bits >= 8 ? 0xff : (uint8_t)(0xff00u >> bits);
-		if ((a[i] & m) != it->addr[i])
-			abort();
-	}
-}
-
-/*
- * A name hit must be the name (lower-cased, one trailing dot off), a
- * parent of it at a dot boundary that covers subdomains, or a website
- * of which the name is the www. form.
- */
-static void
-check_name(const struct intel *in, const char *name)
-{
-	const struct intel_item *it = intel_match_domain(in, name);
-	char low[512];
-	size_t n, k, i;
-
-	if (it == NULL)
-		return;
-	n = strlen(name);
-	if (n >= sizeof(low) || it->type != INTEL_DOMAIN)
-		abort();
-	for (i = 0; i < n; i++)
-		low[i] = (char)tolower((unsigned char)name[i]);
-	low[n] = '\0';
-	if (n > 0 && low[n - 1] == '.')
-		low[--n] = '\0';
-	k = strlen(it->indicator);
-	if (k > n || strcmp(low + n - k, it->indicator) != 0)
-		abort();
-	/* a website answers for its own name and its www. form only */
-	if (it->role == INTEL_ROLE_WEBSITE && k < n && !(n == k + 4 &&
-	    strncmp(low, "www.", 4) == 0))
-		abort();
-	if (k < n && it->role != INTEL_ROLE_WEBSITE && (low[n - k - 1] !=
-	    '.' || !it->subdomains))
-		abort();
 }
 
 static const char *const heads[] = {
@@ -164,6 +95,7 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		off += (size_t)n;
 	}
 	snprintf(path, sizeof(path), "/proc/self/fd/%d", fd);
+	fuzz_path = path;	/* every message: "path:N: reason" */
 
 	in = intel_new();
 	st = intel_new();
@@ -193,6 +125,7 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		abort();
 	/* fixed indicators and platforms beside the input's */
 	snprintf(path, sizeof(path), "/proc/self/fd/%d", fd);
+	fuzz_path = path;	/* every message: "path:N: reason" */
 	if (ftruncate(fd, 0) != 0 || lseek(fd, 0, SEEK_SET) != 0)
 		abort();
 	if (!plat) {

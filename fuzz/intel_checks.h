@@ -1,7 +1,9 @@
 /*
  * intel_checks.h - what every indicator-reader fuzz target checks, for
  * fuzz_yaml.c, fuzz_stix.c and fuzz_rules.c (each builds the document
- * its own way, then calls fuzz_intel_check()).
+ * its own way, then calls fuzz_intel_check()); fuzz_intel.c uses the
+ * message and match checks.  The helpers are static inline, so a target
+ * carries only what it calls.
  *
  * The document is loaded from memory under `path`, once leniently and
  * once strictly: the two must report the same lines, strict must keep
@@ -31,7 +33,7 @@ struct fuzz_warns {
 };
 
 /* Every message: "<path>:N: reason", one line. */
-static void
+static inline void
 fuzz_msg(const char *msg)
 {
 	size_t n = strlen(fuzz_path), d;
@@ -44,7 +46,7 @@ fuzz_msg(const char *msg)
 		abort();
 }
 
-static void
+static inline void
 fuzz_warn(void *ctx, const char *msg)
 {
 	struct fuzz_warns *w = ctx;
@@ -54,7 +56,7 @@ fuzz_warn(void *ctx, const char *msg)
 }
 
 /* A hit must cover the address: its network is the address, masked. */
-static void
+static inline void
 check_hit(const struct intel *in, const uint8_t a[16])
 {
 	const struct intel_item *it = intel_match_addr(in, a);
@@ -78,7 +80,7 @@ check_hit(const struct intel *in, const uint8_t a[16])
  * parent of it at a dot boundary that covers subdomains, or a website
  * of which the name is the www. form.  Returns the hit.
  */
-static const struct intel_item *
+static inline const struct intel_item *
 check_name(const struct intel *in, const char *name)
 {
 	const struct intel_item *it = intel_match_domain(in, name);
@@ -111,7 +113,7 @@ check_name(const struct intel *in, const char *name)
 
 /* Every indicator of the set is found again by its own name or address;
  * one that does not cover subdomains never answers for a name under it. */
-static void
+static inline void
 check_items(const struct intel *in)
 {
 	const struct intel_item *it, *hit;
@@ -150,7 +152,7 @@ check_items(const struct intel *in)
 }
 
 /* Names and addresses taken from the input. */
-static void
+static inline void
 check_input(const struct intel *in, const uint8_t *data, size_t size)
 {
 	char name[300], *nm;
@@ -177,7 +179,7 @@ check_input(const struct intel *in, const uint8_t *data, size_t size)
 
 /* Load buf (built from data) as `path` and check it all; aborts on a
  * broken invariant. */
-static void
+static inline void
 fuzz_intel_check(const char *path, const char *buf, size_t len,
     const uint8_t *data, size_t size)
 {
@@ -258,10 +260,7 @@ fuzz_intel_check(const char *path, const char *buf, size_t len,
  * The first byte of data picks one of the heads, put before the rest, so
  * the fuzzer spends its time inside the format; then fuzz_intel_check().
  */
-static void fuzz_intel_heads(const char *, const char *const *, size_t,
-    const uint8_t *, size_t) __attribute__((unused));
-
-static void
+static inline void
 fuzz_intel_heads(const char *path, const char *const *heads, size_t nheads,
     const uint8_t *data, size_t size)
 {

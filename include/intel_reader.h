@@ -135,6 +135,10 @@ int intel_url_host(const char *url, char *out, size_t outlen);
 int intel_parse_domain(const char *s, size_t len, char out[INTEL_REC_TEXT],
     char *why, size_t whylen);
 
+/* A blank inside a line of an indicator file: space, tab, VT, FF (the
+ * line readers get lines without their CR and LF). */
+int intel_is_space(char c);
+
 /* Does this token look like an address (so a failure is a bad address)? */
 int intel_looks_like_addr(const char *tok, size_t len);
 

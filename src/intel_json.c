@@ -571,14 +571,6 @@ json_doc(struct json_ctx *x, const cJSON *root)
 	return 0;
 }
 
-
-static int
-is_space(char c)
-{
-	return c == ' ' || c == '\t' || c == '\r' || c == '\n' ||
-	    c == '\v' || c == '\f';
-}
-
 int
 intel_json_read(struct intel_load *ld, const char *buf, size_t len)
 {
@@ -600,7 +592,7 @@ intel_json_read(struct intel_load *ld, const char *buf, size_t len)
 		return 0;
 	}
 	for (p = end; p != NULL && p < buf + len; p++)
-		if (!is_space(*p)) {
+		if (!intel_is_space(*p) && *p != '\r' && *p != '\n') {
 			intel_report(ld, intel_line_at(buf, p), "text after "
 			    "the JSON document");
 			cJSON_Delete(root);

@@ -388,6 +388,12 @@ intel_url_host(const char *url, char *out, size_t outlen)
 	return 0;
 }
 
+int
+intel_is_space(char c)
+{
+	return c == ' ' || c == '\t' || c == '\v' || c == '\f';
+}
+
 void
 intel_rec_init(struct intel_rec *r)
 {

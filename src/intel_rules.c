@@ -31,12 +31,6 @@
 static const char *const actions[] = { "alert", "drop", "pass", "reject",
     "rejectsrc", "rejectdst", "rejectboth" };
 
-static int
-is_space(char c)
-{
-	return c == ' ' || c == '\t' || c == '\v' || c == '\f' || c == '\r';
-}
-
 /* The action word at p, with a blank after it: its length, else 0. */
 static size_t
 action_len(const char *p)
@@ -45,7 +39,7 @@ action_len(const char *p)
 
 	for (i = 0; i < sizeof(actions) / sizeof(actions[0]); i++) {
 		n = strlen(actions[i]);
-		if (strncmp(p, actions[i], n) == 0 && is_space(p[n]))
+		if (strncmp(p, actions[i], n) == 0 && intel_is_space(p[n]))
 			return n;
 	}
 	return 0;
@@ -54,7 +48,7 @@ action_len(const char *p)
 int
 intel_rules_sniff(const char *first)
 {
-	while (is_space(*first))
+	while (intel_is_space(*first))
 		first++;
 	return action_len(first) > 0 && strchr(first, '(') != NULL;
 }
@@ -118,7 +112,7 @@ options(struct rule *ru, const char *p, char *why, size_t whylen)
 	int hex;
 
 	for (;;) {
-		while (is_space(*p))
+		while (intel_is_space(*p))
 			p++;
 		if (*p == ')')
 			return 0;
@@ -129,11 +123,11 @@ options(struct rule *ru, const char *p, char *why, size_t whylen)
 		for (k = p; *p != '\0' && *p != ':' && *p != ';' &&
 		    *p != ')'; p++)
 			;
-		for (e = p; e > k && is_space(e[-1]); e--)
+		for (e = p; e > k && intel_is_space(e[-1]); e--)
 			;
 		kn = (size_t)(e - k);
 		if (*p == ':') {
-			for (p++; is_space(*p); p++)
+			for (p++; intel_is_space(*p); p++)
 				;
 			v = p;
 			hex = 0;
@@ -186,7 +180,7 @@ options(struct rule *ru, const char *p, char *why, size_t whylen)
 			ru->startswith = 1;
 		else if (kn == 8 && strncmp(k, "endswith", 8) == 0)
 			ru->endswith = 1;
-		while (is_space(*p))
+		while (intel_is_space(*p))
 			p++;
 		if (*p == ';')
 			p++;
@@ -292,7 +286,7 @@ intel_rules_line(struct intel_load *ld, char *line, char *why,
 	size_t fl[7], i, n;
 	int rc;
 
-	while (is_space(*p))
+	while (intel_is_space(*p))
 		p++;
 	if (*p == '#' || *p == '\0')
 		return 0;	/* comments and disabled rules */
@@ -303,10 +297,10 @@ intel_rules_line(struct intel_load *ld, char *line, char *why,
 	}
 	/* the header: action proto src sport dir dst dport */
 	for (i = 0; i < 7; i++) {
-		while (p < open && is_space(*p))
+		while (p < open && intel_is_space(*p))
 			p++;
 		f[i] = p;
-		while (p < open && !is_space(*p))
+		while (p < open && !intel_is_space(*p))
 			p++;
 		fl[i] = (size_t)(p - f[i]);
 		if (fl[i] == 0) {

@@ -60,12 +60,6 @@ struct intel_reader {
 	    size_t whylen);
 };
 
-static int
-is_space(char c)
-{
-	return c == ' ' || c == '\t' || c == '\v' || c == '\f';
-}
-
 /* Defaults of a list record from the directives read so far. */
 static void
 rec_directives(const struct intel_rctx *x, struct intel_rec *r)
@@ -102,22 +96,22 @@ directive(struct intel_rctx *x, const char *line, char *why, size_t whylen)
 	char q[128];
 	int unset;
 
-	while (is_space(*p))
+	while (intel_is_space(*p))
 		p++;
 	if (*p != '#')
 		return 0;
-	for (p++; is_space(*p); p++)
+	for (p++; intel_is_space(*p); p++)
 		;
 	for (k = p; *p >= 'a' && *p <= 'z'; p++)
 		;
 	klen = (size_t)(p - k);
 	if (klen == 0 || *p != ':')
 		return 0;
-	for (p++; is_space(*p); p++)
+	for (p++; intel_is_space(*p); p++)
 		;
 	v = p;
 	e = v + strlen(v);
-	while (e > v && is_space(e[-1]))
+	while (e > v && intel_is_space(e[-1]))
 		e--;
 	vlen = (size_t)(e - v);
 	unset = vlen == 0 || (vlen == 1 && *v == '-');
@@ -396,14 +390,14 @@ csv_split(char *line, char **f, size_t max)
 					*w++ = *r;
 			}
 			r++;
-			while (is_space(*r))
+			while (intel_is_space(*r))
 				r++;
 			if (*r != ',' && *r != '\0')
 				return -1;
 		} else {
 			while (*r != ',' && *r != '\0')
 				*w++ = *r++;
-			while (w > start && is_space(w[-1]))
+			while (w > start && intel_is_space(w[-1]))
 				w--;
 		}
 		n++;
@@ -413,7 +407,7 @@ csv_split(char *line, char **f, size_t max)
 		}
 		*w = '\0';
 		r++;
-		while (is_space(*r))
+		while (intel_is_space(*r))
 			r++;
 	}
 }
@@ -552,9 +546,9 @@ hosts_sniff(const char *first)
 	const char *cwhy;
 	int sub;
 
-	while (is_space(*p))
+	while (intel_is_space(*p))
 		p++;
-	for (t = p; *p != '\0' && !is_space(*p); p++)
+	for (t = p; *p != '\0' && !intel_is_space(*p); p++)
 		;
 	if ((size_t)(p - t) >= sizeof(tok))
 		return 0;
@@ -562,9 +556,9 @@ hosts_sniff(const char *first)
 	tok[p - t] = '\0';
 	if (intel_parse_cidr(tok, a, &pl, &sub, &cwhy) != 0 || sub)
 		return 0;
-	while (is_space(*p))
+	while (intel_is_space(*p))
 		p++;
-	for (t = p; *p != '\0' && !is_space(*p); p++)
+	for (t = p; *p != '\0' && !intel_is_space(*p); p++)
 		;
 	if (p == t || *t == '#' || intel_looks_like_addr(t, (size_t)(p - t)))
 		return 0;
@@ -581,11 +575,11 @@ hosts_line(struct intel_rctx *x, char *line, char *why, size_t whylen)
 	const char *cwhy;
 	int sub, names = 0, rc;
 
-	while (is_space(*p))
+	while (intel_is_space(*p))
 		p++;
 	if (*p == '#')
 		return directive(x, p, why, whylen);
-	for (tok = p; *p != '\0' && !is_space(*p); p++)
+	for (tok = p; *p != '\0' && !intel_is_space(*p); p++)
 		;
 	if (*p != '\0')
 		*p++ = '\0';
@@ -595,11 +589,11 @@ hosts_line(struct intel_rctx *x, char *line, char *why, size_t whylen)
 		return -1;
 	}
 	for (;;) {
-		while (is_space(*p))
+		while (intel_is_space(*p))
 			p++;
 		if (*p == '\0' || *p == '#')
 			break;
-		for (tok = p; *p != '\0' && !is_space(*p); p++)
+		for (tok = p; *p != '\0' && !intel_is_space(*p); p++)
 			;
 		if (*p != '\0')
 			*p++ = '\0';
@@ -647,7 +641,7 @@ plain_line(struct intel_rctx *x, char *line, char *why, size_t whylen)
 	char *p = line, *tok, *end, q[128];
 	int rc;
 
-	while (is_space(*p))
+	while (intel_is_space(*p))
 		p++;
 	if (*p == '\0')
 		return 0;
@@ -656,11 +650,11 @@ plain_line(struct intel_rctx *x, char *line, char *why, size_t whylen)
 	memset(&r, 0, sizeof(r));
 	rec_directives(x, &r);
 	tok = p;
-	while (*p != '\0' && !is_space(*p))
+	while (*p != '\0' && !intel_is_space(*p))
 		p++;
 	if (*p != '\0') {
 		*p++ = '\0';
-		while (is_space(*p))
+		while (intel_is_space(*p))
 			p++;
 		if (*p != '\0' && *p != '#') {
 			intel_quote(q, sizeof(q), p, strlen(p));
@@ -670,10 +664,10 @@ plain_line(struct intel_rctx *x, char *line, char *why, size_t whylen)
 		}
 		if (*p == '#') {
 			/* "... # desc": the comment describes the indicator */
-			for (p++; is_space(*p); p++)
+			for (p++; intel_is_space(*p); p++)
 				;
 			end = p + strlen(p);
-			while (end > p && is_space(end[-1]))
+			while (end > p && intel_is_space(end[-1]))
 				*--end = '\0';
 			r.desc = *p != '\0' ? p : NULL;
 		}
@@ -711,7 +705,7 @@ blank(const char *s, size_t len)
 	size_t i;
 
 	for (i = 0; i < len; i++)
-		if (!is_space(s[i]) && s[i] != '\r')
+		if (!intel_is_space(s[i]) && s[i] != '\r')
 			return 0;
 	return 1;
 }
