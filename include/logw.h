@@ -2,7 +2,8 @@
  * logw.h - one JSON-lines log file (or standard output), written so that
  * nothing is lost and no reader ever sees half a line.
  *
- * Each line goes out in a single write(2) on a descriptor opened with
+ * Each line goes out in a single write(2) (or, for a buffered log, a batch
+ * of whole lines does) on a descriptor opened with
  * O_APPEND, so concurrent tailers (Wazuh, Filebeat, Splunk forwarders) and
  * logrotate's copytruncate see whole lines.  For move-and-create rotation,
  * logw_check_rotation() notices that the path now names another file (or
@@ -36,6 +37,23 @@ void logw_close(struct logw *w);
  * whole.
  */
 int logw_write(struct logw *w, const char *line, size_t len);
+
+/*
+ * Buffer this log's lines (cap bytes): logw_write() then appends each
+ * whole line to the buffer and writes the buffer in one write(2) when the
+ * next line would not fit, at logw_flush(), at a rotation and at close.
+ * For the bulk records (conn, dns, ssl), whose caller flushes them once a
+ * wall-clock second: one write per 64 KiB instead of per line.  Never for
+ * notice.log, whose every line is written at once, nor for standard
+ * output (a no-op there).  Returns -1 when out of memory.
+ */
+int logw_set_buffer(struct logw *w, size_t cap);
+
+/* Write the buffered lines; 0, or -1 when they were lost (counted). */
+int logw_flush(struct logw *w);
+
+/* Buffered lines that could not be written (a failing disk). */
+uint64_t logw_lost(const struct logw *w);
 
 /* Reopen if the path was moved away or removed. Returns 1 if reopened. */
 int logw_check_rotation(struct logw *w);

@@ -59,6 +59,7 @@ struct analyzer {
 
 	int64_t now_us;			/* network time */
 	time_t progress_wall;		/* last progress line, wall clock */
+	time_t flush_wall;		/* bulk logs last flushed, wall clock */
 	int64_t next_tick_us;		/* next whole-second work */
 	int64_t next_stats_us;
 	struct analyzer_counters ctr;
@@ -74,6 +75,7 @@ static void set_server_name(struct analyzer *a, struct flow *f,
 static void process_flow(struct analyzer *a, struct flow *f,
     const struct packet *p, int is_new, int from_orig);
 static void beacon_burst_end(struct analyzer *a, const struct flow *f);
+static uint64_t logs_lost(const struct analyzer *a);
 
 struct analyzer *
 analyzer_new(const struct analyzer_config *cfg, const struct intel *intel,
@@ -132,6 +134,14 @@ analyzer_new(const struct analyzer_config *cfg, const struct intel *intel,
 	if (cfg->ssl_log && (a->ssl_log = logw_open(cfg->logdir, "ssl.log",
 	    errbuf, errlen)) == NULL)
 		goto fail;
+	if ((a->conn_log != NULL && logw_set_buffer(a->conn_log,
+	    SW_LOG_BUFFER) != 0) || (a->dns_log != NULL &&
+	    logw_set_buffer(a->dns_log, SW_LOG_BUFFER) != 0) ||
+	    (a->ssl_log != NULL && logw_set_buffer(a->ssl_log,
+	    SW_LOG_BUFFER) != 0)) {
+		snprintf(errbuf, errlen, "out of memory for the log buffers");
+		goto fail;
+	}
 	a->now_us = INT64_MIN;
 	return a;
 fail:
@@ -320,7 +330,7 @@ write_stats(struct analyzer *a, int final)
 	jbuf_u64(&j, "notices", ns->written);
 	jbuf_u64(&j, "notices_suppressed", ns->suppressed);
 	jbuf_u64(&j, "log_write_errors", ns->write_errors +
-	    a->ctr.conn_log_errors);
+	    a->ctr.conn_log_errors + logs_lost(a));
 	jbuf_u64(&j, "vendor_site_hits",
 	    policy_get_stats(a->policy)->website_hits);
 	jbuf_u64(&j, "devices_with_evidence",
@@ -453,6 +463,33 @@ progress(struct analyzer *a, int done)
 	    done ? "\n" : "");
 }
 
+/* Write what the bulk logs hold, at most once a wall-clock second
+ * unless `now`: a tailer sees records within a second. */
+static void
+flush_logs(struct analyzer *a, int now)
+{
+	time_t w = time(NULL);
+
+	if (!now && w == a->flush_wall)
+		return;
+	a->flush_wall = w;
+	if (a->conn_log != NULL)
+		(void)logw_flush(a->conn_log);
+	if (a->dns_log != NULL)
+		(void)logw_flush(a->dns_log);
+	if (a->ssl_log != NULL)
+		(void)logw_flush(a->ssl_log);
+}
+
+/* Lines of the bulk logs lost to failed writes. */
+static uint64_t
+logs_lost(const struct analyzer *a)
+{
+	return (a->conn_log != NULL ? logw_lost(a->conn_log) : 0) +
+	    (a->dns_log != NULL ? logw_lost(a->dns_log) : 0) +
+	    (a->ssl_log != NULL ? logw_lost(a->ssl_log) : 0);
+}
+
 /* Work due when network time crosses a whole second. */
 static void
 tick(struct analyzer *a)
@@ -471,6 +508,7 @@ tick(struct analyzer *a)
 		}
 	}
 	a->next_tick_us = a->now_us + (int64_t)SW_SWEEP_INTERVAL * 1000000;
+	flush_logs(a, 0);
 	if (a->cfg.progress)
 		progress(a, 0);
 }
@@ -906,6 +944,7 @@ process_flow(struct analyzer *a, struct flow *f, const struct packet *p,
 static void
 reopen_logs(struct analyzer *a)
 {
+	flush_logs(a, 1);
 	logw_check_rotation(a->notice_log);
 	if (a->conn_log != NULL)
 		logw_check_rotation(a->conn_log);
@@ -984,8 +1023,10 @@ analyzer_run(struct analyzer *a, struct ring *r, struct capture *c,
 				last_wall = now;
 				logw_check_rotation(a->notice_log);
 			}
-			if (++idle >= 64)
+			if (++idle >= 64) {
+				flush_logs(a, 0);
 				ring_wait(r);
+			}
 			continue;
 		}
 		/* stage 2: the next packet's entry; stage 3: the oldest */
@@ -1007,6 +1048,7 @@ analyzer_finish(struct analyzer *a, struct capture *c)
 	if (c != NULL)
 		a->cap = c;
 	flow_flush(a->flows);
+	flush_logs(a, 1);
 	if (!a->intel_logged)
 		write_intel_stats(a);	/* a capture without packets */
 	write_stats(a, 1);

@@ -26,6 +26,7 @@
 struct source {
 	char *name;
 	FILE *fp;	/* replay: our stream under pcap (NULL live) */
+	char *fbuf;	/* fp's SW_FILE_BUFFER-byte stdio buffer */
 	pcap_t *pc;
 	int dlt;
 	int is_stdin;
@@ -51,6 +52,9 @@ struct capture {
 	char *errors[SW_CAPTURE_MAX_ERRORS];
 	int nerr;
 };
+
+/* standard input's replay buffer: see capture_open_files() */
+static char stdin_buf[SW_FILE_BUFFER];
 
 static struct capture *
 capture_alloc(int n, char *errbuf, size_t errlen)
@@ -145,8 +149,19 @@ capture_open_files(const char *const *paths, int n, const char *bpf,
 			    paths[i], strerror(errno));
 			goto fail;
 		}
-		/* replay reads in big gulps: see SW_FILE_BUFFER */
-		setvbuf(s->fp, NULL, _IOFBF, SW_FILE_BUFFER);
+		/*
+		 * Replay reads in big gulps: see SW_FILE_BUFFER.  The buffer
+		 * is ours: glibc ignores the size given with a NULL buffer
+		 * and reads 4 KiB at a time.  Standard input keeps it for the
+		 * life of the process (pcap_close() leaves stdin open).
+		 */
+		if (s->is_stdin)
+			s->fbuf = stdin_buf;
+		else if ((s->fbuf = malloc(SW_FILE_BUFFER)) == NULL) {
+			snprintf(errbuf, errlen, "out of memory");
+			goto fail;
+		}
+		setvbuf(s->fp, s->fbuf, _IOFBF, SW_FILE_BUFFER);
 		perr[0] = '\0';
 		s->pc = pcap_fopen_offline_with_tstamp_precision(s->fp,
 		    PCAP_TSTAMP_PRECISION_MICRO, perr);
@@ -418,6 +433,8 @@ capture_free(struct capture *c)
 			pcap_close(c->src[i].pc);
 		else if (c->src[i].fp != NULL && !c->src[i].is_stdin)
 			fclose(c->src[i].fp);
+		if (!c->src[i].is_stdin)
+			free(c->src[i].fbuf);
 		free(c->src[i].name);
 	}
 	free(c->src);

@@ -1,9 +1,11 @@
 /*
- * logw.c - one log file (or standard output), one write(2) per line.
+ * logw.c - one log file (or standard output), one write(2) per line, or
+ * per buffer of whole lines.
  *
  * struct logw holds the descriptor, the path it was opened by, and the
  * (device, inode) it had, so that a rotation that moves the file away can
- * be noticed with one stat(2) and answered with a reopen.
+ * be noticed with one stat(2) and answered with a reopen; and, for a
+ * buffered log, the whole lines not yet written.
  */
 #include "logw.h"
 
@@ -22,7 +24,13 @@ struct logw {
 	char *path;
 	dev_t dev;
 	ino_t ino;
+	char *buf;		/* whole lines waiting (buffered logs) */
+	size_t buf_len, buf_cap;
+	uint64_t buf_lines;	/* lines in buf */
+	uint64_t lost;		/* lines that could not be written */
 };
+
+static int logw_reopen(struct logw *w);
 
 static int
 open_path(struct logw *w, char *errbuf, size_t errlen)
@@ -82,35 +90,44 @@ logw_open(const char *dir, const char *name, char *errbuf, size_t errlen)
 	return w;
 }
 
+int
+logw_set_buffer(struct logw *w, size_t cap)
+{
+	/* standard output stays line by line: a pipe's reader wants each
+	 * record now, in the order of every log sharing the stream */
+	if (cap == 0 || w->buf != NULL || w->is_stdout)
+		return 0;
+	if ((w->buf = malloc(cap)) == NULL)
+		return -1;
+	w->buf_cap = cap;
+	w->buf_len = 0;
+	return 0;
+}
+
 void
 logw_close(struct logw *w)
 {
 	if (w == NULL)
 		return;
+	(void)logw_flush(w);
+	free(w->buf);
 	if (!w->is_stdout && w->fd >= 0)
 		close(w->fd);
 	free(w->path);
 	free(w);
 }
 
-int
-logw_write(struct logw *w, const char *line, size_t len)
+/* iov[0..2) in full, retrying EINTR and short writes. */
+static int
+write_all(struct logw *w, struct iovec iov[2])
 {
-	struct iovec iov[2];
 	ssize_t n;
 	size_t total, done;
 
-	if (w->fd < 0 && logw_check_rotation(w) < 0)
-		return -1;
-	/* one writev: the line and its newline reach the file together */
-	iov[0].iov_base = (void *)(uintptr_t)line;
-	iov[0].iov_len = len;
-	iov[1].iov_base = (void *)(uintptr_t)"\n";
-	iov[1].iov_len = 1;
-	total = len + 1;
+	total = iov[0].iov_len + iov[1].iov_len;
 	done = 0;
 	for (;;) {
-		n = writev(w->fd, iov, 2);
+		n = writev(w->fd, iov, iov[1].iov_len != 0 ? 2 : 1);
 		if (n < 0) {
 			if (errno == EINTR)
 				continue;
@@ -134,6 +151,76 @@ logw_write(struct logw *w, const char *line, size_t len)
 }
 
 int
+logw_flush(struct logw *w)
+{
+	struct iovec iov[2];
+	int rc;
+
+	if (w->buf_len == 0)
+		return 0;
+	rc = -1;
+	if (w->fd >= 0 || logw_reopen(w) >= 0) {
+		iov[0].iov_base = w->buf;
+		iov[0].iov_len = w->buf_len;
+		iov[1].iov_base = NULL;
+		iov[1].iov_len = 0;
+		rc = write_all(w, iov);
+	}
+	/* written, or lost and counted: a failing disk does not hold the
+	 * lines back for a later, torn, retry */
+	if (rc != 0)
+		w->lost += w->buf_lines;
+	w->buf_len = 0;
+	w->buf_lines = 0;
+	return rc;
+}
+
+int
+logw_write(struct logw *w, const char *line, size_t len)
+{
+	struct iovec iov[2];
+
+	if (w->buf != NULL && len < w->buf_cap) {
+		/* buffered: whole lines only, so a write never splits one */
+		if (len + 1 > w->buf_cap - w->buf_len && logw_flush(w) != 0)
+			return -1;
+		memcpy(w->buf + w->buf_len, line, len);
+		w->buf[w->buf_len + len] = '\n';
+		w->buf_len += len + 1;
+		w->buf_lines++;
+		return 0;
+	}
+	if (w->buf != NULL && logw_flush(w) != 0)
+		return -1;
+	if (w->fd < 0 && logw_reopen(w) < 0)
+		return -1;
+	/* one writev: the line and its newline reach the file together */
+	iov[0].iov_base = (void *)(uintptr_t)line;
+	iov[0].iov_len = len;
+	iov[1].iov_base = (void *)(uintptr_t)"\n";
+	iov[1].iov_len = 1;
+	return write_all(w, iov);
+}
+
+uint64_t
+logw_lost(const struct logw *w)
+{
+	return w->lost;
+}
+
+/* Close (when open) and open the path again; 1, or -1. */
+static int
+logw_reopen(struct logw *w)
+{
+	if (w->fd >= 0)
+		close(w->fd);
+	w->fd = -1;
+	if (open_path(w, NULL, 0) != 0)
+		return -1;
+	return 1;
+}
+
+int
 logw_check_rotation(struct logw *w)
 {
 	struct stat st;
@@ -143,11 +230,10 @@ logw_check_rotation(struct logw *w)
 	if (w->fd >= 0 && stat(w->path, &st) == 0 && st.st_dev == w->dev &&
 	    st.st_ino == w->ino)
 		return 0;
-	/* moved away or removed: start a new file under the same name */
+	/* moved away or removed: what is buffered belongs to the old file
+	 * (it was written before the move); then a new file under the same
+	 * name */
 	if (w->fd >= 0)
-		close(w->fd);
-	w->fd = -1;
-	if (open_path(w, NULL, 0) != 0)
-		return -1;
-	return 1;
+		(void)logw_flush(w);
+	return logw_reopen(w);
 }
