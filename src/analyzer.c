@@ -134,11 +134,12 @@ analyzer_new(const struct analyzer_config *cfg, const struct intel *intel,
 	if (cfg->ssl_log && (a->ssl_log = logw_open(cfg->logdir, "ssl.log",
 	    errbuf, errlen)) == NULL)
 		goto fail;
-	if ((a->conn_log != NULL && logw_set_buffer(a->conn_log,
-	    SW_LOG_BUFFER) != 0) || (a->dns_log != NULL &&
-	    logw_set_buffer(a->dns_log, SW_LOG_BUFFER) != 0) ||
-	    (a->ssl_log != NULL && logw_set_buffer(a->ssl_log,
-	    SW_LOG_BUFFER) != 0)) {
+	if ((a->conn_log != NULL &&
+		logw_set_buffer(a->conn_log, SW_LOG_BUFFER) != 0) ||
+	    (a->dns_log != NULL &&
+		logw_set_buffer(a->dns_log, SW_LOG_BUFFER) != 0) ||
+	    (a->ssl_log != NULL &&
+		logw_set_buffer(a->ssl_log, SW_LOG_BUFFER) != 0)) {
 		snprintf(errbuf, errlen, "out of memory for the log buffers");
 		goto fail;
 	}
@@ -329,8 +330,8 @@ write_stats(struct analyzer *a, int final)
 	jbuf_u64(&j, "intel_hits", policy_get_stats(a->policy)->intel_hits);
 	jbuf_u64(&j, "notices", ns->written);
 	jbuf_u64(&j, "notices_suppressed", ns->suppressed);
-	jbuf_u64(&j, "log_write_errors", ns->write_errors +
-	    a->ctr.conn_log_errors + logs_lost(a));
+	jbuf_u64(&j, "log_write_errors",
+	    ns->write_errors + a->ctr.conn_log_errors + logs_lost(a));
 	jbuf_u64(&j, "vendor_site_hits",
 	    policy_get_stats(a->policy)->website_hits);
 	jbuf_u64(&j, "devices_with_evidence",

@@ -24,10 +24,10 @@ struct logw {
 	char *path;
 	dev_t dev;
 	ino_t ino;
-	char *buf;		/* whole lines waiting (buffered logs) */
+	char *buf; /* whole lines waiting (buffered logs) */
 	size_t buf_len, buf_cap;
-	uint64_t buf_lines;	/* lines in buf */
-	uint64_t lost;		/* lines that could not be written */
+	uint64_t buf_lines; /* lines in buf */
+	uint64_t lost;	    /* lines that could not be written */
 };
 
 static int logw_reopen(struct logw *w);
@@ -197,7 +197,7 @@ logw_write(struct logw *w, const char *line, size_t len)
 	/* one writev: the line and its newline reach the file together */
 	iov[0].iov_base = (void *)(uintptr_t)line;
 	iov[0].iov_len = len;
-	iov[1].iov_base = (void *)(uintptr_t)"\n";
+	iov[1].iov_base = (void *)(uintptr_t) "\n";
 	iov[1].iov_len = 1;
 	return write_all(w, iov);
 }
