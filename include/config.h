@@ -31,6 +31,14 @@
  * largest record (a quarter) still holds any 256 KiB frame. */
 #define SW_REPLAY_RING_BYTES	(2u << 20)
 
+/* Bytes each ring side writes before it publishes its index to the other
+ * (at most an eighth of the ring), and when it must wait sooner.  One
+ * store per record moved the index's cache line between the cores every
+ * packet: the replay pipeline with a bare consumer took 0.68 s for 5 M
+ * packets, 0.43 s with batches (and the indices 128 bytes apart: the
+ * adjacent-line prefetcher pairs lines), the bare loop 0.34 s. */
+#define SW_RING_BATCH (32u << 10)
+
 /* Live snap length, bytes.  Whole frames: DNS answers, TLS ClientHellos and
  * HTTP headers are parsed later, and payloads are never stored. */
 #define SW_SNAPLEN		65535

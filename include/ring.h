@@ -7,8 +7,9 @@
  * fit before the end of the buffer, the producer writes a skip marker and
  * starts at offset 0.  Head and tail are C11 atomics with release/acquire
  * ordering and live on separate cache lines; each side caches the other's
- * index and re-reads it only when it looks full or empty, so the common
- * case costs no shared-cache-line traffic.  No locks.
+ * index and re-reads it only when it looks full or empty, and publishes
+ * its own a batch at a time (SW_RING_BATCH bytes), so the common case
+ * costs no shared-cache-line traffic.  No locks.
  *
  * The producer decides what "full" means: live capture drops and counts
  * (it must never wait on analysis); replay waits, because a file has no
@@ -53,7 +54,16 @@ int ring_put(struct ring *r, const struct ring_rec *h, const uint8_t *data);
 const struct ring_rec *ring_peek(struct ring *r);
 void ring_release(struct ring *r, const struct ring_rec *rec);
 
-/* Producer: no more records will come.  Consumer: has the producer ended? */
+/*
+ * Producer: make every record put so far visible to the consumer.
+ * ring_put() publishes in batches of SW_RING_BATCH bytes (and all it has
+ * when the ring is full); a live producer calls this after each packet so
+ * that none waits for a batch to fill.
+ */
+void ring_flush(struct ring *r);
+
+/* Producer: no more records will come (flushes).  Consumer: has the
+ * producer ended? */
 void ring_close(struct ring *r);
 int ring_closed(struct ring *r);
 

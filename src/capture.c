@@ -253,6 +253,15 @@ update_kernel_stats(struct capture *c, pcap_t *pc)
 	}
 }
 
+/* Add to a counter only this thread writes (others read it). */
+static void
+counter_add(_Atomic uint64_t *ctr, uint64_t n)
+{
+	atomic_store_explicit(ctr,
+	    atomic_load_explicit(ctr, memory_order_relaxed) + n,
+	    memory_order_relaxed);
+}
+
 /* Copy one packet in; wait for room in replay, drop in live mode. */
 static void
 deliver(struct capture *c, int dlt, const struct pcap_pkthdr *ph,
@@ -269,21 +278,23 @@ deliver(struct capture *c, int dlt, const struct pcap_pkthdr *ph,
 		atomic_fetch_add_explicit(&c->oversize, 1,
 		    memory_order_relaxed);
 	}
-	atomic_fetch_add_explicit(&c->packets, 1, memory_order_relaxed);
-	atomic_fetch_add_explicit(&c->bytes, rec.caplen,
-	    memory_order_relaxed);
+	/* this thread is the only writer: a relaxed load and store, not a
+	 * locked read-modify-write per packet */
+	counter_add(&c->packets, 1);
+	counter_add(&c->bytes, rec.caplen);
 	while (ring_put(c->ring, &rec, data) != 0) {
 		if (c->live) {
-			atomic_fetch_add_explicit(&c->ring_drops, 1,
-			    memory_order_relaxed);
+			counter_add(&c->ring_drops, 1);
 			return;
 		}
-		atomic_fetch_add_explicit(&c->ring_waits, 1,
-		    memory_order_relaxed);
+		counter_add(&c->ring_waits, 1);
 		if (atomic_load_explicit(&c->stop, memory_order_relaxed))
 			return;
 		ring_wait(c->ring);
 	}
+	/* live: the analyzer sees each packet now, not a batch later */
+	if (c->live)
+		ring_flush(c->ring);
 }
 
 static void

@@ -5,7 +5,12 @@
  * consumer index `tail`, both free-running byte counts (offset = index &
  * mask).  Records are 8-byte aligned: a struct ring_rec header and its
  * bytes.  A header with caplen == RING_SKIP tells the consumer to jump to
- * the next lap (the producer never splits a record across the end).
+ * the next lap (the producer never splits a record across the end).  Each
+ * side keeps a private index ahead of its shared one (wr ahead of head,
+ * freed ahead of tail) and publishes a batch of SW_RING_BATCH bytes at
+ * once, or all it has when the other side may be waiting: the producer
+ * when the ring is full, at ring_flush() and at close, the consumer when
+ * it finds the ring empty.
  */
 #include "ring.h"
 
@@ -18,21 +23,30 @@
 
 #define RING_SKIP	UINT32_MAX
 #define RING_ALIGN	8
-#define CACHELINE	64
+#define CACHELINE \
+	128 /* two lines: the adjacent-line prefetcher
+				 * fetches pairs */
 
 struct ring {
-	/* producer side */
+	/* published indices, each on its own cache line: the other side
+	 * reads it, so nothing written often may share it */
 	_Alignas(CACHELINE) _Atomic size_t head;
-	size_t tail_cache;	/* producer's last view of tail */
-	/* consumer side */
 	_Alignas(CACHELINE) _Atomic size_t tail;
-	size_t head_cache;	/* consumer's last view of head */
-	size_t rd;		/* consumer: next record to hand out */
+	/* producer's private line */
+	_Alignas(CACHELINE) size_t wr; /* end of the records written, of
+				 * which head publishes up to a batch less */
+	size_t tail_cache;	       /* producer's last view of tail */
+	/* consumer's private line */
+	_Alignas(CACHELINE) size_t rd; /* next record to hand out */
+	size_t freed;		       /* end of the records released, of which
+				 * tail publishes up to a batch less */
+	size_t head_cache;	       /* consumer's last view of head */
 	/* shared, read-mostly */
 	_Alignas(CACHELINE) _Atomic int closed;
 	uint8_t *buf;
 	size_t cap;
 	size_t mask;
+	size_t batch; /* bytes published at once (SW_RING_BATCH) */
 };
 
 static size_t
@@ -72,6 +86,9 @@ ring_new(size_t cap_bytes, char *errbuf, size_t errlen)
 	}
 	r->cap = cap;
 	r->mask = cap - 1;
+	/* a batch is at most an eighth of the ring, so a full one never
+	 * waits on records held back */
+	r->batch = SW_RING_BATCH < cap / 8 ? SW_RING_BATCH : cap / 8;
 	atomic_init(&r->head, 0);
 	atomic_init(&r->tail, 0);
 	atomic_init(&r->closed, 0);
@@ -101,7 +118,7 @@ ring_put(struct ring *r, const struct ring_rec *h, const uint8_t *data)
 	size_t head, need, off, to_end, want;
 	struct ring_rec skip;
 
-	head = atomic_load_explicit(&r->head, memory_order_relaxed);
+	head = r->wr;
 	need = rec_size(h->caplen);
 	off = head & r->mask;
 	to_end = r->cap - off;
@@ -110,8 +127,11 @@ ring_put(struct ring *r, const struct ring_rec *h, const uint8_t *data)
 	if (head + want - r->tail_cache > r->cap) {
 		r->tail_cache = atomic_load_explicit(&r->tail,
 		    memory_order_acquire);
-		if (head + want - r->tail_cache > r->cap)
+		if (head + want - r->tail_cache > r->cap) {
+			/* full: the consumer must see all there is */
+			ring_flush(r);
 			return -1;
+		}
 	}
 	if (need > to_end) {
 		memset(&skip, 0, sizeof(skip));
@@ -124,8 +144,27 @@ ring_put(struct ring *r, const struct ring_rec *h, const uint8_t *data)
 	}
 	memcpy(r->buf + off, h, sizeof(*h));
 	memcpy(r->buf + off + sizeof(*h), data, h->caplen);
-	atomic_store_explicit(&r->head, head + need, memory_order_release);
+	r->wr = head + need;
+	/* publish a batch at a time: a store per record would move the
+	 * head's cache line to the consumer's core and back every packet */
+	if (r->wr - atomic_load_explicit(&r->head, memory_order_relaxed) >=
+	    r->batch)
+		atomic_store_explicit(&r->head, r->wr, memory_order_release);
 	return 0;
+}
+
+void
+ring_flush(struct ring *r)
+{
+	if (atomic_load_explicit(&r->head, memory_order_relaxed) != r->wr)
+		atomic_store_explicit(&r->head, r->wr, memory_order_release);
+}
+
+static void
+release_publish(struct ring *r)
+{
+	if (atomic_load_explicit(&r->tail, memory_order_relaxed) != r->freed)
+		atomic_store_explicit(&r->tail, r->freed, memory_order_release);
 }
 
 const struct ring_rec *
@@ -138,8 +177,12 @@ ring_peek(struct ring *r)
 		if (r->rd == r->head_cache) {
 			r->head_cache = atomic_load_explicit(&r->head,
 			    memory_order_acquire);
-			if (r->rd == r->head_cache)
+			if (r->rd == r->head_cache) {
+				/* nothing new: give back all that was
+				 * released, so a waiting producer goes on */
+				release_publish(r);
 				return NULL;
+			}
 		}
 		off = r->rd & r->mask;
 		to_end = r->cap - off;
@@ -161,17 +204,22 @@ ring_release(struct ring *r, const struct ring_rec *rec)
 {
 	size_t tail, off, end;
 
-	/* the record's end, as a free-running index just past tail */
-	tail = atomic_load_explicit(&r->tail, memory_order_relaxed);
+	/* the record's end, as a free-running index just past freed */
+	tail = r->freed;
 	off = (size_t)((const uint8_t *)rec - r->buf);
 	end = tail + ((off - (tail & r->mask)) & r->mask) +
 	    rec_size(rec->caplen);
-	atomic_store_explicit(&r->tail, end, memory_order_release);
+	r->freed = end;
+	/* a batch at a time, as the producer publishes */
+	if (end - atomic_load_explicit(&r->tail, memory_order_relaxed) >=
+	    r->batch)
+		atomic_store_explicit(&r->tail, end, memory_order_release);
 }
 
 void
 ring_close(struct ring *r)
 {
+	ring_flush(r);
 	atomic_store_explicit(&r->closed, 1, memory_order_release);
 }
 

@@ -26,6 +26,9 @@ START_TEST(test_put_peek_release)
 	h.dlt = 1;
 	ck_assert_ptr_null(ring_peek(r));
 	ck_assert_int_eq(ring_put(r, &h, data), 0);
+	/* less than a batch: not published until the producer flushes */
+	ck_assert_ptr_null(ring_peek(r));
+	ring_flush(r);
 	g = ring_peek(r);
 	ck_assert_ptr_nonnull(g);
 	ck_assert_int_eq(g->ts_us, 7);
