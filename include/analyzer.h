@@ -23,6 +23,7 @@
 #include "http.h"
 #include "intel.h"
 #include "ring.h"
+#include "tls.h"
 
 struct analyzer;
 struct capture;

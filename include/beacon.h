@@ -14,9 +14,9 @@
  * Each tracker keeps the last SW_BEACON_HISTORY (config.h) events, sorted
  * by start time (events complete out of order).  beacon_score_events() is
  * a pure function of an event series: unit tests and the eval tool call
- * it directly.  Trackers come from a pool preallocated at beacon_new(), in a
- * keyed hash; at the cap the least recently updated tracker is evicted
- * (counted).
+ * it directly.  Trackers are the values of a table (table.h) preallocated
+ * at beacon_new(), keyed by (device, destination, whether it is a name);
+ * at the cap the least recently updated tracker is evicted (counted).
  */
 #ifndef SW_BEACON_H
 #define SW_BEACON_H
@@ -99,14 +99,12 @@ int beacon_score_tracker(const struct beacon_tracker *k,
 int beacon_level(const struct beacon_score *s,
     const struct beacon_config *cfg);
 
+/*
+ * The state of one (device, destination) pair.  The pair itself is the
+ * table's key (beacon.c), not held here: callers know whom they asked
+ * about.
+ */
 struct beacon_tracker {
-	/* private: table links */
-	struct beacon_tracker *hnext, *lprev, *lnext;
-	uint64_t hash;
-
-	uint8_t device[16];	/* IPv4-mapped or IPv6 */
-	char dest[BEACON_DEST_MAX];
-	uint8_t dest_is_name;
 	uint8_t notified;	/* severity level last notified (0 none) */
 	uint16_t n;		/* events held (<= SW_BEACON_HISTORY) */
 	uint64_t total;		/* events ever observed */

@@ -80,8 +80,8 @@
  * cap, touched only as connections come; a shelter network of a few
  * dozen devices rarely holds more than 10,000 (5 MiB). */
 #define SW_FLOW_MAX		131072
-/* Distinct server names of live connections held (strtab.h): 272 bytes
- * each when used, so at most 17 MiB; past it a new name is refused and
+/* Distinct server names of live connections held (strtab.h): 288 bytes
+ * each when used, so at most 18 MiB; past it a new name is refused and
  * counted (the connection keeps no name).  Many connections share a name,
  * so a million connections need far fewer. */
 #define SW_STRTAB_MAX		65536
@@ -158,8 +158,8 @@
 
 /* --- names from DNS answers (names.h) ------------------------------------ */
 
-/* Cap on (device, answered address) entries: 312 + 4 bytes each, so the
- * default costs 19.75 MiB (checked by tests/check_names.c).  A shelter's
+/* Cap on (device, answered address) entries: 320 + 4 bytes each, so the
+ * default costs 20.25 MiB (checked by tests/check_names.c).  A shelter's
  * few dozen devices resolve a few thousand distinct addresses a day (our
  * estimate), so the cap should rarely be reached; at it the least recently
  * inserted entry is evicted, counted. */
@@ -181,12 +181,20 @@
 /* Zeek's Notice::default_suppression_interval, seconds. */
 #define SW_SUPPRESS_FOR		3600
 
-/* Cap on (note, identifier) suppression entries; oldest evicted first. */
+/* Cap on (note, identifier) suppression entries; at it the one renewed
+ * longest ago, whose window ended first, is evicted (counted).  584 + 4
+ * bytes each (a key of SW_SUPPRESS_KEY_MAX, the window and count, table
+ * links, a bucket), so 36.8 MiB at the cap, pages touched only as entries
+ * are first used: notices are few (a handful per device an hour), the cap
+ * is for a flood of distinct identifiers. */
 #define SW_SUPPRESS_MAX		65536
-/* Hash chains of the suppression table; a power of two.  Looked up once
- * per notice, not per packet: even at SW_SUPPRESS_MAX a chain averages 16
- * entries, and the heads cost 32 KiB. */
-#define SW_SUPPRESS_BUCKETS	4096
+/* Longest suppression key, bytes: note NUL identifier.  The longest note
+ * (Spyware::Suspicious_Beaconing) is 29 bytes and policy.c writes its
+ * identifiers into buffers of at most 512 bytes, so every key the sensor makes is at
+ * most 29 + 1 + 511 = 541 bytes and kept whole (a key must be shorter
+ * than this to be kept whole, see notice.c).  A longer one is kept as its
+ * first bytes and a 64-bit keyed hash of the whole. */
+#define SW_SUPPRESS_KEY_MAX	544
 
 /* Longest notice.log line, bytes: the fields of a notice, with a 253-byte
  * name and the evidence list of a survivor-risk notice, fit with room to
@@ -210,9 +218,10 @@
 
 /* --- survivor-risk correlation (correlate.h) ----------------------------- */
 
-/* Devices with evidence tracked, rounded up to a power of two: a shelter
- * network has dozens; at the cap the least recently updated is replaced
- * (counted).  About 1 KiB each. */
+/* Devices with evidence tracked: a shelter network has dozens; at the cap
+ * the least recently updated is replaced (counted).  1136 + 4 bytes each
+ * (the device, its key and table links, a bucket), so 1.1 MiB at the
+ * cap. */
 #define SW_CORR_MAX_DEVICES	1024
 /* (note, uid, subject) kept per device, listed in its survivor-risk
  * notice: the first ones, then, when full, one for each kind not yet seen
@@ -222,8 +231,9 @@
 
 /* --- beacon detection ----------------------------------------------------- */
 
-/* (device, destination) trackers: 712 bytes each, so 11.8 MiB at the cap;
- * the least recently updated is evicted (counted) when full. */
+/* (device, destination) trackers: 704 + 4 bytes each (the tracker, its
+ * key and table links, a bucket), so 11.1 MiB at the cap; the least
+ * recently updated is evicted (counted) when full. */
 #define SW_BEACON_MAX		16384
 
 /* Events kept per tracker, the window a score is computed over (and the

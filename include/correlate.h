@@ -4,12 +4,13 @@
  * The network counterpart of the seed articles' meta rule ("if 100020,
  * 100021 and 100022 matched: level 15, survivor-risk, urgent"): a device
  * that shows two or more kinds of evidence (traffic to a C2 address, a C2
- * name, periodic beaconing, a stalkerware download site) is far likelier infected than one that shows
- * a single kind, which a researcher's browsing or a shared address can
- * explain.  Each device (IPv4-mapped or IPv6 address) keeps the kinds seen
- * and the last few (note, uid, subject) that showed them; the table is a
- * fixed array with linear probing, its least recently updated entry
- * replaced when full (counted).  No allocation after correlate_new().
+ * name, periodic beaconing, a stalkerware download site) is far likelier
+ * infected than one that shows a single kind, which a researcher's
+ * browsing or a shared address can explain.  Each device (IPv4-mapped or
+ * IPv6 address) keeps the kinds seen and the last few (note, uid,
+ * subject) that showed them, in a table (table.h) keyed by the address;
+ * when it is full, the least recently updated device is replaced
+ * (counted).  No allocation after correlate_new().
  */
 #ifndef SW_CORRELATE_H
 #define SW_CORRELATE_H
@@ -36,7 +37,6 @@ struct corr_evidence {
 
 struct corr_device {
 	uint8_t addr[16];
-	uint8_t used;
 	uint8_t raised;		/* survivor-risk notice written */
 	unsigned kinds;		/* CORR_* seen */
 	int64_t updated_us;
@@ -53,18 +53,21 @@ struct corr_stats {
 struct correlate;
 
 /*
- * max_devices slots (0: SW_CORR_MAX_DEVICES).  NULL with errbuf (SW_ERRLEN
- * bytes) on failure.
+ * Room for max_devices devices (0: SW_CORR_MAX_DEVICES), allocated here.
+ * NULL with errbuf (SW_ERRLEN bytes) on failure.
  */
 struct correlate *correlate_new(uint32_t max_devices, uint64_t seed,
     char *errbuf);
 void correlate_free(struct correlate *c);
 
 /*
- * Record one piece of evidence for a device.  Returns the device when
- * this evidence makes it show two or more kinds and no verdict was raised
- * for it yet (the caller raises the notice, then calls
- * correlate_mark_raised()), else NULL.  Strings are copied (cut to fit).
+ * Record one piece of evidence for a device, which makes it the most
+ * recently updated one; a new device replaces the least recently updated
+ * one when the table is full (counted in replaced).  Returns the device
+ * when this evidence makes it show two or more kinds and no verdict was
+ * raised for it yet (the caller raises the notice, then calls
+ * correlate_mark_raised()), else NULL; the record stays the table's,
+ * valid until the next correlate_add().  Strings are copied (cut to fit).
  */
 const struct corr_device *correlate_add(struct correlate *c,
     const uint8_t dev[16], unsigned kind, const char *note, const char *uid,

@@ -11,15 +11,15 @@
  * in NAMES_NAME_BUF bytes, the last CNAME target; an expiry in network
  * time.
  *
- * Memory (stated, bounded, all allocated by names_new()): one pool of
- * max_entries entries of NAMES_ENTRY_BYTES (312 bytes on LP64: the two
- * addresses, the expiry, three 32-bit links and the 256-byte name buffer)
- * plus a bucket array of 4 bytes per entry, rounded up to a power of two.
- * The default SW_NAMES_MAX, 65536 entries, cost 65536 x (312 + 4) =
- * 20,709,376 bytes (19.75 MiB; checked by tests/check_names.c).  Nothing
- * is allocated after creation.  A shelter's few dozen devices resolve a
- * few thousand distinct addresses a day (our estimate), so the cap should
- * rarely be reached.
+ * Memory (stated, bounded, all allocated by names_new()): a table
+ * (table.h) of max_entries + 1 entries of 320 bytes (the table's 20-byte
+ * header of links and hash tag, the 32-byte key padded to 8, the expiry
+ * and the 256-byte name buffer) plus a bucket array of 4 bytes per entry,
+ * rounded up to a power of two.  The default SW_NAMES_MAX, 65536 entries,
+ * cost 65537 x 320 + 65536 x 4 = 21,233,984 bytes (20.25 MiB; checked by
+ * tests/check_names.c).  Nothing is allocated after creation.  A
+ * shelter's few dozen devices resolve a few thousand distinct addresses a
+ * day (our estimate), so the cap should rarely be reached.
  *
  * Time is network time (microseconds, from packet timestamps): an entry
  * lives until answer time + TTL, with the TTL clamped to
@@ -30,9 +30,10 @@
  * inserted entry (insertion order: an overwrite counts as an insertion),
  * counted in stats.evicted, or in stats.expired when it had expired.
  *
- * Buckets are chosen with SipHash-1-3 (hash.h) keyed from the caller's seed (from
- * getrandom() in production, fixed in tests), so DNS answers crafted by an
- * adversary cannot pile into one bucket.
+ * Buckets are chosen with SipHash-1-3 keyed from the caller's seed (from
+ * getrandom() in production, fixed in tests) and the table's name
+ * (table.h), so DNS answers crafted by an adversary cannot pile into one
+ * bucket.
  */
 #ifndef SW_NAMES_H
 #define SW_NAMES_H

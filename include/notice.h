@@ -12,9 +12,10 @@
  * Suppression follows Zeek's notice framework: a notice with an identifier
  * is dropped while an earlier notice with the same (note, identifier) is
  * less than suppress_for old (network time); the first notice after the
- * window carries `suppressed`, the count dropped meanwhile.  The table is
- * an open hash capped at SW_SUPPRESS_MAX entries; when full, the entry
- * whose window ends first is replaced (counted).
+ * window carries `suppressed`, the count dropped meanwhile.  The table
+ * (table.h) is capped at max_entries; when full, the entry renewed
+ * longest ago, whose window ends first (all have one length), is replaced
+ * (counted in table_evictions).
  */
 #ifndef SW_NOTICE_H
 #define SW_NOTICE_H
@@ -66,11 +67,14 @@ struct notice_stats {
 };
 
 /*
- * suppress_for_s: window in seconds (0 disables suppression).  The sink
- * stays owned by the caller and must outlive the context.
+ * suppress_for_s: window in seconds (0 disables suppression, and no table
+ * is allocated); max_entries: (note, identifier) pairs remembered (0:
+ * SW_SUPPRESS_MAX), all allocated here; seed: the run's hash seed (the
+ * table derives its own keys from it).  The sink stays owned by the
+ * caller and must outlive the context.
  */
 struct notice_ctx *notice_ctx_new(struct logw *sink, uint32_t suppress_for_s,
-    char *errbuf, size_t errlen);
+    uint32_t max_entries, uint64_t seed, char *errbuf, size_t errlen);
 void notice_ctx_free(struct notice_ctx *nc);
 
 /*

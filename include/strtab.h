@@ -5,14 +5,14 @@
  * A connection keeps a 32-bit handle instead of a 256-byte name: most
  * connections of a network go to a few thousand names (one CDN name for
  * a hundred connections of a page), so a million connections cost a few
- * MB of names instead of 256 MB.  The table is preallocated at
- * strtab_new(): a pool of fixed slots (each holds a name of up to
- * STRTAB_MAX_LEN bytes), chained buckets keyed with SipHash from the
- * caller's seed (names come off the wire), and a free list; nothing is
- * allocated afterwards.  A slot returns to the free list when its last
- * reference is released.  When every slot is referenced, a new name is
- * refused (counted): the connection then has no name, as it would have
- * had without one on the wire.
+ * MB of names instead of 256 MB.  The names are the keys of a table
+ * (table.h) preallocated at strtab_new(): a pool of fixed slots (each
+ * holds a name of up to STRTAB_MAX_LEN bytes and its count), buckets
+ * keyed with SipHash from the caller's seed (names come off the wire);
+ * nothing is allocated afterwards.  A slot is freed for reuse when its
+ * last reference is released.  When every slot is referenced, a new name
+ * is refused (counted), never evicted: the connection then has no name,
+ * as it would have had without one on the wire.
  */
 #ifndef SW_STRTAB_H
 #define SW_STRTAB_H

@@ -31,11 +31,24 @@
 #include "reasm.h"
 #include "tls.h"
 
-/* flow->intel_flags bits */
-#define INTEL_CHECKED	0x1u
-
-/* flow->app_flags bits */
+/* app_flow.flags bits */
 #define APP_HTTP_DONE	0x01	/* first client payload looked at for HTTP */
+
+/* The app layer's extension slot in every flow (flow_ext()). */
+struct app_flow {
+	struct tls_flow tls[2];	  /* ClientHello search per direction */
+	uint32_t dns_next_seq[2]; /* DNS over TCP: next message start */
+	uint16_t dns_body_len[2]; /* DNS over TCP: prefix came alone */
+	uint8_t flags;		  /* APP_* */
+};
+
+/* The beacon events' slot (only when beacon detection is on): the
+ * current burst of client data. */
+struct burst {
+	int64_t start_us;
+	int64_t last_us; /* last payload of the burst, either way */
+	uint32_t up, down;
+};
 
 struct analyzer {
 	struct analyzer_config cfg;
@@ -56,6 +69,8 @@ struct analyzer {
 	struct logw *dns_log;		/* NULL unless enabled */
 	struct logw *ssl_log;		/* NULL unless enabled */
 	struct dns_msg dnsmsg;		/* 17 KB: too big for the stack */
+	uint32_t app_off;		/* struct app_flow in each flow */
+	uint32_t burst_off;		/* struct burst in each flow */
 
 	int64_t now_us;			/* network time */
 	time_t progress_wall;		/* last progress line, wall clock */
@@ -83,6 +98,7 @@ analyzer_new(const struct analyzer_config *cfg, const struct intel *intel,
 {
 	struct analyzer *a;
 	struct names_config ncfg;
+	struct flow_config fcfg;
 	int to_stdout;
 
 	a = calloc(1, sizeof(*a));
@@ -102,11 +118,16 @@ analyzer_new(const struct analyzer_config *cfg, const struct intel *intel,
 	if (cfg->stats_log && !to_stdout && (a->stats_log =
 	    logw_open(cfg->logdir, "stats.log", errbuf, errlen)) == NULL)
 		goto fail;
-	a->notices = notice_ctx_new(a->notice_log, cfg->suppress_for_s,
-	    errbuf, errlen);
+	a->notices = notice_ctx_new(a->notice_log, cfg->suppress_for_s, 0,
+	    cfg->flow.seed, errbuf, errlen);
 	if (a->notices == NULL)
 		goto fail;
-	a->flows = flow_table_new(&cfg->flow, on_flow_end, a, errbuf);
+	/* each layer's per-flow state, in slots of the flow's entry */
+	fcfg = cfg->flow;
+	a->app_off = flow_ext_add(&fcfg, sizeof(struct app_flow));
+	if (!cfg->no_beacon)
+		a->burst_off = flow_ext_add(&fcfg, sizeof(struct burst));
+	a->flows = flow_table_new(&fcfg, on_flow_end, a, errbuf);
 	if (a->flows == NULL)
 		goto fail;
 	a->reasm = reasm_new(0, 0, errbuf);
@@ -189,12 +210,13 @@ static void
 on_flow_end(void *ctx, struct flow *f, enum flow_end_reason why)
 {
 	struct analyzer *a = ctx;
+	struct app_flow *af = flow_ext(f, a->app_off);
 	struct jbuf j;
 
 	(void)why;
 	/* a ClientHello still being collected gives its slot back */
-	tls_flow_end(&f->tls[0], a->reasm);
-	tls_flow_end(&f->tls[1], a->reasm);
+	tls_flow_end(&af->tls[0], a->reasm);
+	tls_flow_end(&af->tls[1], a->reasm);
 	beacon_burst_end(a, f);
 	strtab_release(a->snames, f->name_id);
 	f->name_id = 0;
@@ -242,7 +264,6 @@ intel_check_conn(struct analyzer *a, struct flow *f)
 	const struct intel_item *it;
 	int i;
 
-	f->intel_flags |= INTEL_CHECKED;
 	for (i = 0; i < 2; i++) {
 		it = intel_match_addr(a->intel, hit_addr[i]);
 		if (it != NULL)
@@ -598,12 +619,13 @@ app_tcp(struct analyzer *a, struct flow *f, const struct packet *p,
 	enum tls_status st;
 	enum http_status hst;
 	int dir = from_orig ? 0 : 1;
-	const struct flow_tcp_dir *d = &f->tcp[dir];
+	const struct tcp_endpoint *d = &f->tcp[dir];
 	const uint8_t *dev = from_orig ? f->orig_h : f->resp_h;
 	const uint8_t *srv = from_orig ? f->resp_h : f->orig_h;
+	struct app_flow *af = flow_ext(f, a->app_off);
 
-	if (!(f->tls[dir].flags & TLS_FLOW_DONE)) {
-		r = tls_feed(&f->tls[dir], a->reasm, d->syn != 0, d->isn,
+	if (!(af->tls[dir].flags & TLS_FLOW_DONE)) {
+		r = tls_feed(&af->tls[dir], a->reasm, d->syn != 0, d->isn,
 		    p->seq + ((p->tcp_flags & TCPF_SYN) ? 1 : 0), p->payload,
 		    p->payload_caplen, &hello, &st);
 		if (st < TLS__COUNT)
@@ -620,8 +642,8 @@ app_tcp(struct analyzer *a, struct flow *f, const struct packet *p,
 			}
 		}
 	}
-	if (from_orig && !(f->app_flags & APP_HTTP_DONE)) {
-		f->app_flags |= APP_HTTP_DONE;
+	if (from_orig && !(af->flags & APP_HTTP_DONE)) {
+		af->flags |= APP_HTTP_DONE;
 		hst = http_parse_host(p->payload, p->payload_caplen, &req);
 		a->ctr.http[hst]++;
 		if (hst == HTTP_OK && !req.host_trunc) {
@@ -745,21 +767,22 @@ app_dns_tcp(struct analyzer *a, struct flow *f, const struct packet *p,
 	size_t cap, len, resume;
 	int dir = from_orig ? 0 : 1;
 	uint32_t seq = p->seq;
+	struct app_flow *af = flow_ext(f, a->app_off);
 
 	/* 0 = nothing expected yet; the stored value is seq + 1 */
-	if (f->dns_next_seq[dir] != 0 && f->dns_next_seq[dir] - 1 != seq)
+	if (af->dns_next_seq[dir] != 0 && af->dns_next_seq[dir] - 1 != seq)
 		return;
-	if (f->dns_body_len[dir] != 0)
+	if (af->dns_body_len[dir] != 0)
 		dns_tcp_iter_body(&it, p->payload, p->payload_caplen,
-		    f->dns_body_len[dir]);
+		    af->dns_body_len[dir]);
 	else
 		dns_tcp_iter_init(&it, p->payload, p->payload_caplen);
-	f->dns_body_len[dir] = 0;
+	af->dns_body_len[dir] = 0;
 	while ((r = dns_tcp_next(&it, &msg, &cap, &len)) != DNS_TCP_END) {
 		if (r == DNS_TCP_PARTIAL) {
 			a->ctr.dns_tcp_partial++;
 			if (msg != NULL && cap == 0 && len <= UINT16_MAX)
-				f->dns_body_len[dir] = (uint16_t)len;
+				af->dns_body_len[dir] = (uint16_t)len;
 			else if (msg != NULL)
 				app_dns(a, f, p, msg, cap, len, 1);
 			break;
@@ -768,9 +791,9 @@ app_dns_tcp(struct analyzer *a, struct flow *f, const struct packet *p,
 	}
 	resume = dns_tcp_resume(&it);
 	if (resume == SIZE_MAX || resume > UINT32_MAX - 1)
-		f->dns_next_seq[dir] = UINT32_MAX;	/* lost: stop */
+		af->dns_next_seq[dir] = UINT32_MAX; /* lost: stop */
 	else
-		f->dns_next_seq[dir] = seq + (uint32_t)resume + 1;
+		af->dns_next_seq[dir] = seq + (uint32_t)resume + 1;
 }
 
 /*
@@ -816,17 +839,20 @@ beacon_burst_end(struct analyzer *a, const struct flow *f)
 	struct beacon_score sc;
 	char dest[BEACON_DEST_MAX], ip[48];
 	const char *name;
+	const struct burst *b;
 	int level, is_name;
 
-	if (f->burst_start_us == 0 || !beacon_candidate(a, f))
+	if (a->beacons == NULL)
 		return;
-	if (f->burst_up == 0 && f->burst_down == 0 &&
-	    f->proto == IPPROTO_NUM_TCP && f->burst_start_us != f->first_us)
+	b = flow_ext(f, a->burst_off);
+	if (b->start_us == 0 || !beacon_candidate(a, f))
+		return;
+	if (b->up == 0 && b->down == 0 && f->proto == IPPROTO_NUM_TCP &&
+	    b->start_us != f->first_us)
 		return;		/* pure ACKs are no burst */
 	/* the low-volume gate first: most connections are over it, and
 	 * need no name formatting nor lookup */
-	if (f->burst_up > a->cfg.beacon.max_up ||
-	    f->burst_down > a->cfg.beacon.max_down) {
+	if (b->up > a->cfg.beacon.max_up || b->down > a->cfg.beacon.max_down) {
 		a->ctr.beacon_gated++;
 		return;
 	}
@@ -843,9 +869,9 @@ beacon_burst_end(struct analyzer *a, const struct flow *f)
 		memcpy(dest, name, strlen(name) + 1);
 	else
 		snprintf(dest, sizeof(dest), "%s:%u", ip, f->resp_p);
-	e.ts_us = f->burst_start_us;
-	e.up = f->burst_up;
-	e.down = f->burst_down;
+	e.ts_us = b->start_us;
+	e.up = b->up;
+	e.down = b->down;
 	tr = beacon_observe(a->beacons, f->orig_h, dest, is_name, &e,
 	    a->now_us);
 	if (tr == NULL)
@@ -864,25 +890,29 @@ static void
 beacon_packet(struct analyzer *a, struct flow *f, const struct packet *p,
     int from_orig, int is_new)
 {
+	struct burst *b;
+
 	if (a->beacons == NULL)
 		return;
+	b = flow_ext(f, a->burst_off);
 	if (is_new) {
-		f->burst_start_us = p->ts_us;
-		f->burst_last_us = p->ts_us;
+		b->start_us = p->ts_us;
+		b->last_us = p->ts_us;
 	}
 	if (p->payload_len == 0)
 		return;
-	if (from_orig && f->burst_last_us != 0 && p->ts_us -
-	    f->burst_last_us > (int64_t)a->cfg.beacon.idle_gap_s * 1000000) {
+	if (from_orig && b->last_us != 0 &&
+	    p->ts_us - b->last_us >
+		(int64_t)a->cfg.beacon.idle_gap_s * 1000000) {
 		beacon_burst_end(a, f);
-		f->burst_start_us = p->ts_us;
-		f->burst_up = f->burst_down = 0;
+		b->start_us = p->ts_us;
+		b->up = b->down = 0;
 	}
 	if (from_orig)
-		f->burst_up += p->payload_len;
+		b->up += p->payload_len;
 	else
-		f->burst_down += p->payload_len;
-	f->burst_last_us = p->ts_us;
+		b->down += p->payload_len;
+	b->last_us = p->ts_us;
 }
 
 /*

@@ -2,11 +2,11 @@
  * beacon.c - the rhythm of low-volume traffic from one device to one
  * destination: a scorer of event series and the table of trackers.
  *
- * Central data structure: struct beacon_table, a pool of struct
- * beacon_tracker allocated once, a chained hash (bucket heads +
- * tracker->hnext) keyed with SipHash-1-3 over (device, destination), and
- * one doubly-linked list in order of last update, whose tail is evicted
- * (and counted) when the pool runs out.
+ * Central data structure: struct beacon_table, a struct table (table.h)
+ * allocated once, whose keys are (device, is-a-name byte, destination
+ * text) and whose values are struct beacon_tracker, on one LRU list in
+ * order of last update: the tracker updated longest ago is evicted (and
+ * counted) when the pool runs out.
  *
  * The score (beacon_score_events) asks one question: how likely is it that
  * random arrivals - a Poisson process, the most regular thing ordinary
@@ -84,7 +84,7 @@
 
 #include "beacon.h"
 #include "config.h"
-#include "hash.h"
+#include "table.h"
 
 /* Defaults: include/config.h (each with its unit and reason). */
 
@@ -578,13 +578,12 @@ beacon_level(const struct beacon_score *s, const struct beacon_config *cfg)
 
 /* --- the table ------------------------------------------------------------ */
 
+/* The key: device, whether dest is a name, dest without its NUL. */
+#define BEACON_KEY_MAX (16 + 1 + BEACON_DEST_MAX - 1)
+
 struct beacon_table {
 	struct beacon_config cfg;
-	struct beacon_tracker *pool, *free_list;
-	struct beacon_tracker **buckets;
-	size_t mask, npool;
-	struct beacon_tracker *lru_head, *lru_tail;	/* head = newest */
-	uint64_t k0, k1;
+	struct table *tab;
 	struct beacon_stats stats;
 };
 
@@ -621,9 +620,8 @@ beacon_config_check(const struct beacon_config *cfg, char *errbuf)
 struct beacon_table *
 beacon_new(const struct beacon_config *cfg, char *errbuf)
 {
+	struct table_config tc = { 0 };
 	struct beacon_table *t;
-	size_t n, nb, i;
-	uint64_t s;
 
 	if (beacon_config_check(cfg, errbuf) != 0)
 		return NULL;
@@ -633,26 +631,16 @@ beacon_new(const struct beacon_config *cfg, char *errbuf)
 		return NULL;
 	}
 	t->cfg = *cfg;
-	n = cfg->max_trackers;
-	for (nb = 1; nb < n && nb < ((size_t)1 << 30); nb <<= 1)
-		;
-	t->pool = calloc(n, sizeof(*t->pool));
-	t->buckets = calloc(nb, sizeof(*t->buckets));
-	if (t->pool == NULL || t->buckets == NULL) {
-		snprintf(errbuf, SW_ERRLEN,
-		    "beacon: cannot allocate %zu trackers", n);
-		beacon_free(t);
+	/* the table's errors start with its name */
+	tc.name = "beacon trackers";
+	tc.max = cfg->max_trackers;
+	tc.key_max = BEACON_KEY_MAX;
+	tc.val_size = sizeof(struct beacon_tracker);
+	tc.seed = cfg->seed;
+	if ((t->tab = table_new(&tc, errbuf)) == NULL) {
+		free(t);
 		return NULL;
 	}
-	t->npool = n;
-	t->mask = nb - 1;
-	for (i = n; i-- > 0;) {
-		t->pool[i].hnext = t->free_list;
-		t->free_list = &t->pool[i];
-	}
-	s = cfg->seed;
-	t->k0 = hash_splitmix64(&s);
-	t->k1 = hash_splitmix64(&s);
 	return t;
 }
 
@@ -661,8 +649,7 @@ beacon_free(struct beacon_table *t)
 {
 	if (t == NULL)
 		return;
-	free(t->pool);
-	free(t->buckets);
+	table_free(t->tab);
 	free(t);
 }
 
@@ -670,56 +657,6 @@ const struct beacon_stats *
 beacon_get_stats(const struct beacon_table *t)
 {
 	return &t->stats;
-}
-
-static void
-beacon_lru_unlink(struct beacon_table *t, struct beacon_tracker *k)
-{
-	if (k->lprev != NULL)
-		k->lprev->lnext = k->lnext;
-	else
-		t->lru_head = k->lnext;
-	if (k->lnext != NULL)
-		k->lnext->lprev = k->lprev;
-	else
-		t->lru_tail = k->lprev;
-	k->lprev = k->lnext = NULL;
-}
-
-static void
-beacon_lru_push(struct beacon_table *t, struct beacon_tracker *k)
-{
-	k->lprev = NULL;
-	k->lnext = t->lru_head;
-	if (t->lru_head != NULL)
-		t->lru_head->lprev = k;
-	t->lru_head = k;
-	if (t->lru_tail == NULL)
-		t->lru_tail = k;
-}
-
-static void
-beacon_hash_unlink(struct beacon_table *t, struct beacon_tracker *k)
-{
-	struct beacon_tracker **pp = &t->buckets[k->hash & t->mask];
-
-	while (*pp != NULL && *pp != k)
-		pp = &(*pp)->hnext;
-	if (*pp == k)
-		*pp = k->hnext;
-	k->hnext = NULL;
-}
-
-static uint64_t
-beacon_key_hash(const struct beacon_table *t, const uint8_t device[16],
-    const char *dest, size_t dlen, int is_name)
-{
-	uint8_t buf[16 + 1 + BEACON_DEST_MAX];
-
-	memcpy(buf, device, 16);
-	buf[16] = (uint8_t)(is_name != 0);
-	memcpy(buf + 17, dest, dlen);
-	return hash_siphash13(t->k0, t->k1, buf, 17 + dlen);
 }
 
 /* Insert e into k's history, kept sorted; the oldest falls off when full. */
@@ -750,46 +687,35 @@ beacon_observe(struct beacon_table *t, const uint8_t device[16],
     int64_t now_us)
 {
 	struct beacon_tracker *k;
+	uint8_t key[BEACON_KEY_MAX];
 	uint64_t h;
-	size_t dlen;
+	size_t dlen, klen;
 
 	t->stats.events++;
 	if (e->up > t->cfg.max_up || e->down > t->cfg.max_down) {
 		t->stats.gated++;
 		return NULL;
 	}
+	/* A longer destination is cut to BEACON_DEST_MAX - 1 bytes. */
 	dlen = strnlen(dest, BEACON_DEST_MAX - 1);
-	h = beacon_key_hash(t, device, dest, dlen, dest_is_name);
-	for (k = t->buckets[h & t->mask]; k != NULL; k = k->hnext)
-		if (k->hash == h && k->dest_is_name == (dest_is_name != 0) &&
-		    memcmp(k->device, device, 16) == 0 &&
-		    strncmp(k->dest, dest, dlen) == 0 && k->dest[dlen] == '\0')
-			break;
-	if (k == NULL) {
-		if (t->free_list == NULL) {
-			/* Evict the tracker updated longest ago. */
-			k = t->lru_tail;
-			beacon_lru_unlink(t, k);
-			beacon_hash_unlink(t, k);
-			t->stats.evicted++;
-			t->stats.trackers--;
-		} else {
-			k = t->free_list;
-			t->free_list = k->hnext;
-		}
-		memset(k, 0, sizeof(*k));
-		k->hash = h;
-		memcpy(k->device, device, 16);
-		memcpy(k->dest, dest, dlen);
-		k->dest[dlen] = '\0';
-		k->dest_is_name = dest_is_name != 0;
-		k->hnext = t->buckets[h & t->mask];
-		t->buckets[h & t->mask] = k;
-		t->stats.trackers++;
+	memcpy(key, device, 16);
+	key[16] = dest_is_name != 0;
+	memcpy(key + 17, dest, dlen);
+	klen = 17 + dlen;
+	h = table_hash(t->tab, key, klen);
+	if ((k = table_find(t->tab, key, klen, h)) != NULL) {
+		table_touch(t->tab, k, 0);
 	} else {
-		beacon_lru_unlink(t, k);
+		/* When full, the table evicts the tracker updated longest
+		 * ago (the oldest of its list) to make room. */
+		if (table_full(t->tab))
+			t->stats.evicted++;
+		else
+			t->stats.trackers++;
+		/* The key fits and eviction makes room: never NULL. */
+		if ((k = table_insert(t->tab, key, klen, h, 1)) == NULL)
+			return NULL;
 	}
-	beacon_lru_push(t, k);
 	beacon_insert(k, e);
 	k->total++;
 	k->updated_us = now_us;

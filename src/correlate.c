@@ -1,10 +1,11 @@
 /*
  * correlate.c - per-device evidence table (see correlate.h).
  *
- * struct correlate: a power-of-two array of struct corr_device, probed
- * linearly from a keyed hash of the address.  Devices on one shelter
- * network are few (dozens), so the table is small and a full scan to
- * replace the least recently updated entry, when full, is cheap and rare.
+ * struct correlate: a table (table.h) keyed by the 16-byte address whose
+ * values are struct corr_device.  Every update touches the device to the
+ * recent end of the table's list, so the least recently updated one is at
+ * the oldest end, and the table evicts it when a new device comes to a
+ * full table: no scan, however many devices.
  */
 #include "correlate.h"
 
@@ -13,34 +14,34 @@
 #include <string.h>
 
 #include "config.h"
-#include "hash.h"
+#include "table.h"
 
 struct correlate {
-	struct corr_device *slots;
-	size_t mask;
-	uint64_t k0, k1;
+	struct table *devices;
 	struct corr_stats st;
 };
 
 struct correlate *
 correlate_new(uint32_t max_devices, uint64_t seed, char *errbuf)
 {
+	struct table_config tc;
 	struct correlate *c;
-	size_t n = 16;
 
-	if (max_devices == 0)
-		max_devices = SW_CORR_MAX_DEVICES;
-	while (n < max_devices && n < ((size_t)1 << 24))
-		n <<= 1;
-	c = calloc(1, sizeof(*c));
-	if (c == NULL || (c->slots = calloc(n, sizeof(*c->slots))) == NULL) {
-		free(c);
-		snprintf(errbuf, SW_ERRLEN, "out of memory for %zu devices", n);
+	if ((c = calloc(1, sizeof(*c))) == NULL) {
+		snprintf(errbuf, SW_ERRLEN, "correlate: out of memory");
 		return NULL;
 	}
-	c->mask = n - 1;
-	c->k0 = hash_splitmix64(&seed);
-	c->k1 = hash_splitmix64(&seed);
+	memset(&tc, 0, sizeof(tc));
+	tc.name = "correlate";
+	tc.max = max_devices != 0 ? max_devices : SW_CORR_MAX_DEVICES;
+	tc.key_max = 16;
+	tc.val_size = sizeof(struct corr_device);
+	tc.nlists = 1;
+	tc.seed = seed;
+	if ((c->devices = table_new(&tc, errbuf)) == NULL) {
+		free(c);
+		return NULL;
+	}
 	return c;
 }
 
@@ -49,7 +50,7 @@ correlate_free(struct correlate *c)
 {
 	if (c == NULL)
 		return;
-	free(c->slots);
+	table_free(c->devices);
 	free(c);
 }
 
@@ -63,41 +64,31 @@ correlate_nkinds(unsigned kinds)
 	return n;
 }
 
-/* The device's slot, a free one on its probe path, or NULL (full). */
+/*
+ * The device's record, made the most recently updated one; a new one
+ * (zeroed) when it has none, in place of the least recently updated
+ * device when the table is full.  NULL only if the table refuses, which a
+ * table that evicts does not.
+ */
 static struct corr_device *
-find(struct correlate *c, const uint8_t dev[16], int create)
+update(struct correlate *c, const uint8_t dev[16])
 {
-	size_t i, start, n = c->mask + 1;
-	struct corr_device *d, *oldest = NULL;
+	const struct table_stats *ts;
+	struct corr_device *d;
+	uint64_t h;
 
-	start = (size_t)hash_siphash13(c->k0, c->k1, dev, 16) & c->mask;
-	for (i = 0; i < n; i++) {
-		d = &c->slots[(start + i) & c->mask];
-		if (!d->used) {
-			if (!create)
-				return NULL;
-			memset(d, 0, sizeof(*d));
-			memcpy(d->addr, dev, 16);
-			d->used = 1;
-			c->st.devices++;
-			return d;
-		}
-		if (memcmp(d->addr, dev, 16) == 0)
-			return d;
+	h = table_hash(c->devices, dev, 16);
+	if ((d = table_find(c->devices, dev, 16, h)) != NULL) {
+		table_touch(c->devices, d, 0);
+		return d;
 	}
-	if (!create)
+	if ((d = table_insert(c->devices, dev, 16, h, 1)) == NULL)
 		return NULL;
-	/* full: the least recently updated device makes room (counted);
-	 * probing still finds every other device, as no slot is emptied */
-	for (i = 0; i < n; i++)
-		if (oldest == NULL ||
-		    c->slots[i].updated_us < oldest->updated_us)
-			oldest = &c->slots[i];
-	memset(oldest, 0, sizeof(*oldest));
-	memcpy(oldest->addr, dev, 16);
-	oldest->used = 1;
-	c->st.replaced++;
-	return oldest;
+	memcpy(d->addr, dev, 16);
+	ts = table_get_stats(c->devices);
+	c->st.devices = ts->entries;
+	c->st.replaced = ts->evicted;
+	return d;
 }
 
 static void
@@ -116,10 +107,13 @@ const struct corr_device *
 correlate_add(struct correlate *c, const uint8_t dev[16], unsigned kind,
     const char *note, const char *uid, const char *sub, int64_t ts_us)
 {
-	struct corr_device *d = find(c, dev, 1);
+	struct corr_device *d;
 	struct corr_evidence *e;
-	unsigned before = d->kinds;
+	unsigned before;
 
+	if ((d = update(c, dev)) == NULL)
+		return NULL;
+	before = d->kinds;
 	d->updated_us = ts_us;
 	d->kinds |= kind;
 	/* keep the first evidence of each kind, then the latest ones */
@@ -147,8 +141,10 @@ correlate_add(struct correlate *c, const uint8_t dev[16], unsigned kind,
 void
 correlate_mark_raised(struct correlate *c, const uint8_t dev[16])
 {
-	struct corr_device *d = find(c, dev, 0);
+	struct corr_device *d;
 
+	/* not an update: the verdict does not keep a device any longer */
+	d = table_find(c->devices, dev, 16, table_hash(c->devices, dev, 16));
 	if (d != NULL)
 		d->raised = 1;
 }

@@ -1,19 +1,20 @@
 /*
  * flow.c - the connection table, with Zeek's conn.log semantics.
  *
- * Central data structure: struct flow_table, a pool of struct flow entries
- * allocated once, a chained hash (bucket heads + flow->hnext) keyed with
- * SipHash-2-4 over the canonical (VLANs, protocol, lower end, higher end)
+ * Central data structure: struct flow_table, a pool of entries allocated
+ * once (each a struct flow and the extension bytes the layers above asked
+ * for, `stride` bytes in all; entry 0 unused, so index 0 is "none"), a
+ * chained hash (bucket heads and flow->hnext, 32-bit indices) keyed with
+ * SipHash-1-3 over the canonical (VLANs, protocol, lower end, higher end)
  * tuple, and one doubly-linked list per timeout class.  Within a class all
  * entries share one timeout, so appending on every touch keeps each list
- * sorted by deadline and expiry only ever looks at list heads.
+ * sorted by deadline and expiry only ever looks at list heads.  Entries
+ * never used are taken in order after the freed ones, so a table touches
+ * only the memory its connections have needed.
  *
- * The TCP part mirrors Zeek's TCPSessionAdapter and TCP_Endpoint (endpoint
- * states, sequence bookkeeping, history letters, close and reuse rules) so
- * conn_state, history and the byte counts come out as Zeek logs them.  The
- * "closing" class holds entries with a fixed deadline that later packets
- * do not push back: Zeek's tcp_close_delay after a complete close (both
- * FINs, or a RST) and its tcp_attempt_delay after an unanswered SYN.
+ * The TCP endpoints are tcp.c's (Zeek's state machine); it tells the
+ * table which deadline a segment leaves: the "closing" class holds
+ * entries with a fixed deadline that later packets do not push back.
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -22,6 +23,8 @@
 #include "config.h"
 #include "flow.h"
 #include "hash.h"
+
+#define NIL 0u
 
 enum flow_lru {
 	FLOW_LRU_TCP,
@@ -32,46 +35,25 @@ enum flow_lru {
 	FLOW_LRU_NONE = 0xff	/* entry is on the free list */
 };
 
-/* Zeek's TCP endpoint states (analyzer/protocol/tcp/TCP_Endpoint.h). */
-enum flow_tcp_state {
-	TS_INACTIVE,		/* nothing seen from this side */
-	TS_SYN_SENT,
-	TS_SYN_ACK_SENT,	/* SYN-ACK without an initial SYN */
-	TS_PARTIAL,		/* data without a SYN */
-	TS_ESTABLISHED,
-	TS_CLOSED,		/* FIN seen */
-	TS_RESET		/* RST seen */
-};
-
-/* Zeek's history bits (Connection::CheckHistory); responder's << 16. */
-#define HIST_SYN	0x01u
-#define HIST_FIN	0x02u
-#define HIST_RST	0x04u
-#define HIST_FIN_RST	0x08u
-#define HIST_DATA	0x10u
-#define HIST_ACK	0x20u
-#define HIST_MULTI	0x40u
-
-/* Zeek ignores SYN/RST sequence jumps larger than this (1 MiB). */
-#define TOO_LARGE_SEQ_DELTA	1048576
-
 struct flow_list {
-	struct flow *head, *tail;
+	uint32_t head, tail;
 };
 
 struct flow_table {
 	struct flow_config cfg;
 	flow_end_fn on_end;
 	void *ctx;
-	struct flow *pool;
-	uint32_t npool;
-	struct flow *free_list;	/* chained through hnext */
+	uint8_t *pool;
+	size_t stride;	    /* bytes per entry: flow and extensions */
+	uint32_t npool;	    /* usable entries 1 .. npool */
+	uint32_t fresh;	    /* entries fresh+1 .. npool never used */
+	uint32_t free_head; /* freed entries, chained through hnext */
 	/* ended connections not yet reported (chained through hnext): an
 	 * eviction inside flow_update() is reported by flow_drain() after
 	 * the packet, not in the middle of the table update */
-	struct flow *ended_head, *ended_tail;
-	struct flow **buckets;
-	uint64_t mask;		/* buckets - 1, a power of two minus one */
+	uint32_t ended_head, ended_tail;
+	uint32_t *buckets;
+	uint32_t mask; /* buckets - 1, a power of two minus one */
 	struct flow_list lru[FLOW_LRU_N];
 	int64_t timeout_us[FLOW_LRU_N];
 	uint64_t k0, k1;	/* SipHash key */
@@ -90,6 +72,18 @@ struct flow_key {
 	uint16_t bp;
 };
 
+static struct flow *
+F(const struct flow_table *t, uint32_t i)
+{
+	return (struct flow *)(void *)(t->pool + (size_t)i * t->stride);
+}
+
+static uint32_t
+IDX(const struct flow_table *t, const struct flow *f)
+{
+	return (uint32_t)(((const uint8_t *)f - t->pool) / t->stride);
+}
+
 void
 flow_config_default(struct flow_config *cfg)
 {
@@ -100,6 +94,16 @@ flow_config_default(struct flow_config *cfg)
 	cfg->icmp_timeout_s = SW_ICMP_TIMEOUT;
 	cfg->tcp_close_delay_s = SW_TCP_CLOSE_DELAY;
 	cfg->seed = 0;
+}
+
+uint32_t
+flow_ext_add(struct flow_config *cfg, uint32_t size)
+{
+	uint32_t off = cfg->ext_size;
+
+	/* 8-aligned slots, so a layer may keep 64-bit fields in its own */
+	cfg->ext_size += (size + 7) & ~7u;
+	return off;
 }
 
 /* --- keyed hash and uid generator ---------------------------------------- */
@@ -127,9 +131,17 @@ flow_key_hash(const struct flow_table *t, const struct flow_key *k)
 /*
  * Zeek-like uid: "C" + base62 of 96 random bits (64 + 32), from a PRNG
  * seeded by cfg->seed, so a fixed seed gives the same uids every run.
+ * The flow keeps the bits (12 bytes), not the text (20).
  */
 static void
-flow_make_uid(struct flow_table *t, char *out)
+flow_make_uid(struct flow_table *t, struct flow *f)
+{
+	f->uid_hi = hash_splitmix64(&t->uid_state);
+	f->uid_lo = (uint32_t)(hash_splitmix64(&t->uid_state) & 0xffffffffULL);
+}
+
+void
+flow_uid(const struct flow *f, char out[FLOW_UID_LEN])
 {
 	static const char b62[] =
 	    "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz";
@@ -137,8 +149,8 @@ flow_make_uid(struct flow_table *t, char *out)
 	size_t n = 0;
 	int i;
 
-	parts[0] = hash_splitmix64(&t->uid_state);
-	parts[1] = hash_splitmix64(&t->uid_state) & 0xffffffffULL;
+	parts[0] = f->uid_hi;
+	parts[1] = f->uid_lo;
 	out[n++] = 'C';
 	for (i = 0; i < 2; i++) {
 		uint64_t v = parts[i];
@@ -159,7 +171,7 @@ flow_table_new(const struct flow_config *cfg, flow_end_fn on_end, void *ctx,
 {
 	struct flow_table *t;
 	uint64_t nb;
-	uint32_t i, n;
+	uint32_t n;
 	uint64_t s;
 
 	n = cfg->max_flows ? cfg->max_flows : SW_FLOW_MAX;
@@ -177,12 +189,14 @@ flow_table_new(const struct flow_config *cfg, flow_end_fn on_end, void *ctx,
 	t->cfg.max_flows = n;
 	t->on_end = on_end;
 	t->ctx = ctx;
+	t->stride = (sizeof(struct flow) + cfg->ext_size + 7) & ~(size_t)7;
 	/* Load factor <= 1: at least as many buckets as entries. */
 	for (nb = 16; nb < n; nb <<= 1)
 		;
-	/* one entry over the cap: the one an eviction frees is reported
-	 * after the packet, so the new connection takes the spare */
-	t->pool = calloc((size_t)n + 1, sizeof(*t->pool));
+	/* entry 0 unused, and one over the cap: the one an eviction frees
+	 * is reported after the packet, so the new connection takes the
+	 * spare.  calloc: untouched pages cost nothing until used. */
+	t->pool = calloc((size_t)n + 2, t->stride);
 	t->buckets = calloc((size_t)nb, sizeof(*t->buckets));
 	if (t->pool == NULL || t->buckets == NULL) {
 		snprintf(errbuf, SW_ERRLEN,
@@ -191,12 +205,7 @@ flow_table_new(const struct flow_config *cfg, flow_end_fn on_end, void *ctx,
 		return NULL;
 	}
 	t->npool = n + 1;
-	t->mask = nb - 1;
-	for (i = n + 1; i-- > 0;) {
-		t->pool[i].lru_class = FLOW_LRU_NONE;
-		t->pool[i].hnext = t->free_list;
-		t->free_list = &t->pool[i];
-	}
+	t->mask = (uint32_t)(nb - 1);
 	t->timeout_us[FLOW_LRU_TCP] = (int64_t)cfg->tcp_timeout_s * 1000000;
 	t->timeout_us[FLOW_LRU_UDP] = (int64_t)cfg->udp_timeout_s * 1000000;
 	t->timeout_us[FLOW_LRU_ICMP] = (int64_t)cfg->icmp_timeout_s * 1000000;
@@ -227,6 +236,12 @@ flow_table_stats(const struct flow_table *t)
 	return &t->stats;
 }
 
+size_t
+flow_table_entry_bytes(const struct flow_table *t)
+{
+	return t->stride + sizeof(*t->buckets);
+}
+
 /* --- lists --------------------------------------------------------------- */
 
 static void
@@ -237,15 +252,15 @@ flow_list_unlink(struct flow_table *t, struct flow *f)
 	if (f->lru_class >= FLOW_LRU_N)
 		return;
 	l = &t->lru[f->lru_class];
-	if (f->lprev != NULL)
-		f->lprev->lnext = f->lnext;
+	if (f->lprev != NIL)
+		F(t, f->lprev)->lnext = f->lnext;
 	else
 		l->head = f->lnext;
-	if (f->lnext != NULL)
-		f->lnext->lprev = f->lprev;
+	if (f->lnext != NIL)
+		F(t, f->lnext)->lprev = f->lprev;
 	else
 		l->tail = f->lprev;
-	f->lprev = f->lnext = NULL;
+	f->lprev = f->lnext = NIL;
 	f->lru_class = FLOW_LRU_NONE;
 }
 
@@ -261,6 +276,7 @@ flow_list_append(struct flow_table *t, struct flow *f, uint8_t cls,
     int64_t expire)
 {
 	struct flow_list *l = &t->lru[cls];
+	uint32_t i = IDX(t, f);
 
 	f->expire_us = expire;
 	if (f->lru_class == cls)
@@ -269,19 +285,19 @@ flow_list_append(struct flow_table *t, struct flow *f, uint8_t cls,
 	f->lru_class = cls;
 	f->queued_us = expire;
 	f->lprev = l->tail;
-	f->lnext = NULL;
-	if (l->tail != NULL)
-		l->tail->lnext = f;
+	f->lnext = NIL;
+	if (l->tail != NIL)
+		F(t, l->tail)->lnext = i;
 	else
-		l->head = f;
-	l->tail = f;
+		l->head = i;
+	l->tail = i;
 }
 
 /* Move a list's head, seen since it was queued, to the tail. */
 static void
 flow_requeue_head(struct flow_table *t, int c)
 {
-	struct flow *f = t->lru[c].head;
+	struct flow *f = F(t, t->lru[c].head);
 
 	flow_list_unlink(t, f);
 	flow_list_append(t, f, (uint8_t)c, f->expire_us);
@@ -290,13 +306,16 @@ flow_requeue_head(struct flow_table *t, int c)
 static void
 flow_hash_unlink(struct flow_table *t, struct flow *f)
 {
-	struct flow **pp = &t->buckets[f->hash & t->mask];
+	uint32_t i = IDX(t, f), *pp;
 
-	while (*pp != NULL && *pp != f)
-		pp = &(*pp)->hnext;
-	if (*pp == f)
-		*pp = f->hnext;
-	f->hnext = NULL;
+	/* the tag holds the bucket's bits (mask < 2^32) */
+	for (pp = &t->buckets[f->tag & t->mask]; *pp != NIL;
+	     pp = &F(t, *pp)->hnext)
+		if (*pp == i) {
+			*pp = f->hnext;
+			break;
+		}
+	f->hnext = NIL;
 }
 
 /*
@@ -307,6 +326,8 @@ flow_hash_unlink(struct flow_table *t, struct flow *f)
 static void
 flow_end(struct flow_table *t, struct flow *f, enum flow_end_reason why)
 {
+	uint32_t i = IDX(t, f);
+
 	switch (why) {
 	case FLOW_END_TIMEOUT:
 		t->stats.ended_timeout++;
@@ -322,26 +343,28 @@ flow_end(struct flow_table *t, struct flow *f, enum flow_end_reason why)
 	flow_list_unlink(t, f);
 	t->stats.active--;
 	f->end_why = (uint8_t)why;
-	f->hnext = NULL;
-	if (t->ended_tail != NULL)
-		t->ended_tail->hnext = f;
+	f->hnext = NIL;
+	if (t->ended_tail != NIL)
+		F(t, t->ended_tail)->hnext = i;
 	else
-		t->ended_head = f;
-	t->ended_tail = f;
+		t->ended_head = i;
+	t->ended_tail = i;
 }
 
 void
 flow_drain(struct flow_table *t)
 {
 	struct flow *f;
+	uint32_t i;
 
-	while ((f = t->ended_head) != NULL) {
-		if ((t->ended_head = f->hnext) == NULL)
-			t->ended_tail = NULL;
+	while ((i = t->ended_head) != NIL) {
+		f = F(t, i);
+		if ((t->ended_head = f->hnext) == NIL)
+			t->ended_tail = NIL;
 		if (t->on_end != NULL)
 			t->on_end(t->ctx, f, (enum flow_end_reason)f->end_why);
-		f->hnext = t->free_list;
-		t->free_list = f;
+		f->hnext = t->free_head;
+		t->free_head = i;
 	}
 }
 
@@ -352,7 +375,8 @@ flow_expire(struct flow_table *t, int64_t now_us)
 	int c;
 
 	for (c = 0; c < FLOW_LRU_N; c++) {
-		while ((h = t->lru[c].head) != NULL && h->queued_us <= now_us) {
+		while (t->lru[c].head != NIL &&
+		    (h = F(t, t->lru[c].head))->queued_us <= now_us) {
 			if (h->expire_us <= now_us)
 				flow_end(t, h, FLOW_END_TIMEOUT);
 			else
@@ -368,8 +392,8 @@ flow_flush(struct flow_table *t)
 	int c;
 
 	for (c = 0; c < FLOW_LRU_N; c++) {
-		while (t->lru[c].head != NULL)
-			flow_end(t, t->lru[c].head, FLOW_END_FLUSH);
+		while (t->lru[c].head != NIL)
+			flow_end(t, F(t, t->lru[c].head), FLOW_END_FLUSH);
 	}
 	flow_drain(t);
 }
@@ -378,19 +402,21 @@ flow_flush(struct flow_table *t)
 static void
 flow_evict_one(struct flow_table *t)
 {
-	struct flow *victim = NULL;
+	struct flow *victim = NULL, *h;
 	int c, n;
 
 	for (c = 0; c < FLOW_LRU_N; c++) {
-		struct flow *h;
-
 		/* skip heads seen since they were queued (bounded work) */
-		for (n = 0; n < 8 && (h = t->lru[c].head) != NULL &&
-		    h->expire_us > h->queued_us; n++)
+		for (n = 0; n < 8 && t->lru[c].head != NIL; n++) {
+			h = F(t, t->lru[c].head);
+			if (h->expire_us <= h->queued_us)
+				break;
 			flow_requeue_head(t, c);
-		h = t->lru[c].head;
-
-		if (h != NULL && (victim == NULL || h->seen_us < victim->seen_us))
+		}
+		if (t->lru[c].head == NIL)
+			continue;
+		h = F(t, t->lru[c].head);
+		if (victim == NULL || h->seen_us < victim->seen_us)
 			victim = h;
 	}
 	if (victim != NULL)
@@ -548,8 +574,8 @@ flow_is_broadcast(const uint8_t *a)
 
 /* --- history ------------------------------------------------------------- */
 
-static void
-flow_add_history(struct flow *f, char c)
+void
+flow_history_add(struct flow *f, char c)
 {
 	if (f->history_len + 1 < FLOW_HISTORY_MAX) {
 		f->history[f->history_len++] = c;
@@ -557,13 +583,8 @@ flow_add_history(struct flow *f, char c)
 	}
 }
 
-/*
- * Log `code` (upper case for the originator) the first time `mask` is
- * seen in that direction.  Returns 1 when it had been seen already, as
- * Zeek's Connection::CheckHistory does.
- */
-static int
-flow_check_history(struct flow *f, int is_orig, uint32_t mask, char code)
+int
+flow_history_once(struct flow *f, int is_orig, uint32_t mask, char code)
 {
 	if (!is_orig) {
 		mask <<= 16;
@@ -571,193 +592,10 @@ flow_check_history(struct flow *f, int is_orig, uint32_t mask, char code)
 	}
 	if ((f->hist_seen & mask) == 0) {
 		f->hist_seen |= mask;
-		flow_add_history(f, code);
+		flow_history_add(f, code);
 		return 0;
 	}
 	return 1;
-}
-
-/* Letters logged at the 1st, 10th, 100th, ... occurrence ('t', 'w'). */
-static void
-flow_scaled_history(struct flow *f, int is_orig, char code, uint32_t *count,
-    uint32_t *thresh)
-{
-	if (*thresh == 0)
-		*thresh = 1;
-	if (++*count == *thresh) {
-		flow_add_history(f, is_orig ? code : (char)(code - 'A' + 'a'));
-		*thresh = *thresh > UINT32_MAX / 10 ? UINT32_MAX : *thresh * 10;
-	}
-}
-
-/* --- TCP (Zeek's TCPSessionAdapter::Process, minus reassembly) ----------- */
-
-static int32_t
-flow_seq_delta(uint32_t a, uint32_t b)
-{
-	return (int32_t)(a - b);
-}
-
-static void
-flow_tcp_set_state(struct flow_tcp_dir *d, uint8_t st)
-{
-	if (st != d->state) {
-		d->prev_state = d->state;
-		d->state = st;
-	}
-}
-
-static uint64_t
-flow_tcp_rel_seq(const struct flow_tcp_dir *d, uint32_t cur, uint32_t last,
-    uint32_t wraps, int *underflow)
-{
-	int32_t delta = flow_seq_delta(cur, last);
-
-	if (delta < 0) {
-		if (wraps && cur > last)
-			--wraps;
-	} else if (delta > 0) {
-		if (cur < last)
-			++wraps;
-	}
-	if (wraps == 0) {
-		delta = flow_seq_delta(cur, d->isn);
-		if (underflow != NULL && delta < 0)
-			*underflow = 1;
-		return (uint64_t)(int64_t)delta;
-	}
-	return (((uint64_t)wraps << 32) + cur) - d->isn;
-}
-
-static void
-flow_tcp_update_last(struct flow_tcp_dir *d, uint32_t seq)
-{
-	if (seq < d->max_seq)
-		d->seq_wraps++;
-	d->max_seq = seq;
-}
-
-static void
-flow_tcp_update_ack(struct flow_tcp_dir *d, uint32_t seq)
-{
-	if (seq < d->ack_seq)
-		d->ack_wraps++;
-	d->ack_seq = seq;
-}
-
-static void
-flow_tcp_init_seq(struct flow_tcp_dir *d, uint32_t start, uint32_t last)
-{
-	d->isn = start;
-	d->ack_seq = start;
-	d->max_seq = last;
-	d->seq_init = 1;
-}
-
-static void
-flow_tcp_init_endpoint(struct flow_tcp_dir *d, uint8_t flags, uint32_t seq,
-    uint32_t last)
-{
-	int syn = (flags & TCPF_SYN) != 0;
-
-	switch (d->state) {
-	case TS_INACTIVE:
-		/*
-		 * Without a SYN, number as though one preceded this packet so
-		 * relative sequence numbers stay consistent.
-		 */
-		if (syn)
-			flow_tcp_init_seq(d, seq, last);
-		else
-			flow_tcp_init_seq(d, seq - 1, seq);
-		break;
-	case TS_SYN_SENT:
-	case TS_SYN_ACK_SENT:
-		if (syn && seq != d->isn)
-			flow_tcp_init_seq(d, seq, last);
-		break;
-	case TS_ESTABLISHED:
-	case TS_PARTIAL:
-		if (syn)
-			flow_tcp_init_seq(d, seq, last);
-		break;
-	case TS_RESET:
-		if (syn && d->prev_state == TS_INACTIVE)
-			flow_tcp_init_seq(d, seq, last);
-		break;
-	default:
-		break;
-	}
-}
-
-static int
-flow_tcp_no_data_acked(const struct flow_tcp_dir *d)
-{
-	uint64_t ack = ((uint64_t)d->ack_wraps << 32) + d->ack_seq;
-
-	return ack == d->isn || ack == (uint64_t)d->isn + 1;
-}
-
-/* Zeek's TCP_Endpoint::Size(): payload bytes from sequence numbers. */
-static uint64_t
-flow_tcp_size(const struct flow_tcp_dir *d, const struct flow_tcp_dir *peer)
-{
-	uint64_t last, ack, size;
-
-	if (d->prev_state == TS_SYN_SENT && d->state == TS_RESET &&
-	    peer->state == TS_INACTIVE && !flow_tcp_no_data_acked(d))
-		return 0;	/* half-open connection found and aborted */
-	last = ((uint64_t)d->seq_wraps << 32) + d->max_seq;
-	ack = ((uint64_t)d->ack_wraps << 32) + d->ack_seq;
-	size = (last > ack ? last : ack) - d->isn;
-	if (size != 0)
-		--size;		/* the SYN (or the assumed one) */
-	if (d->fin_cnt > 0 && size != 0)
-		--size;		/* the FIN */
-	return size;
-}
-
-static void
-flow_tcp_history(struct flow *f, int is_orig, struct flow_tcp_dir *ep,
-    uint8_t flags, uint64_t rel_seq, uint32_t len)
-{
-	int bits = !!(flags & TCPF_SYN) + !!(flags & TCPF_FIN) +
-	    !!(flags & TCPF_RST);
-	char code;
-
-	if (bits > 1) {
-		if ((flags & TCPF_FIN) && (flags & TCPF_RST))
-			flow_check_history(f, is_orig, HIST_FIN_RST, 'I');
-		else
-			flow_check_history(f, is_orig, HIST_MULTI, 'Q');
-	} else if (bits == 1) {
-		/* A repeated SYN/FIN/RST is logged again only at a new seq. */
-		if (flags & TCPF_SYN) {
-			code = (flags & TCPF_ACK) ? 'H' : 'S';
-			if (flow_check_history(f, is_orig, HIST_SYN, code) &&
-			    rel_seq != ep->hist_last_syn)
-				flow_add_history(f, is_orig ? code :
-				    (char)(code - 'A' + 'a'));
-			ep->hist_last_syn = rel_seq;
-		}
-		if (flags & TCPF_FIN) {
-			if (flow_check_history(f, is_orig, HIST_FIN, 'F') &&
-			    rel_seq + len != ep->hist_last_fin)
-				flow_add_history(f, is_orig ? 'F' : 'f');
-			ep->hist_last_fin = rel_seq + len;
-		}
-		if (flags & TCPF_RST) {
-			if (flow_check_history(f, is_orig, HIST_RST, 'R') &&
-			    rel_seq != ep->hist_last_rst)
-				flow_add_history(f, is_orig ? 'R' : 'r');
-			ep->hist_last_rst = rel_seq;
-		}
-	} else {
-		if (len)
-			flow_check_history(f, is_orig, HIST_DATA, 'D');
-		else if (flags & TCPF_ACK)
-			flow_check_history(f, is_orig, HIST_ACK, 'A');
-	}
 }
 
 static void
@@ -770,11 +608,10 @@ flow_swap_bytes(uint8_t *a, uint8_t *b, size_t n)
 	memcpy(b, tmp, n);
 }
 
-/* Zeek's Connection::FlipRoles: swap the ends and log '^'. */
-static void
+void
 flow_flip(struct flow *f)
 {
-	struct flow_tcp_dir td;
+	struct tcp_endpoint td;
 	uint64_t u;
 	uint16_t port;
 	uint8_t h;
@@ -794,301 +631,7 @@ flow_flip(struct flow *f)
 	td = f->tcp[0];
 	f->tcp[0] = f->tcp[1];
 	f->tcp[1] = td;
-	flow_add_history(f, '^');
-}
-
-/*
- * Zeek's ConnectionClosed without reassembly: a close is complete on a
- * RST, when the peer has closed too, or when the peer never spoke; the
- * entry then goes on the closing list with a fixed deadline.
- */
-static void
-flow_tcp_closed(struct flow_table *t, struct flow *f, struct flow_tcp_dir *ep,
-    struct flow_tcp_dir *peer, int gen_event)
-{
-	if (ep->did_close)
-		return;
-	ep->did_close = 1;
-	if (ep->state == TS_RESET || peer->did_close ||
-	    peer->state == TS_INACTIVE) {
-		if (gen_event)
-			f->active = 0;	/* connection_finished */
-		if (!f->close_sched) {
-			f->close_sched = 1;
-			f->attempt = 0;
-			flow_list_append(t, f, FLOW_LRU_CLOSING,
-			    f->last_us + t->timeout_us[FLOW_LRU_CLOSING]);
-		}
-	}
-}
-
-/*
- * Zeek's IsReuse: a SYN (or, on a half-open connection, a SYN-ACK) with a
- * new initial sequence number, or any SYN once the connection is over,
- * starts a new connection on the same 4-tuple.
- */
-static int
-flow_tcp_is_reuse(const struct flow *f, const struct packet *p)
-{
-	const struct flow_tcp_dir *conn_orig = &f->tcp[0];
-
-	if (!(p->tcp_flags & TCPF_SYN))
-		return 0;
-	if (p->tcp_flags & TCPF_ACK) {
-		if (f->tcp[0].state != TS_INACTIVE)
-			return 0;
-		conn_orig = &f->tcp[1];
-	}
-	if (f->active) {
-		if (p->seq == conn_orig->isn)
-			return 0;
-		if (!(p->tcp_flags & TCPF_ACK) &&
-		    conn_orig->state == TS_SYN_ACK_SENT &&
-		    f->tcp[1].state == TS_INACTIVE && p->seq == f->tcp[1].isn)
-			return 0;
-	}
-	return 1;
-}
-
-static void
-flow_tcp_inactive_state(struct flow *f, struct flow_tcp_dir **epp,
-    struct flow_tcp_dir **peerp, int *is_origp, const struct packet *p,
-    int *do_close, int *gen_event, int *started_attempt)
-{
-	struct flow_tcp_dir *ep = *epp, *peer = *peerp, *tmp;
-	uint8_t flags = p->tcp_flags;
-	int is_orig = *is_origp;
-
-	if (flags & TCPF_SYN) {
-		if (is_orig) {
-			flow_tcp_set_state(ep, (flags & TCPF_ACK) ?
-			    TS_SYN_ACK_SENT : TS_SYN_SENT);
-			*started_attempt = 1;
-		} else {
-			if (!(flags & TCPF_ACK) &&
-			    peer->state == TS_SYN_ACK_SENT &&
-			    p->seq == ep->isn) {
-				/*
-				 * SYN-ACK seen before its SYN: flip so the
-				 * SYN's sender is the originator.  The tcp[]
-				 * slots swap, so follow our endpoint.
-				 */
-				flow_flip(f);
-				tmp = ep;
-				ep = peer;
-				peer = tmp;
-				is_orig = 1;
-				flow_tcp_set_state(peer, TS_ESTABLISHED);
-			}
-			if (peer->state == TS_SYN_SENT)
-				flow_tcp_set_state(peer, TS_ESTABLISHED);
-			flow_tcp_set_state(ep, TS_ESTABLISHED);
-		}
-	}
-	if (flags & TCPF_FIN) {
-		flow_tcp_set_state(ep, TS_CLOSED);
-		*do_close = *gen_event = 1;
-	}
-	if (flags & TCPF_RST) {
-		int is_reject = 0;
-
-		flow_tcp_set_state(ep, TS_RESET);
-		if (is_orig) {
-			if (peer->state == TS_ESTABLISHED)
-				is_reject = 1;
-		} else if (peer->state == TS_SYN_SENT ||
-		    peer->state == TS_SYN_ACK_SENT)
-			is_reject = 1;
-		*do_close = 1;
-		*gen_event = !is_reject;
-	}
-	if (ep->state == TS_INACTIVE) {
-		if (!is_orig && p->payload_len == 0 &&
-		    f->tcp[0].state == TS_SYN_SENT)
-			;	/* an early ACK of the SYN: not partial */
-		else if ((flags & TCPF_ACK) && peer->state == TS_ESTABLISHED)
-			flow_tcp_set_state(ep, TS_ESTABLISHED);
-		else
-			flow_tcp_set_state(ep, TS_PARTIAL);
-	}
-	*epp = ep;
-	*peerp = peer;
-	*is_origp = is_orig;
-}
-
-static void
-flow_tcp_state_machine(struct flow *f, struct flow_tcp_dir **epp,
-    struct flow_tcp_dir **peerp, int *is_origp, const struct packet *p,
-    int *do_close, int *gen_event, int *started_attempt)
-{
-	struct flow_tcp_dir *ep = *epp, *peer = *peerp;
-	uint8_t flags = p->tcp_flags;
-
-	*do_close = *gen_event = 0;
-	switch (ep->state) {
-	case TS_INACTIVE:
-		flow_tcp_inactive_state(f, epp, peerp, is_origp, p, do_close,
-		    gen_event, started_attempt);
-		break;
-	case TS_SYN_SENT:
-	case TS_SYN_ACK_SENT:
-		if (flags & TCPF_FIN) {
-			flow_tcp_set_state(ep, TS_CLOSED);
-			*do_close = *gen_event = 1;
-		}
-		if (flags & TCPF_RST) {
-			flow_tcp_set_state(ep, TS_RESET);
-			f->active = 0;	/* ConnectionReset */
-			*do_close = 1;
-		}
-		break;
-	case TS_ESTABLISHED:
-	case TS_PARTIAL:
-		if ((flags & TCPF_SYN) && ep->state == TS_PARTIAL &&
-		    peer->state == TS_INACTIVE && !(flags & TCPF_ACK))
-			flow_tcp_set_state(ep, TS_SYN_SENT);
-		if ((flags & TCPF_FIN) && !(flags & TCPF_RST)) {
-			flow_tcp_set_state(ep, TS_CLOSED);
-			/* FIN then RST from the peer was a normal close. */
-			if (peer->state == TS_RESET &&
-			    peer->prev_state == TS_CLOSED)
-				flow_tcp_set_state(peer, TS_CLOSED);
-			*do_close = *gen_event = 1;
-		}
-		if (flags & TCPF_RST) {
-			flow_tcp_set_state(ep, TS_RESET);
-			*do_close = 1;
-			if (peer->state != TS_RESET ||
-			    peer->prev_state != TS_ESTABLISHED)
-				f->active = 0;
-		}
-		break;
-	case TS_CLOSED:
-		/* After a FIN exchange a RST changes nothing. */
-		if ((flags & TCPF_RST) && peer->state != TS_CLOSED) {
-			flow_tcp_set_state(ep, TS_RESET);
-			if (!ep->did_close)
-				*do_close = 1;
-		}
-		break;
-	default:
-		break;
-	}
-}
-
-static void
-flow_tcp_packet(struct flow_table *t, struct flow *f, const struct packet *p,
-    int is_orig)
-{
-	struct flow_tcp_dir *ep = &f->tcp[is_orig ? 0 : 1];
-	struct flow_tcp_dir *peer = &f->tcp[is_orig ? 1 : 0];
-	uint8_t flags = p->tcp_flags;
-	uint32_t len = p->payload_len;
-	uint32_t seg_len, seq_end;
-	uint64_t rel_seq;
-	int32_t delta;
-	int underflow = 0, do_close, gen_event, started_attempt = 0;
-
-	seg_len = len + !!(flags & TCPF_SYN) + !!(flags & TCPF_FIN);
-	if (flags & TCPF_RST)
-		seg_len -= len;	/* data on a RST is not stream data */
-	seq_end = p->seq + seg_len;
-
-	flow_tcp_init_endpoint(ep, flags, p->seq, seq_end);
-	rel_seq = flow_tcp_rel_seq(ep, p->seq, ep->max_seq, ep->seq_wraps,
-	    &underflow);
-	flow_tcp_history(f, is_orig, ep, flags, rel_seq, len);
-
-	/*
-	 * Zero windows matter unless they come with or after a RST, or after
-	 * the peer's FIN (Zeek's update_window).
-	 */
-	if (p->win == 0 && !(flags & TCPF_RST) && peer->state != TS_CLOSED &&
-	    ep->state != TS_RESET) {
-		flow_scaled_history(f, is_orig, 'W', &ep->zero_win_n,
-		    &ep->zero_win_log);
-	}
-	/* Once both sides closed, stragglers do not extend the duration. */
-	if (!f->tcp[0].did_close || !f->tcp[1].did_close)
-		f->last_us = p->ts_us;
-	if (flags & TCPF_SYN)
-		ep->syn = 1;
-	if (flags & TCPF_FIN) {
-		ep->fin = 1;
-		ep->fin_cnt++;
-	}
-	if (flags & TCPF_RST)
-		ep->rst = 1;
-
-	if (flags & TCPF_ACK) {
-		if (peer->state == TS_INACTIVE) {
-			/* Number the silent peer as though its SYN was seen. */
-			flow_tcp_init_seq(peer, p->ack - 1, p->ack - 1);
-		} else {
-			int ack_uf = 0;
-
-			(void)flow_tcp_rel_seq(peer, p->ack, peer->ack_seq,
-			    peer->ack_wraps, &ack_uf);
-			/* RST acks are not trusted; nor is an ack of 0 far
-			 * ahead (more likely broken than a wrap). */
-			if (!ack_uf && !(flags & TCPF_RST)) {
-				int32_t da = flow_seq_delta(p->ack,
-				    peer->ack_seq);
-
-				if (!(p->ack == 0 && da > TOO_LARGE_SEQ_DELTA) &&
-				    da > 0)
-					flow_tcp_update_ack(peer, p->ack);
-			}
-		}
-	}
-
-	/* Zeek's update_last_seq, with retransmission detection. */
-	delta = flow_seq_delta(seq_end, ep->max_seq);
-	if ((flags & (TCPF_SYN | TCPF_RST)) &&
-	    (delta > TOO_LARGE_SEQ_DELTA || delta < -TOO_LARGE_SEQ_DELTA))
-		;
-	else if ((flags & TCPF_FIN) && ep->max_seq == ep->isn + 1)
-		flow_tcp_update_last(ep, seq_end);
-	else if (ep->state == TS_RESET)
-		;
-	else if (delta > 0)
-		flow_tcp_update_last(ep, seq_end);
-	else if (len > 0) {
-		flow_scaled_history(f, is_orig, 'T', &ep->retrans_n,
-		    &ep->retrans_log);
-	}
-
-	flow_tcp_state_machine(f, &ep, &peer, &is_orig, p, &do_close,
-	    &gen_event, &started_attempt);
-	if (do_close)
-		flow_tcp_closed(t, f, ep, peer, gen_event);
-
-	f->orig_bytes = flow_tcp_size(&f->tcp[0], &f->tcp[1]);
-	f->resp_bytes = flow_tcp_size(&f->tcp[1], &f->tcp[0]);
-
-	/*
-	 * Timeout class: a scheduled close keeps its fixed deadline; an
-	 * unanswered SYN ends tcp_attempt_delay (= close delay, 5 s in Zeek)
-	 * after it was sent; anything else idles out after tcp_timeout.
-	 */
-	if (f->close_sched)
-		return;
-	if (started_attempt && is_orig && !f->attempt &&
-	    (f->tcp[0].state == TS_SYN_SENT ||
-	    f->tcp[0].state == TS_SYN_ACK_SENT) &&
-	    f->tcp[1].state == TS_INACTIVE) {
-		f->attempt = 1;
-		flow_list_append(t, f, FLOW_LRU_CLOSING,
-		    t->now_us + t->timeout_us[FLOW_LRU_CLOSING]);
-		return;
-	}
-	if (f->attempt && (f->tcp[0].state == TS_SYN_SENT ||
-	    f->tcp[0].state == TS_SYN_ACK_SENT) &&
-	    f->tcp[1].state == TS_INACTIVE)
-		return;
-	f->attempt = 0;
-	flow_list_append(t, f, FLOW_LRU_TCP,
-	    t->now_us + t->timeout_us[FLOW_LRU_TCP]);
+	flow_history_add(f, '^');
 }
 
 /* --- update -------------------------------------------------------------- */
@@ -1098,19 +641,24 @@ flow_new(struct flow_table *t, const struct packet *p, uint16_t sp,
     uint16_t dp, uint64_t hash)
 {
 	struct flow *f;
+	uint32_t i;
 	int flip = 0;
 
 	if (t->stats.active >= t->cfg.max_flows)
 		flow_evict_one(t);	/* reported by the next flow_drain() */
-	if (t->free_list == NULL)
+	if (t->free_head == NIL && t->fresh == t->npool)
 		flow_drain(t);		/* the caller did not drain: do it */
-	f = t->free_list;
-	t->free_list = f->hnext;
-	memset(f, 0, sizeof(*f));
+	if (t->free_head != NIL) {
+		i = t->free_head;
+		t->free_head = F(t, i)->hnext;
+	} else
+		i = ++t->fresh;
+	f = F(t, i);
+	memset(f, 0, t->stride); /* the extensions too */
 	f->lru_class = FLOW_LRU_NONE;
-	f->hash = hash;
+	f->tag = (uint32_t)hash;
 	f->hnext = t->buckets[hash & t->mask];
-	t->buckets[hash & t->mask] = f;
+	t->buckets[hash & t->mask] = i;
 
 	f->proto = p->ip_proto;
 	f->family = p->family;
@@ -1127,7 +675,7 @@ flow_new(struct flow_table *t, const struct packet *p, uint16_t sp,
 	}
 	f->first_us = f->last_us = p->ts_us;
 	f->active = 1;
-	flow_make_uid(t, f->uid);
+	flow_make_uid(t, f);
 
 	/*
 	 * Zeek's WantConnection role guesses: a first packet from a likely
@@ -1172,12 +720,12 @@ flow_hash(const struct flow_table *t, const struct packet *p)
 void
 flow_prefetch(const struct flow_table *t, uint64_t hash, int stage)
 {
-	struct flow *const *b = &t->buckets[hash & t->mask];
+	const uint32_t *b = &t->buckets[hash & t->mask];
 
 	if (stage == 0)
 		__builtin_prefetch(b);
-	else if (*b != NULL)
-		__builtin_prefetch(*b);
+	else if (*b != NIL)
+		__builtin_prefetch(F(t, *b));
 }
 
 struct flow *
@@ -1191,27 +739,33 @@ struct flow *
 flow_update_hashed(struct flow_table *t, const struct packet *p,
     uint64_t hash, int *is_new, int *from_orig)
 {
-	struct flow *f;
+	struct flow *f = NULL;
+	uint32_t i;
 	uint16_t sp, dp;
 	int dir = -1;
 
 	*is_new = 0;
-	if (t->ended_head != NULL)
+	if (t->ended_head != NIL)
 		flow_drain(t);		/* the last packet's, if not yet */
 	if (p->ts_us > t->now_us)
 		t->now_us = p->ts_us;
 	flow_packet_ports(p, &sp, &dp);
-	for (f = t->buckets[hash & t->mask]; f != NULL; f = f->hnext) {
-		if (f->hash == hash && (dir = flow_match(f, p, sp, dp)) >= 0)
+	for (i = t->buckets[hash & t->mask]; i != NIL; i = f->hnext) {
+		f = F(t, i);
+		if (f->tag == (uint32_t)hash &&
+		    (dir = flow_match(f, p, sp, dp)) >= 0)
 			break;
 	}
+	if (i == NIL)
+		f = NULL;
 	/*
 	 * Exact Zeek timing whatever the sweep interval: an entry past its
 	 * deadline ends before this packet is counted, and a reused TCP
 	 * 4-tuple ends the old connection.
 	 */
-	if (f != NULL && (f->expire_us <= t->now_us ||
-	    (f->proto == IPPROTO_NUM_TCP && flow_tcp_is_reuse(f, p)))) {
+	if (f != NULL &&
+	    (f->expire_us <= t->now_us ||
+		(f->proto == IPPROTO_NUM_TCP && tcp_is_reuse(f, p)))) {
 		flow_end(t, f, FLOW_END_TIMEOUT);
 		f = NULL;
 	}
@@ -1239,7 +793,22 @@ flow_update_hashed(struct flow_table *t, const struct packet *p,
 
 	switch (f->proto) {
 	case IPPROTO_NUM_TCP:
-		flow_tcp_packet(t, f, p, dir);
+		switch (tcp_packet(f, p, dir)) {
+		case TCP_TIMER_IDLE:
+			flow_list_append(t, f, FLOW_LRU_TCP,
+			    t->now_us + t->timeout_us[FLOW_LRU_TCP]);
+			break;
+		case TCP_TIMER_ATTEMPT:
+			flow_list_append(t, f, FLOW_LRU_CLOSING,
+			    t->now_us + t->timeout_us[FLOW_LRU_CLOSING]);
+			break;
+		case TCP_TIMER_CLOSE:
+			flow_list_append(t, f, FLOW_LRU_CLOSING,
+			    f->last_us + t->timeout_us[FLOW_LRU_CLOSING]);
+			break;
+		case TCP_TIMER_KEEP:
+			break;
+		}
 		/* A flip inside the state machine changes the direction. */
 		*from_orig = flow_match(f, p, sp, dp);
 		break;
@@ -1248,7 +817,7 @@ flow_update_hashed(struct flow_table *t, const struct packet *p,
 			f->orig_bytes += p->payload_len;
 		else
 			f->resp_bytes += p->payload_len;
-		flow_check_history(f, dir, HIST_DATA, 'D');
+		flow_history_once(f, dir, FLOW_HIST_DATA, 'D');
 		f->last_us = p->ts_us;
 		flow_list_append(t, f, FLOW_LRU_UDP,
 		    t->now_us + t->timeout_us[FLOW_LRU_UDP]);
@@ -1268,30 +837,9 @@ flow_update_hashed(struct flow_table *t, const struct packet *p,
 
 /* --- conn.log fields ----------------------------------------------------- */
 
-/* Zeek's RSTOS0 pattern /^\^?S[^HAFGIQ]*R.*$/ on the history. */
-static int
-flow_history_rstos0(const char *h)
-{
-	if (*h == '^')
-		h++;
-	if (*h++ != 'S')
-		return 0;
-	for (; *h != '\0'; h++) {
-		if (*h == 'R')
-			return 1;
-		if (strchr("HAFGIQ", *h) != NULL)
-			return 0;
-	}
-	return 0;
-}
-
 const char *
 flow_conn_state(const struct flow *f)
 {
-	uint8_t os = f->tcp[0].state, rs = f->tcp[1].state;
-	int o_inactive = os == TS_INACTIVE || os == TS_PARTIAL;
-	int r_inactive = rs == TS_INACTIVE || rs == TS_PARTIAL;
-
 	if (f->proto == IPPROTO_NUM_UDP) {
 		if (f->orig_pkts > 0)
 			return f->resp_pkts > 0 ? "SF" : "S0";
@@ -1299,30 +847,7 @@ flow_conn_state(const struct flow *f)
 	}
 	if (f->proto != IPPROTO_NUM_TCP)
 		return "OTH";
-	if (rs == TS_RESET) {
-		if (os == TS_SYN_SENT || os == TS_SYN_ACK_SENT ||
-		    (os == TS_RESET && f->orig_bytes == 0 &&
-		    f->resp_bytes == 0))
-			return "REJ";
-		return o_inactive ? "RSTRH" : "RSTR";
-	}
-	if (os == TS_RESET) {
-		if (r_inactive)
-			return flow_history_rstos0(f->history) ? "RSTOS0" :
-			    "OTH";
-		return "RSTO";
-	}
-	if (rs == TS_CLOSED && os == TS_CLOSED)
-		return "SF";
-	if (os == TS_CLOSED)
-		return r_inactive ? "SH" : "S2";
-	if (rs == TS_CLOSED)
-		return o_inactive ? "SHR" : "S3";
-	if (os == TS_SYN_SENT && rs == TS_INACTIVE)
-		return "S0";
-	if (os == TS_ESTABLISHED && rs == TS_ESTABLISHED)
-		return "S1";
-	return "OTH";
+	return tcp_conn_state(f);
 }
 
 const char *

@@ -1,43 +1,30 @@
 /*
  * names.c - the bounded (device, address) -> DNS name cache.
  *
- * The central structure is struct names_cache: a pool of struct names_ent
- * preallocated at names_new(), a power-of-two bucket array of 32-bit
- * indices into the pool (chains through ent->hnext), a free list (also
- * through hnext), and one doubly linked list of live entries in insertion
- * order (lprev/lnext), whose head is the next to evict at the cap and the
- * likeliest to have expired.  Indices instead of pointers keep an entry at
- * 312 bytes.  Nothing is allocated after names_new().
+ * The central structure is struct names_cache: a struct table (table.h)
+ * keyed by the 32 bytes of (device, address), whose values are struct
+ * names_val (the expiry and the names), and whose one LRU list is kept in
+ * insertion order (an overwrite moves its entry to the young end): the
+ * oldest entry is the next to evict at the cap and the likeliest to have
+ * expired.  Nothing is allocated after names_new().
  */
-#include "hash.h"
 #include "names.h"
+#include "table.h"
 
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
-#define NAMES_NIL	UINT32_MAX
-#define NAMES_POOL_MAX	(1u << 30)	/* sanity cap on max_entries */
+#define NAMES_KEY 32 /* device, then answered address */
 
-struct names_ent {
-	uint8_t dev[16];
-	uint8_t addr[16];
+struct names_val {
 	int64_t expire_us;
-	uint32_t hnext;		/* bucket chain, or free list */
-	uint32_t lprev, lnext;	/* insertion order (live entries) */
 	char names[NAMES_NAME_BUF];	/* "qname\0" ["cname\0"] */
 };
 
 struct names_cache {
-	struct names_ent *pool;
-	uint32_t *buckets;
-	uint32_t mask;
-	uint32_t max;
-	uint32_t free_head;
-	uint32_t lhead, ltail;
+	struct table *tab;
 	int64_t ttl_min_us, ttl_max_us;
-	uint64_t k0, k1;
-	size_t mem;
 	struct names_stats st;
 };
 
@@ -50,65 +37,34 @@ names_config_default(struct names_config *cfg)
 	cfg->seed = 0;
 }
 
-/* --- keyed hash ------------------------------------------------------------ */
-
-/* The bucket of a (device, address) key: SipHash-1-3 (hash.h). */
-static uint32_t
-names_hash(const struct names_cache *c, const uint8_t dev[16],
-    const uint8_t addr[16])
-{
-	uint8_t key[32];
-
-	memcpy(key, dev, 16);
-	memcpy(key + 16, addr, 16);
-	return (uint32_t)hash_siphash13(c->k0, c->k1, key, sizeof(key));
-}
-
 /* --- creation -------------------------------------------------------------- */
 
 struct names_cache *
 names_new(const struct names_config *cfg, char *errbuf)
 {
+	struct table_config tc = { 0 };
 	struct names_cache *c;
-	uint64_t s;
-	uint32_t max, nb, i;
 
-	max = cfg->max_entries ? cfg->max_entries : SW_NAMES_MAX;
-	if (max > NAMES_POOL_MAX) {
-		snprintf(errbuf, SW_ERRLEN,
-		    "name cache: %u entries is more than %u", max,
-		    NAMES_POOL_MAX);
+	if ((c = calloc(1, sizeof(*c))) == NULL) {
+		snprintf(errbuf, SW_ERRLEN, "name cache: out of memory");
 		return NULL;
 	}
-	for (nb = 1; nb < max; nb <<= 1)
-		;
-	if ((c = calloc(1, sizeof(*c))) == NULL ||
-	    (c->pool = calloc(max, sizeof(*c->pool))) == NULL ||
-	    (c->buckets = calloc(nb, sizeof(*c->buckets))) == NULL) {
-		snprintf(errbuf, SW_ERRLEN,
-		    "name cache: cannot allocate %u entries", max);
-		names_free(c);
+	/* the table's errors start with its name: "name cache: ..." */
+	tc.name = "name cache";
+	tc.max = cfg->max_entries ? cfg->max_entries : SW_NAMES_MAX;
+	tc.key_max = NAMES_KEY;
+	tc.val_size = sizeof(struct names_val);
+	tc.seed = cfg->seed;
+	if ((c->tab = table_new(&tc, errbuf)) == NULL) {
+		free(c);
 		return NULL;
 	}
-	c->mem = (size_t)max * sizeof(*c->pool) +
-	    (size_t)nb * sizeof(*c->buckets);
-	c->max = max;
-	c->mask = nb - 1;
-	for (i = 0; i < nb; i++)
-		c->buckets[i] = NAMES_NIL;
-	for (i = 0; i < max; i++)
-		c->pool[i].hnext = i + 1 < max ? i + 1 : NAMES_NIL;
-	c->free_head = 0;
-	c->lhead = c->ltail = NAMES_NIL;
 	c->ttl_min_us = (int64_t)(cfg->ttl_min_s ? cfg->ttl_min_s :
 	    SW_NAMES_TTL_MIN) * 1000000;
 	c->ttl_max_us = (int64_t)(cfg->ttl_max_s ? cfg->ttl_max_s :
 	    SW_NAMES_TTL_MAX) * 1000000;
 	if (c->ttl_max_us < c->ttl_min_us)
 		c->ttl_max_us = c->ttl_min_us;
-	s = cfg->seed;
-	c->k0 = hash_splitmix64(&s);
-	c->k1 = hash_splitmix64(&s);
 	return c;
 }
 
@@ -117,72 +73,26 @@ names_free(struct names_cache *c)
 {
 	if (c == NULL)
 		return;
-	free(c->pool);
-	free(c->buckets);
+	table_free(c->tab);
 	free(c);
 }
 
-/* --- lists ----------------------------------------------------------------- */
+/* --- entries ------------------------------------------------------------- */
 
+/* The table's key of (device, address). */
 static void
-names_list_unlink(struct names_cache *c, uint32_t i)
+names_key(uint8_t key[NAMES_KEY], const uint8_t dev[16], const uint8_t addr[16])
 {
-	struct names_ent *e = &c->pool[i];
-
-	if (e->lprev != NAMES_NIL)
-		c->pool[e->lprev].lnext = e->lnext;
-	else
-		c->lhead = e->lnext;
-	if (e->lnext != NAMES_NIL)
-		c->pool[e->lnext].lprev = e->lprev;
-	else
-		c->ltail = e->lprev;
+	memcpy(key, dev, 16);
+	memcpy(key + 16, addr, 16);
 }
 
+/* Take v out of the cache. */
 static void
-names_list_append(struct names_cache *c, uint32_t i)
+names_release(struct names_cache *c, struct names_val *v)
 {
-	struct names_ent *e = &c->pool[i];
-
-	e->lnext = NAMES_NIL;
-	e->lprev = c->ltail;
-	if (c->ltail != NAMES_NIL)
-		c->pool[c->ltail].lnext = i;
-	else
-		c->lhead = i;
-	c->ltail = i;
-}
-
-/* Take entry i out of its bucket and the order list; back to the pool. */
-static void
-names_release(struct names_cache *c, uint32_t i)
-{
-	struct names_ent *e = &c->pool[i];
-	uint32_t *pp;
-
-	pp = &c->buckets[names_hash(c, e->dev, e->addr) & c->mask];
-	while (*pp != i && *pp != NAMES_NIL)
-		pp = &c->pool[*pp].hnext;
-	if (*pp == i)
-		*pp = e->hnext;
-	names_list_unlink(c, i);
-	e->hnext = c->free_head;
-	c->free_head = i;
+	table_remove(c->tab, v);
 	c->st.entries--;
-}
-
-static uint32_t
-names_find(const struct names_cache *c, uint32_t h, const uint8_t dev[16],
-    const uint8_t addr[16])
-{
-	uint32_t i;
-
-	for (i = c->buckets[h & c->mask]; i != NAMES_NIL;
-	    i = c->pool[i].hnext)
-		if (memcmp(c->pool[i].dev, dev, 16) == 0 &&
-		    memcmp(c->pool[i].addr, addr, 16) == 0)
-			return i;
-	return NAMES_NIL;
 }
 
 /* --- insert and lookup ----------------------------------------------------- */
@@ -190,7 +100,7 @@ names_find(const struct names_cache *c, uint32_t h, const uint8_t dev[16],
 /* Copy the names into e->names: qname always (cut if need be), cname if
  * both fit whole. */
 static void
-names_store(struct names_cache *c, struct names_ent *e, const char *qname,
+names_store(struct names_cache *c, struct names_val *e, const char *qname,
     const char *cname)
 {
 	size_t ql, cl;
@@ -221,17 +131,19 @@ names_insert(struct names_cache *c, const uint8_t device[16],
     const uint8_t addr[16], const char *qname, const char *cname,
     uint32_t ttl_s, int64_t now_us)
 {
-	struct names_ent *e;
+	struct names_val *e;
+	uint8_t key[NAMES_KEY];
 	int64_t ttl_us;
-	uint32_t h, i, n;
+	uint64_t h;
+	uint32_t n;
 
 	if (qname == NULL || qname[0] == '\0')
 		return;
 	/* Reclaim a few expired entries at the old end: bounded work. */
 	n = 0;
-	while (n < SW_NAMES_REAP && c->lhead != NAMES_NIL &&
-	    c->pool[c->lhead].expire_us <= now_us) {
-		names_release(c, c->lhead);
+	while (n < SW_NAMES_REAP && (e = table_oldest(c->tab, 0)) != NULL &&
+	    e->expire_us <= now_us) {
+		names_release(c, e);
 		c->st.expired++;
 		n++;
 	}
@@ -241,32 +153,30 @@ names_insert(struct names_cache *c, const uint8_t device[16],
 	if (ttl_us > c->ttl_max_us)
 		ttl_us = c->ttl_max_us;
 
-	h = names_hash(c, device, addr);
-	if ((i = names_find(c, h, device, addr)) != NAMES_NIL) {
+	names_key(key, device, addr);
+	h = table_hash(c->tab, key, sizeof(key));
+	if ((e = table_find(c->tab, key, sizeof(key), h)) != NULL) {
+		/* An overwrite counts as an insertion: to the young end. */
 		c->st.overwrites++;
-		names_list_unlink(c, i);
+		table_touch(c->tab, e, 0);
 	} else {
-		if (c->free_head == NAMES_NIL) {
-			/* At the cap: the least recently inserted goes. */
-			if (c->pool[c->lhead].expire_us <= now_us)
+		if (table_full(c->tab)) {
+			/* At the cap: the least recently inserted goes,
+			 * counted by whether it had expired. */
+			e = table_oldest(c->tab, 0);
+			if (e->expire_us <= now_us)
 				c->st.expired++;
 			else
 				c->st.evicted++;
-			names_release(c, c->lhead);
+			names_release(c, e);
 		}
-		i = c->free_head;
-		c->free_head = c->pool[i].hnext;
-		e = &c->pool[i];
-		memcpy(e->dev, device, 16);
-		memcpy(e->addr, addr, 16);
-		e->hnext = c->buckets[h & c->mask];
-		c->buckets[h & c->mask] = i;
+		/* Room was made and the key fits: never NULL. */
+		if ((e = table_insert(c->tab, key, sizeof(key), h, 0)) == NULL)
+			return;
 		c->st.entries++;
 	}
-	e = &c->pool[i];
 	e->expire_us = now_us + ttl_us;
 	names_store(c, e, qname, cname);
-	names_list_append(c, i);
 	c->st.inserts++;
 }
 
@@ -274,20 +184,21 @@ const char *
 names_lookup(struct names_cache *c, const uint8_t device[16],
     const uint8_t addr[16], int64_t now_us, const char **cname)
 {
-	struct names_ent *e;
-	uint32_t i;
+	struct names_val *e;
+	uint8_t key[NAMES_KEY];
 	size_t ql;
 
 	if (cname != NULL)
 		*cname = NULL;
-	i = names_find(c, names_hash(c, device, addr), device, addr);
-	if (i == NAMES_NIL) {
+	names_key(key, device, addr);
+	e = table_find(c->tab, key, sizeof(key),
+	    table_hash(c->tab, key, sizeof(key)));
+	if (e == NULL) {
 		c->st.misses++;
 		return NULL;
 	}
-	e = &c->pool[i];
 	if (e->expire_us <= now_us) {
-		names_release(c, i);
+		names_release(c, e);
 		c->st.expired++;
 		c->st.misses++;
 		return NULL;
@@ -309,5 +220,5 @@ names_stats(const struct names_cache *c)
 size_t
 names_memory(const struct names_cache *c)
 {
-	return c->mem;
+	return table_mem(c->tab);
 }

@@ -1,12 +1,14 @@
 /*
  * notice.c - notice suppression and the notice.log line format.
  *
- * struct notice_ctx: the sink, the window, and a chained hash of struct
- * supp entries keyed by (note, identifier).  An entry outlives its window
- * so that the next notice after the window can report how many were
- * suppressed during it; entries are only dropped when the table is full
- * (the one whose window ended first goes, counted).  Notices are rare (a
- * few per device per hour at most), so the table allocates per entry.
+ * struct notice_ctx: the sink, the window, and a table (table.h) of struct
+ * supp keyed by note NUL identifier.  An entry outlives its window so that
+ * the next notice after the window can report how many were suppressed
+ * during it; entries are only dropped when the table is full.  Every
+ * window has the same length, so the entry renewed longest ago is the one
+ * whose window ended first: a renewal touches its entry to the recent end
+ * of the table's list, and a full table evicts the oldest end (counted).
+ * No allocation per notice, no scan.
  */
 #include "notice.h"
 
@@ -16,32 +18,34 @@
 #include <string.h>
 
 #include "config.h"
+#include "hash.h"
 #include "jbuf.h"
 #include "logw.h"
+#include "table.h"
+
+#define KEY_HASH_OFF (SW_SUPPRESS_KEY_MAX - 8) /* see supp_key() */
 
 struct supp {
-	struct supp *next;
-	uint64_t hash;
 	int64_t until_us;	/* window end (network time) */
 	uint64_t count;		/* suppressed since the last written one */
-	char *key;		/* note NUL identifier */
-	size_t keylen;
 };
 
 struct notice_ctx {
 	struct logw *sink;
 	uint32_t suppress_for_s;
-	struct supp *buckets[SW_SUPPRESS_BUCKETS];
-	size_t n_entries;
+	struct table *supp; /* NULL when suppression is off */
+	uint64_t k0, k1;    /* for the hash of a key too long to keep */
 	struct notice_stats st;
 	char line[SW_NOTICE_LINE_MAX];
 };
 
 struct notice_ctx *
-notice_ctx_new(struct logw *sink, uint32_t suppress_for_s, char *errbuf,
-    size_t errlen)
+notice_ctx_new(struct logw *sink, uint32_t suppress_for_s, uint32_t max_entries,
+    uint64_t seed, char *errbuf, size_t errlen)
 {
+	struct table_config tc;
 	struct notice_ctx *nc;
+	char err[SW_ERRLEN];
 
 	nc = calloc(1, sizeof(*nc));
 	if (nc == NULL) {
@@ -50,60 +54,74 @@ notice_ctx_new(struct logw *sink, uint32_t suppress_for_s, char *errbuf,
 	}
 	nc->sink = sink;
 	nc->suppress_for_s = suppress_for_s;
+	if (suppress_for_s == 0)
+		return nc;
+	memset(&tc, 0, sizeof(tc));
+	tc.name = "notice";
+	tc.max = max_entries != 0 ? max_entries : SW_SUPPRESS_MAX;
+	tc.key_max = SW_SUPPRESS_KEY_MAX;
+	tc.val_size = sizeof(struct supp);
+	tc.nlists = 1;
+	tc.seed = seed;
+	if ((nc->supp = table_new(&tc, err)) == NULL) {
+		snprintf(errbuf, errlen, "%s", err);
+		free(nc);
+		return NULL;
+	}
+	/* keys of their own: the table's are not ours to know */
+	seed ^= 0x6e6f74696365ULL; /* "notice" */
+	nc->k0 = hash_splitmix64(&seed);
+	nc->k1 = hash_splitmix64(&seed);
 	return nc;
 }
 
 void
 notice_ctx_free(struct notice_ctx *nc)
 {
-	struct supp *e, *next;
-	size_t i;
-
 	if (nc == NULL)
 		return;
-	for (i = 0; i < SW_SUPPRESS_BUCKETS; i++)
-		for (e = nc->buckets[i]; e != NULL; e = next) {
-			next = e->next;
-			free(e->key);
-			free(e);
-		}
+	table_free(nc->supp);
 	free(nc);
 }
 
-/* FNV-1a: the table is not exposed to attacker-chosen keys at volume. */
-static uint64_t
-key_hash(const char *k, size_t n)
+/*
+ * The suppression key of (note, identifier) into key[SW_SUPPRESS_KEY_MAX];
+ * returns its length.  A pair that fits in fewer bytes is kept whole:
+ * note NUL identifier, which is every pair the sensor makes (config.h).
+ * A longer one (an API caller's) is neither refused, which would never
+ * suppress it, nor cut, which would merge identifiers that differ after
+ * the cut: its first KEY_HASH_OFF bytes are followed by a 64-bit keyed
+ * hash of the whole pair (of the identifier, under a key derived from
+ * the note's hash), and its length is exactly SW_SUPPRESS_KEY_MAX, which
+ * no whole key has.  Two long pairs merge only when their first bytes
+ * and their hashes agree: 1 in 2^64 for pairs that differ, and not
+ * aimable from the wire, the hash being keyed by the run's seed.
+ */
+static size_t
+supp_key(const struct notice_ctx *nc, const char *note, const char *ident,
+    char key[SW_SUPPRESS_KEY_MAX])
 {
-	uint64_t h = 14695981039346656037ULL;
-	size_t i;
+	size_t nl = strlen(note), il = strlen(ident), o;
+	uint64_t h;
 
-	for (i = 0; i < n; i++) {
-		h ^= (unsigned char)k[i];
-		h *= 1099511628211ULL;
+	if (nl + 1 + il < SW_SUPPRESS_KEY_MAX) {
+		memcpy(key, note, nl);
+		key[nl] = '\0';
+		memcpy(key + nl + 1, ident, il);
+		return nl + 1 + il;
 	}
-	return h;
-}
-
-/* Drop the entry whose window ended first (table full). */
-static void
-evict_one(struct notice_ctx *nc)
-{
-	struct supp **best = NULL, **pp;
-	struct supp *e;
-	size_t i;
-
-	for (i = 0; i < SW_SUPPRESS_BUCKETS; i++)
-		for (pp = &nc->buckets[i]; *pp != NULL; pp = &(*pp)->next)
-			if (best == NULL || (*pp)->until_us < (*best)->until_us)
-				best = pp;
-	if (best == NULL)
-		return;
-	e = *best;
-	*best = e->next;
-	free(e->key);
-	free(e);
-	nc->n_entries--;
-	nc->st.table_evictions++;
+	o = nl < KEY_HASH_OFF ? nl : KEY_HASH_OFF;
+	memcpy(key, note, o);
+	if (o < KEY_HASH_OFF)
+		key[o++] = '\0';
+	if (o < KEY_HASH_OFF) {
+		memcpy(key + o, ident, KEY_HASH_OFF - o);
+		o = KEY_HASH_OFF;
+	}
+	h = hash_siphash13(nc->k0, nc->k1, note, nl);
+	h = hash_siphash13(nc->k0, nc->k1 ^ h, ident, il);
+	memcpy(key + o, &h, sizeof(h));
+	return SW_SUPPRESS_KEY_MAX;
 }
 
 /*
@@ -114,61 +132,43 @@ static int
 suppress_check(struct notice_ctx *nc, const struct notice *n,
     uint64_t *prior)
 {
-	struct supp *e, **head;
-	size_t nl, il, kl;
+	char key[SW_SUPPRESS_KEY_MAX];
+	const struct table_stats *ts;
+	struct supp *e;
+	size_t kl;
 	uint64_t h;
-	char *key;
 
 	*prior = 0;
-	if (n->identifier == NULL || nc->suppress_for_s == 0)
+	if (n->identifier == NULL || nc->supp == NULL)
 		return 0;
-	nl = strlen(n->note);
-	il = strlen(n->identifier);
-	kl = nl + 1 + il;
-	key = malloc(kl + 1);
-	if (key == NULL)
-		return 0;	/* fail open: write it */
-	memcpy(key, n->note, nl);
-	key[nl] = '\0';
-	memcpy(key + nl + 1, n->identifier, il + 1);
-	h = key_hash(key, kl);
-	head = &nc->buckets[h & (SW_SUPPRESS_BUCKETS - 1)];
-	for (e = *head; e != NULL; e = e->next)
-		if (e->hash == h && e->keylen == kl &&
-		    memcmp(e->key, key, kl) == 0)
-			break;
-	if (e != NULL) {
-		free(key);
+	kl = supp_key(nc, n->note, n->identifier, key);
+	h = table_hash(nc->supp, key, kl);
+	if ((e = table_find(nc->supp, key, kl, h)) != NULL) {
 		if (n->ts_us < e->until_us) {
-			e->count++;
+			e->count++; /* not a renewal: stays where it is */
 			return 1;
 		}
 		*prior = e->count;
 		e->count = 0;
 		e->until_us = n->ts_us + (int64_t)nc->suppress_for_s * 1000000;
+		table_touch(nc->supp, e, 0);
 		return 0;
 	}
-	if (nc->n_entries >= SW_SUPPRESS_MAX)
-		evict_one(nc);
-	e = calloc(1, sizeof(*e));
-	if (e == NULL) {
-		free(key);
-		return 0;
-	}
-	e->hash = h;
-	e->key = key;
-	e->keylen = kl;
+	if ((e = table_insert(nc->supp, key, kl, h, 1)) == NULL)
+		return 0; /* cannot happen when evicting: write it */
 	e->until_us = n->ts_us + (int64_t)nc->suppress_for_s * 1000000;
-	e->next = *head;
-	*head = e;
-	nc->n_entries++;
+	ts = table_get_stats(nc->supp);
+	nc->st.table_evictions = ts->evicted;
 	return 0;
 }
 
 void
 notice_put_conn_id(struct jbuf *j, const struct flow *f)
 {
-	jbuf_str(j, "uid", f->uid);
+	char uid[FLOW_UID_LEN];
+
+	flow_uid(f, uid);
+	jbuf_str(j, "uid", uid);
 	jbuf_addr(j, "id.orig_h", f->orig_h);
 	jbuf_u64(j, "id.orig_p", f->orig_p);
 	jbuf_addr(j, "id.resp_h", f->resp_h);

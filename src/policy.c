@@ -66,11 +66,13 @@ evidence(struct policy *a, const struct flow *f, const uint8_t *device,
 	};
 	const struct corr_device *d;
 	struct notice n;
-	char msg[512], ident[64], dev[48], what[160];
+	char msg[512], ident[64], dev[48], what[160], uid[FLOW_UID_LEN];
 	size_t i, o = 0;
 
-	d = correlate_add(a->corr, device, kind, note,
-	    f != NULL ? f->uid : NULL, sub, ts_us);
+	if (f != NULL)
+		flow_uid(f, uid);
+	d = correlate_add(a->corr, device, kind, note, f != NULL ? uid : NULL,
+	    sub, ts_us);
 	if (d == NULL)
 		return;
 	jbuf_addr_fmt(device, dev, sizeof(dev));

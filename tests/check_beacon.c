@@ -477,6 +477,19 @@ START_TEST(test_table)
 	}
 	ck_assert_uint_eq(beacon_get_stats(t)->trackers, 4);
 	ck_assert_uint_eq(beacon_get_stats(t)->evicted, 4);
+	/* An update makes a tracker the youngest: d2, updated again,
+	 * outlives d3, updated longest ago, when d6 comes. */
+	k = beacon_observe(t, dev, "d2.example", 1, &e, 200000010);
+	ck_assert_uint_eq(k->total, 2);
+	ck_assert_ptr_nonnull(beacon_observe(t, dev, "d6.example", 1, &e,
+	    200000011));
+	ck_assert_uint_eq(beacon_get_stats(t)->evicted, 5);
+	k = beacon_observe(t, dev, "d2.example", 1, &e, 200000012);
+	ck_assert_uint_eq(k->total, 3);
+	k = beacon_observe(t, dev, "d3.example", 1, &e, 200000013);
+	ck_assert_uint_eq(k->total, 1);
+	ck_assert_uint_eq(beacon_get_stats(t)->trackers, 4);
+	ck_assert_uint_eq(beacon_get_stats(t)->evicted, 6);
 	/* A long name is cut, not overrun. */
 	memset(name, 'a', sizeof(name));
 	name[31] = '\0';
