@@ -18,12 +18,9 @@
 
 #include "beacon.h"
 #include "decode.h"
-#include "dns.h"
 #include "flow.h"
-#include "http.h"
 #include "intel.h"
 #include "ring.h"
-#include "tls.h"
 
 struct analyzer;
 struct capture;
@@ -59,15 +56,7 @@ struct analyzer_counters {
 	uint64_t packets;
 	uint64_t bytes;
 	uint64_t decode[DS__COUNT];
-	uint64_t malformed;		/* sum of malformed statuses */
-	uint64_t conn_log_errors;
-	uint64_t tls[TLS__COUNT];	/* tls_feed() statuses */
-	uint64_t http_hosts;
-	uint64_t http[HTTP__COUNT];	/* http_parse_host() statuses */
-	uint64_t dns[DNS__COUNT];	/* dns_parse() statuses */
-	uint64_t dns_tcp_partial;
-	uint64_t beacon_known_good;	/* events to known-good services */
-	uint64_t beacon_gated;		/* events over the low-volume gate */
+	uint64_t malformed; /* sum of malformed statuses */
 	int64_t first_ts_us, last_ts_us;
 };
 

@@ -240,4 +240,11 @@ enum dns_tcp_next dns_tcp_next(struct dns_tcp_iter *it, const uint8_t **msg,
  */
 size_t dns_tcp_resume(const struct dns_tcp_iter *it);
 
+/* DNS ports: 53 (DNS), 5353 (mDNS, RFC 6762), 5355 (LLMNR, RFC 4795). */
+static inline int
+dns_port(uint16_t port)
+{
+	return port == 53 || port == 5353 || port == 5355;
+}
+
 #endif /* SW_DNS_H */

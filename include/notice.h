@@ -23,10 +23,13 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include "beacon.h"
-#include "correlate.h"
-#include "flow.h"
-#include "intel.h"
+/* the records a notice points at: forward declarations, so a writer
+ * does not see the detectors' headers */
+struct beacon_score;
+struct corr_device;
+struct flow;
+struct intel_item;
+struct jbuf;
 
 struct jbuf;
 struct logw;

@@ -21,6 +21,10 @@
 #include "hash.h"
 #include "jbuf.h"
 #include "logw.h"
+#include "beacon.h"
+#include "correlate.h"
+#include "flow.h"
+#include "intel.h"
 #include "table.h"
 
 #define KEY_HASH_OFF (SW_SUPPRESS_KEY_MAX - 8) /* see supp_key() */

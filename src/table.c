@@ -21,6 +21,7 @@
 #define TABLE_MAX	(1u << 28)	/* sanity cap on entries */
 
 struct tent {
+	uint32_t bucket;	/* the bucket it is chained in */
 	uint32_t hnext;		/* bucket chain, or free list */
 	uint32_t lprev, lnext;	/* LRU list (lprev toward the oldest) */
 	uint32_t tag;		/* high 32 bits of the key's hash (the low
@@ -231,6 +232,7 @@ table_insert(struct table *t, const void *key, size_t klen, uint64_t hash,
 	e->used = 1;
 	memcpy(key_of(t, i), key, klen);
 	b = (uint32_t)(hash & t->mask);
+	e->bucket = b;
 	e->hnext = t->buckets[b];
 	t->buckets[b] = i;
 	lru_append(t, i, 0);
@@ -247,8 +249,7 @@ table_remove(struct table *t, void *v)
 	struct tent *e = ent(t, i);
 
 	lru_unlink(t, i);
-	/* the bucket again: a hash per removal, not four bytes per entry */
-	pp = &t->buckets[table_hash(t, key_of(t, i), e->klen) & t->mask];
+	pp = &t->buckets[e->bucket];
 	while (*pp != NIL && *pp != i)
 		pp = &ent(t, *pp)->hnext;
 	if (*pp == i)

@@ -12,6 +12,10 @@
 
 #include "logw.h"
 #include "notice.h"
+#include "beacon.h"
+#include "correlate.h"
+#include "flow.h"
+#include "intel.h"
 
 Suite *notice_suite(void);
 

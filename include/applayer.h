@@ -1,0 +1,77 @@
+/*
+ * applayer.h - the app layer: DNS, TLS and HTTP dispatch, and the server
+ * name of every connection.
+ *
+ * struct applayer owns what the layer keeps: its extension slot in every
+ * flow (the ClientHello search per direction, DNS-over-TCP message
+ * boundaries, whether HTTP was looked at), the TLS reassembly pool, the
+ * interned server names (a flow holds a handle) and the names cache
+ * (device, address -> the name that device resolved).  For each
+ * connection and each name seen on the wire it asks the intel set and
+ * hands a hit to the detection policy; it writes dns.log and ssl.log
+ * records through the record writers.  It knows nothing of the sensor
+ * loop, beacons or the notice format.
+ */
+#ifndef SW_APPLAYER_H
+#define SW_APPLAYER_H
+
+#include <stdint.h>
+
+#include "dns.h"
+#include "http.h"
+#include "tls.h"
+
+struct flow;
+struct flow_config;
+struct intel;
+struct packet;
+struct policy;
+struct records;
+struct strtab;
+
+struct applayer_counters {
+	uint64_t tls[TLS__COUNT];   /* tls_feed() statuses */
+	uint64_t http[HTTP__COUNT]; /* http_parse_host() statuses */
+	uint64_t http_hosts;
+	uint64_t dns[DNS__COUNT]; /* dns_parse() statuses */
+	uint64_t dns_tcp_partial;
+};
+
+struct applayer_stats {
+	uint64_t names_cached, names_evicted;
+	uint64_t server_names, server_names_refused;
+	uint64_t reasm_in_use_max, reasm_exhausted;
+};
+
+struct applayer;
+
+/*
+ * Build the layer and register its slot in fcfg (before the flow table
+ * is made from it).  The policy and the records are borrowed.  NULL
+ * with the reason in errbuf (SW_ERRLEN bytes).
+ */
+struct applayer *applayer_new(struct flow_config *fcfg, struct policy *pol,
+    struct records *rec, uint64_t seed, char *errbuf);
+void applayer_free(struct applayer *al);
+
+/* The indicator set from now on (borrowed; NULL: none). */
+void applayer_set_intel(struct applayer *al, const struct intel *intel);
+
+/* A new connection: both ends against the intel set, and the name the
+ * device resolved for the server, if any. */
+void applayer_conn(struct applayer *al, struct flow *f);
+/* A packet with payload on f (from_orig: originator to responder). */
+void applayer_packet(struct applayer *al, struct flow *f,
+    const struct packet *p, int from_orig);
+/* f ends: a ClientHello slot still held goes back, and the name. */
+void applayer_conn_end(struct applayer *al, struct flow *f);
+
+/* The connection's best known server name ("" when none). */
+const char *applayer_server_name(const struct applayer *al,
+    const struct flow *f);
+
+const struct applayer_counters *
+applayer_get_counters(const struct applayer *al);
+void applayer_get_stats(const struct applayer *al, struct applayer_stats *st);
+
+#endif /* SW_APPLAYER_H */

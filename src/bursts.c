@@ -1,0 +1,204 @@
+/*
+ * bursts.c - beacon events from connections (see bursts.h).
+ *
+ * The central structure is struct bursts: the beacon tracker table, the
+ * known-good set, and the offset of struct burst, this module's slot in
+ * every flow.
+ */
+#include "bursts.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "applayer.h"
+#include "config.h"
+#include "dns.h"
+#include "flow.h"
+#include "intel.h"
+#include "jbuf.h"
+#include "policy.h"
+
+/* The current burst of client data of a connection (its flow slot). */
+struct burst {
+	int64_t start_us;
+	int64_t last_us; /* last payload of the burst, either way */
+	uint32_t up, down;
+};
+
+struct bursts {
+	struct beacon_config cfg;
+	struct beacon_table *beacons;
+	struct policy *policy;
+	const struct applayer *names;	/* the connections' server names */
+	const struct intel *known_good; /* may be NULL */
+	uint32_t burst_off;
+	struct bursts_counters ctr;
+};
+
+static void burst_end(struct bursts *bt, const struct flow *f, int64_t now_us);
+
+struct bursts *
+bursts_new(struct flow_config *fcfg, const struct beacon_config *cfg,
+    struct policy *pol, const struct applayer *names, char *errbuf)
+{
+	struct bursts *bt;
+
+	if ((bt = calloc(1, sizeof(*bt))) == NULL) {
+		snprintf(errbuf, SW_ERRLEN, "beacon events: out of memory");
+		return NULL;
+	}
+	bt->cfg = *cfg;
+	bt->policy = pol;
+	bt->names = names;
+	bt->burst_off = flow_ext_add(fcfg, sizeof(struct burst));
+	if ((bt->beacons = beacon_new(cfg, errbuf)) == NULL) {
+		free(bt);
+		return NULL;
+	}
+	return bt;
+}
+
+void
+bursts_free(struct bursts *bt)
+{
+	if (bt == NULL)
+		return;
+	beacon_free(bt->beacons);
+	free(bt);
+}
+
+void
+bursts_set_known_good(struct bursts *bt, const struct intel *good)
+{
+	bt->known_good = good;
+}
+
+void
+bursts_conn_end(struct bursts *bt, const struct flow *f, int64_t now_us)
+{
+	burst_end(bt, f, now_us);
+}
+
+const struct bursts_counters *
+bursts_get_counters(const struct bursts *bt)
+{
+	return &bt->ctr;
+}
+
+const struct beacon_stats *
+bursts_beacon_stats(const struct bursts *bt)
+{
+	return beacon_get_stats(bt->beacons);
+}
+
+/*
+ * A connection's client data comes in bursts: the first
+ * starts with the connection, and each later one after an idle gap of
+ * beacon.idle_gap_s (keep-alive and HTTP/2 reuse: one connection, many
+ * beats).  A burst becomes an event when the next one starts or the
+ * connection ends; its sizes are the payload bytes each way.  The
+ * destination is the server's name when known (a name rotating over
+ * addresses is one destination), else "address:port".
+ */
+static int
+beacon_candidate(const struct flow *f)
+{
+	static const uint8_t v4mapped[12] = { 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
+		0xff, 0xff };
+
+	if (f->proto != IPPROTO_NUM_TCP && f->proto != IPPROTO_NUM_UDP)
+		return 0;
+	/* DNS and mDNS are the lookups, not the beacons; NTP polls by
+	 * design (RFC 5905), often without a lookup to name its server */
+	if (dns_port(f->resp_p) || dns_port(f->orig_p))
+		return 0;
+	if (f->proto == IPPROTO_NUM_UDP &&
+	    (f->resp_p == 123 || f->orig_p == 123))
+		return 0;
+	/* multicast and broadcast destinations are not servers */
+	if (f->resp_h[0] == 0xff)
+		return 0;
+	if (memcmp(f->resp_h, v4mapped, 12) == 0 &&
+	    (f->resp_h[12] >= 224 || (f->resp_h[12] == 255)))
+		return 0;
+	return 1;
+}
+
+static void
+burst_end(struct bursts *bt, const struct flow *f, int64_t now_us)
+{
+	struct beacon_tracker *tr;
+	struct beacon_event e;
+	struct beacon_score sc;
+	char dest[BEACON_DEST_MAX], ip[48];
+	const char *name;
+	const struct burst *b;
+	int level, is_name;
+
+	b = flow_ext(f, bt->burst_off);
+	if (b->start_us == 0 || !beacon_candidate(f))
+		return;
+	if (b->up == 0 && b->down == 0 && f->proto == IPPROTO_NUM_TCP &&
+	    b->start_us != f->first_us)
+		return; /* pure ACKs are no burst */
+	/* the low-volume gate first: most connections are over it, and
+	 * need no name formatting nor lookup */
+	if (b->up > bt->cfg.max_up || b->down > bt->cfg.max_down) {
+		bt->ctr.beacon_gated++;
+		return;
+	}
+	name = applayer_server_name(bt->names, f);
+	is_name = name[0] != '\0' && strlen(name) < sizeof(dest);
+	if (bt->known_good != NULL &&
+	    ((is_name && intel_match_domain(bt->known_good, name) != NULL) ||
+		intel_match_addr(bt->known_good, f->resp_h) != NULL)) {
+		bt->ctr.beacon_known_good++;
+		return;
+	}
+	jbuf_addr_fmt(f->resp_h, ip, sizeof(ip));
+	if (is_name)
+		memcpy(dest, name, strlen(name) + 1);
+	else
+		snprintf(dest, sizeof(dest), "%s:%u", ip, f->resp_p);
+	e.ts_us = b->start_us;
+	e.up = b->up;
+	e.down = b->down;
+	tr = beacon_observe(bt->beacons, f->orig_h, dest, is_name, &e, now_us);
+	if (tr == NULL)
+		return;
+	if (!beacon_score_tracker(tr, &bt->cfg, &sc))
+		return;
+	level = beacon_level(&sc, &bt->cfg);
+	if (level <= tr->notified)
+		return;
+	tr->notified = (uint8_t)level;
+	policy_beacon(bt->policy, f, dest, is_name, &sc, level, now_us);
+}
+
+/* Account one payload packet to the connection's current burst. */
+void
+bursts_packet(struct bursts *bt, struct flow *f, const struct packet *p,
+    int from_orig, int is_new, int64_t now_us)
+{
+	struct burst *b;
+
+	b = flow_ext(f, bt->burst_off);
+	if (is_new) {
+		b->start_us = p->ts_us;
+		b->last_us = p->ts_us;
+	}
+	if (p->payload_len == 0)
+		return;
+	if (from_orig && b->last_us != 0 &&
+	    p->ts_us - b->last_us > (int64_t)bt->cfg.idle_gap_s * 1000000) {
+		burst_end(bt, f, now_us);
+		b->start_us = p->ts_us;
+		b->up = b->down = 0;
+	}
+	if (from_orig)
+		b->up += p->payload_len;
+	else
+		b->down += p->payload_len;
+	b->last_us = p->ts_us;
+}
