@@ -10,8 +10,9 @@
 #                    packets and does nothing else (the ceiling)
 #   stalkerwatch     -r with every detector on: the bundled iocs/ (Echap's
 #                    whole ioc.yaml and watchware.yaml), beacons (on by
-#                    default), -C --dns-log --ssl-log --vendor-sites into a
-#                    scratch -o dir
+#                    default), --vendor-sites, into a scratch -o dir
+#   + records        the same with -C --dns-log --ssl-log: the cost of
+#                    the conn, dns and ssl records, for reference
 #   tcpdump          -r FILE -w /dev/null, when installed
 #   softflowd, argus, nfpcapd   the flow exporters, when installed ("not
 #                    installed" otherwise; a failing one is "failed", never
@@ -77,8 +78,11 @@ case $SW_BIN in
 esac
 MKPCAP=$SW_BUILD/tests/mkpcap
 BARE=$SW_BUILD/bench/bareloop
-# Every detector on; the log directory is added per run.
-SW_FLAGS="-C --dns-log --ssl-log --vendor-sites"
+# Every detector on (the whole bundled indicator set, beacons, vendor
+# websites); the log directory is added per run.  The records (conn,
+# dns, ssl) are writers, not detectors: the "+ records" row adds them.
+SW_FLAGS="--vendor-sites"
+LOG_FLAGS="-C --dns-log --ssl-log"
 # Bytes of file a packet of the bench scenario (673 measured, rounded up)
 # and a connection of bench-conns, for the disk check.
 BYTES_PKT=700
@@ -289,6 +293,8 @@ row_bare_half() { run_timed "$tmp/run" "$BARE" "$PCAP_HALF"; }
 row_bare_double() { run_timed "$tmp/run" "$BARE" "$PCAP_DOUBLE"; }
 row_bare_conns() { run_timed "$tmp/run" "$BARE" "$PCAP_CONNS"; }
 row_sw() { run_sensor "$PCAP"; }
+# shellcheck disable=SC2086
+row_logs() { run_sensor "$PCAP" $LOG_FLAGS; }
 row_ioc() { run_sensor "$PCAP" -I "$tmp/extra.txt"; }
 row_sw_half() { run_sensor "$PCAP_HALF"; }
 row_sw_double() { run_sensor "$PCAP_DOUBLE"; }
@@ -325,7 +331,7 @@ note_softflowd=
 note_argus=
 note_nfpcapd=
 if [ "$sensor" -eq 1 ]; then
-	rows="$rows sw"
+	rows="$rows sw logs"
 fi
 if [ "$OTHERS" != 0 ]; then
 	for t in tcpdump softflowd argus nfpcapd; do
@@ -427,6 +433,7 @@ label_of() {
 	case $1 in
 	bare) echo bare ;;
 	sw) echo stalkerwatch ;;
+	logs) echo "+records" ;;
 	ioc) echo "+$IOCS iocs" ;;
 	bare_half) echo "bare/2" ;;
 	sw_half) echo "sw/2" ;;
@@ -457,7 +464,7 @@ while [ "$r" -le "$ROUNDS" ]; do
 	for id in $rows; do
 		"row_$id"
 		case $id in
-		bare*|sw*|ioc)
+		bare*|sw*|ioc|logs)
 			if [ "$t_rc" -ne 0 ]; then
 				cat "$tmp/run.err" >&2
 				die "$(label_of "$id") on $(cap_of "$id")" \
@@ -476,7 +483,7 @@ while [ "$r" -le "$ROUNDS" ]; do
 			;;
 		esac
 		case $id in
-		sw*|ioc)
+		sw*|ioc|logs)
 			# The sensor must have read every packet: a replay
 			# that dropped or stopped early would look fast.
 			sensor_counts
@@ -614,6 +621,10 @@ if has_row sw; then
 	    "ratio <= 2.0 at >= 5 M pkts, 200 k conns: $ok"
 else
 	note "stalkerwatch -r, every detector" "$SW_BIN not built"
+fi
+if has_row logs; then
+	fig logs "  + conn, dns, ssl records" \
+	    "for reference (writers, not detectors)"
 fi
 for t in tcpdump softflowd argus nfpcapd; do
 	case $t in

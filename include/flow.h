@@ -91,7 +91,6 @@ struct flow {
 	uint64_t orig_bytes, resp_bytes;	/* payload bytes */
 	uint64_t orig_pkts, resp_pkts;
 	uint64_t orig_ip_bytes, resp_ip_bytes;
-	uint64_t missed_bytes;
 	uint32_t hist_seen; /* history letters logged, orig bits low */
 	char history[FLOW_HISTORY_MAX];
 

@@ -120,7 +120,9 @@ records_conn(struct records *r, const struct flow *f)
 		jbuf_u64(&j, "resp_bytes", f->resp_bytes);
 	}
 	jbuf_str(&j, "conn_state", flow_conn_state(f));
-	jbuf_u64(&j, "missed_bytes", f->missed_bytes);
+	/* Zeek counts the gaps its reassembly could not fill; without
+	 * reassembly there are none to count */
+	jbuf_u64(&j, "missed_bytes", 0);
 	jbuf_strn(&j, "history", f->history, f->history_len);
 	jbuf_u64(&j, "orig_pkts", f->orig_pkts);
 	jbuf_u64(&j, "orig_ip_bytes", f->orig_ip_bytes);
