@@ -83,6 +83,15 @@ void analyzer_set_known_good(struct analyzer *a, const struct intel *good);
 void analyzer_run(struct analyzer *a, struct ring *r, struct capture *c,
     const struct analyzer_signals *sig);
 
+/*
+ * The capture thread's share of the per-packet work (capture.h's
+ * classifier; ctx is the analyzer): decode the frame and hash its flow
+ * into rec's meta area.  Reads only what is fixed once analyzer_new()
+ * returns.  Records without it are decoded by analyzer_run().
+ */
+void analyzer_classify(const void *ctx, struct ring_rec *rec,
+    const uint8_t *data);
+
 /* End of input: flush every connection, write the final stats line. */
 void analyzer_finish(struct analyzer *a, struct capture *c);
 

@@ -20,6 +20,8 @@
 #include <stddef.h>
 #include <stdint.h>
 
+struct ring_rec;
+
 struct ring;
 struct capture;
 
@@ -48,6 +50,18 @@ struct capture *capture_open_live(const char *iface, const char *bpf,
 /* Start the capture thread feeding r.  0, or -1 with errbuf. */
 int capture_start(struct capture *c, struct ring *r, char *errbuf,
     size_t errlen);
+
+/*
+ * A classifier the capture thread runs on each packet before it goes in
+ * the ring, filling rec->meta (and setting rec->has_meta): the analyzer's
+ * decode and flow hash, so the two cores share the per-packet work.  It
+ * runs on the capture thread and may read only what does not change
+ * while the capture runs.  Set before capture_start(); NULL: none.
+ */
+typedef void (*capture_classify_fn)(const void *ctx, struct ring_rec *rec,
+    const uint8_t *data);
+void capture_set_classifier(struct capture *c, capture_classify_fn fn,
+    const void *ctx);
 
 /* Ask the capture thread to stop (async-signal-safe flag + breakloop). */
 void capture_stop(struct capture *c);

@@ -22,11 +22,18 @@
 #include <stddef.h>
 #include <stdint.h>
 
+/* Bytes of a record's meta area: what the producer's classifier works out
+ * from the packet (the analyzer's decoded headers and flow hash, 128
+ * bytes), so the consumer need not. */
+#define RING_META_BYTES 128
+
 struct ring_rec {
 	int64_t ts_us;
 	uint32_t caplen;	/* bytes that follow */
 	uint32_t wirelen;
 	int32_t dlt;
+	uint32_t has_meta; /* the producer filled meta */
+	_Alignas(8) unsigned char meta[RING_META_BYTES];
 };
 
 struct ring;

@@ -422,15 +422,67 @@ reopen_logs(struct analyzer *a)
 }
 
 /*
+ * What the capture thread works out for each packet (the record's meta
+ * area): the decoded headers and the flow hash.  Decoding and hashing
+ * were a fifth of this thread's time, and the capture thread, which only
+ * copies, had the time to spare: the two cores now share the work.  The
+ * payload pointer is an offset until the record is in this thread.
+ */
+struct pkt_meta {
+	struct packet p;
+	uint64_t hash;
+	uint32_t payload_off; /* payload - frame, UINT32_MAX: none */
+	uint8_t st;	      /* enum decode_status */
+};
+_Static_assert(sizeof(struct pkt_meta) <= RING_META_BYTES,
+    "struct pkt_meta outgrew the ring's meta area");
+
+void
+analyzer_classify(const void *ctx, struct ring_rec *rec, const uint8_t *data)
+{
+	const struct analyzer *a = ctx;
+	struct pkt_meta *m = (struct pkt_meta *)(void *)rec->meta;
+
+	m->st = (uint8_t)decode_packet(&m->p, rec->dlt, data, rec->caplen,
+	    rec->wirelen, rec->ts_us);
+	m->hash = 0;
+	m->payload_off = UINT32_MAX;
+	if (m->p.payload != NULL)
+		m->payload_off = (uint32_t)(m->p.payload - data);
+	m->p.payload = NULL;
+	/* the table's hash key is fixed at its creation: safe to read here */
+	if (m->st == DS_OK)
+		m->hash = flow_hash(a->flows, &m->p);
+	rec->has_meta = 1;
+}
+
+/*
  * Packets in flight between decode and processing: SW_LOOKAHEAD of them
  * (config.h says why).  Order is unchanged.
  */
 struct inflight {
 	const struct ring_rec *rec;
-	struct packet p;
+	struct packet *p;
 	enum decode_status st;
 	uint64_t hash;
 };
+
+/* The record's packet, decoded here if the capture thread did not. */
+static void
+inflight_fill(struct analyzer *a, struct inflight *e, struct ring_rec *rec)
+{
+	struct pkt_meta *m = (struct pkt_meta *)(void *)rec->meta;
+	const uint8_t *data = (const uint8_t *)(rec + 1);
+
+	if (!rec->has_meta)
+		analyzer_classify(a, rec, data);
+	if (m->payload_off != UINT32_MAX)
+		m->p.payload = data + m->payload_off;
+	e->rec = rec;
+	e->p = &m->p;
+	e->st = (enum decode_status)m->st;
+	e->hash = m->hash;
+}
 
 void
 analyzer_run(struct analyzer *a, struct ring *r, struct capture *c,
@@ -450,17 +502,13 @@ analyzer_run(struct analyzer *a, struct ring *r, struct capture *c,
 		    (rec = ring_peek(r)) == NULL)
 			break;
 		if (rec != NULL) {
-			/* stage 1: decode, hash, prefetch the bucket */
+			/* stage 1: the decoded packet, prefetch its bucket */
 			e = &q[(qh + qn) & (SW_LOOKAHEAD - 1)];
-			e->rec = rec;
-			e->st = decode_packet(&e->p, rec->dlt,
-			    (const uint8_t *)(rec + 1), rec->caplen,
-			    rec->wirelen, rec->ts_us);
-			e->hash = 0;
-			if (e->st == DS_OK) {
-				e->hash = flow_hash(a->flows, &e->p);
+			/* the record is ours until released: the payload
+			 * pointer is fixed in place */
+			inflight_fill(a, e, (struct ring_rec *)(uintptr_t)rec);
+			if (e->st == DS_OK)
 				flow_prefetch(a->flows, e->hash, 0);
-			}
 			if (++qn < SW_LOOKAHEAD)
 				continue;
 		} else if (qn == 0) {
@@ -500,7 +548,7 @@ analyzer_run(struct analyzer *a, struct ring *r, struct capture *c,
 			flow_prefetch(a->flows,
 			    q[(qh + 1) & (SW_LOOKAHEAD - 1)].hash, 1);
 		e = &q[qh];
-		process(a, e->rec, &e->p, e->st, e->hash);
+		process(a, e->rec, e->p, e->st, e->hash);
 		ring_release(r, e->rec);
 		qh = (qh + 1) & (SW_LOOKAHEAD - 1);
 		qn--;

@@ -51,6 +51,9 @@ struct capture {
 
 	char *errors[SW_CAPTURE_MAX_ERRORS];
 	int nerr;
+
+	capture_classify_fn classify; /* may be NULL */
+	const void *classify_ctx;
 };
 
 /* standard input's replay buffer: see capture_open_files() */
@@ -282,6 +285,9 @@ deliver(struct capture *c, int dlt, const struct pcap_pkthdr *ph,
 	 * locked read-modify-write per packet */
 	counter_add(&c->packets, 1);
 	counter_add(&c->bytes, rec.caplen);
+	rec.has_meta = 0;
+	if (c->classify != NULL)
+		c->classify(c->classify_ctx, &rec, data);
 	while (ring_put(c->ring, &rec, data) != 0) {
 		if (c->live) {
 			counter_add(&c->ring_drops, 1);
@@ -354,6 +360,14 @@ capture_main(void *arg)
 		read_source(c, (uint32_t)i);
 	ring_close(c->ring);
 	return NULL;
+}
+
+void
+capture_set_classifier(struct capture *c, capture_classify_fn fn,
+    const void *ctx)
+{
+	c->classify = fn;
+	c->classify_ctx = ctx;
 }
 
 int
