@@ -84,13 +84,14 @@ void analyzer_run(struct analyzer *a, struct ring *r, struct capture *c,
     const struct analyzer_signals *sig);
 
 /*
- * The capture thread's share of the per-packet work (capture.h's
+ * The replay capture thread's share of the per-packet work (capture.h's
  * classifier; ctx is the analyzer): decode the frame and hash its flow
- * into rec's meta area.  Reads only what is fixed once analyzer_new()
- * returns.  Records without it are decoded by analyzer_run().
+ * into meta, returning its length.  Reads only what is fixed once
+ * analyzer_new() returns.  Records without it (live capture) are decoded
+ * by analyzer_run().
  */
-void analyzer_classify(const void *ctx, struct ring_rec *rec,
-    const uint8_t *data);
+uint32_t analyzer_classify(const void *ctx, const struct ring_rec *rec,
+    const uint8_t *data, void *meta);
 
 /* End of input: flush every connection, write the final stats line. */
 void analyzer_finish(struct analyzer *a, struct capture *c);

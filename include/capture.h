@@ -52,14 +52,18 @@ int capture_start(struct capture *c, struct ring *r, char *errbuf,
     size_t errlen);
 
 /*
- * A classifier the capture thread runs on each packet before it goes in
- * the ring, filling rec->meta (and setting rec->has_meta): the analyzer's
- * decode and flow hash, so the two cores share the per-packet work.  It
- * runs on the capture thread and may read only what does not change
- * while the capture runs.  Set before capture_start(); NULL: none.
+ * A classifier the replay's capture thread runs on each packet before it
+ * goes in the ring: it writes what it works out into meta (at most
+ * RING_META_MAX bytes, 8-aligned) and returns how many bytes (a multiple
+ * of 8), which travel with the packet.  The analyzer's decode and flow
+ * hash, so the two cores share the per-packet work of a replay.  It runs
+ * on the capture thread and may read only what does not change while the
+ * capture runs.  Live capture never runs it: there the capture thread
+ * only reads and copies, and a ring record is no bigger than the packet
+ * needs.  Set before capture_start(); NULL: none.
  */
-typedef void (*capture_classify_fn)(const void *ctx, struct ring_rec *rec,
-    const uint8_t *data);
+typedef uint32_t (*capture_classify_fn)(const void *ctx,
+    const struct ring_rec *rec, const uint8_t *data, void *meta);
 void capture_set_classifier(struct capture *c, capture_classify_fn fn,
     const void *ctx);
 

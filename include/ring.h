@@ -22,19 +22,36 @@
 #include <stddef.h>
 #include <stdint.h>
 
-/* Bytes of a record's meta area: what the producer's classifier works out
- * from the packet (the analyzer's decoded headers and flow hash, 128
- * bytes), so the consumer need not. */
-#define RING_META_BYTES 128
+/* Most bytes of a record's meta area: what the producer's classifier
+ * works out from the packet (the analyzer's decoded headers and flow
+ * hash), so that the consumer need not.  Records without (live capture)
+ * carry none. */
+#define RING_META_MAX 128
 
+/*
+ * A record: this header, meta_len bytes of meta (a multiple of 8; 0 when
+ * the producer classified nothing), then caplen bytes of packet.
+ */
 struct ring_rec {
 	int64_t ts_us;
-	uint32_t caplen;	/* bytes that follow */
+	uint32_t caplen; /* packet bytes that follow the meta */
 	uint32_t wirelen;
 	int32_t dlt;
-	uint32_t has_meta; /* the producer filled meta */
-	_Alignas(8) unsigned char meta[RING_META_BYTES];
+	uint32_t meta_len; /* meta bytes after the header */
 };
+
+/* A record's meta area and its packet bytes. */
+static inline unsigned char *
+ring_rec_meta(const struct ring_rec *rec)
+{
+	return (unsigned char *)(uintptr_t)(rec + 1);
+}
+
+static inline const uint8_t *
+ring_rec_data(const struct ring_rec *rec)
+{
+	return (const uint8_t *)(rec + 1) + rec->meta_len;
+}
 
 struct ring;
 
@@ -46,10 +63,12 @@ void ring_free(struct ring *r);
 size_t ring_max_payload(const struct ring *r);
 
 /*
- * Producer: copy one record in.  Returns 0, or -1 when there is no room
- * (nothing written; the caller drops or waits).
+ * Producer: copy one record in: the header, h->meta_len bytes of meta
+ * (may be NULL when 0) and h->caplen bytes of data.  Returns 0, or -1
+ * when there is no room (nothing written; the caller drops or waits).
  */
-int ring_put(struct ring *r, const struct ring_rec *h, const uint8_t *data);
+int ring_put(struct ring *r, const struct ring_rec *h, const void *meta,
+    const uint8_t *data);
 
 /*
  * Consumer: the next record not yet handed out, or NULL when there is

@@ -434,14 +434,15 @@ struct pkt_meta {
 	uint32_t payload_off; /* payload - frame, UINT32_MAX: none */
 	uint8_t st;	      /* enum decode_status */
 };
-_Static_assert(sizeof(struct pkt_meta) <= RING_META_BYTES,
+_Static_assert(sizeof(struct pkt_meta) <= RING_META_MAX,
     "struct pkt_meta outgrew the ring's meta area");
 
-void
-analyzer_classify(const void *ctx, struct ring_rec *rec, const uint8_t *data)
+uint32_t
+analyzer_classify(const void *ctx, const struct ring_rec *rec,
+    const uint8_t *data, void *meta)
 {
 	const struct analyzer *a = ctx;
-	struct pkt_meta *m = (struct pkt_meta *)(void *)rec->meta;
+	struct pkt_meta *m = meta;
 
 	m->st = (uint8_t)decode_packet(&m->p, rec->dlt, data, rec->caplen,
 	    rec->wirelen, rec->ts_us);
@@ -453,7 +454,7 @@ analyzer_classify(const void *ctx, struct ring_rec *rec, const uint8_t *data)
 	/* the table's hash key is fixed at its creation: safe to read here */
 	if (m->st == DS_OK)
 		m->hash = flow_hash(a->flows, &m->p);
-	rec->has_meta = 1;
+	return (uint32_t)((sizeof(*m) + 7) & ~(size_t)7);
 }
 
 /*
@@ -462,20 +463,25 @@ analyzer_classify(const void *ctx, struct ring_rec *rec, const uint8_t *data)
  */
 struct inflight {
 	const struct ring_rec *rec;
+	struct pkt_meta own; /* the decode, when the record has none */
 	struct packet *p;
 	enum decode_status st;
 	uint64_t hash;
 };
 
-/* The record's packet, decoded here if the capture thread did not. */
+/* The record's packet, decoded here if the capture thread did not (live
+ * capture): into e's own meta. */
 static void
-inflight_fill(struct analyzer *a, struct inflight *e, struct ring_rec *rec)
+inflight_fill(struct analyzer *a, struct inflight *e,
+    const struct ring_rec *rec)
 {
-	struct pkt_meta *m = (struct pkt_meta *)(void *)rec->meta;
-	const uint8_t *data = (const uint8_t *)(rec + 1);
+	struct pkt_meta *m = (struct pkt_meta *)(void *)ring_rec_meta(rec);
+	const uint8_t *data = ring_rec_data(rec);
 
-	if (!rec->has_meta)
-		analyzer_classify(a, rec, data);
+	if (rec->meta_len < sizeof(*m)) {
+		m = &e->own;
+		(void)analyzer_classify(a, rec, data, m);
+	}
 	if (m->payload_off != UINT32_MAX)
 		m->p.payload = data + m->payload_off;
 	e->rec = rec;
@@ -506,7 +512,7 @@ analyzer_run(struct analyzer *a, struct ring *r, struct capture *c,
 			e = &q[(qh + qn) & (SW_LOOKAHEAD - 1)];
 			/* the record is ours until released: the payload
 			 * pointer is fixed in place */
-			inflight_fill(a, e, (struct ring_rec *)(uintptr_t)rec);
+			inflight_fill(a, e, rec);
 			if (e->st == DS_OK)
 				flow_prefetch(a->flows, e->hash, 0);
 			if (++qn < SW_LOOKAHEAD)

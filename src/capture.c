@@ -18,6 +18,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <time.h>
 
 #include "config.h"
@@ -268,9 +269,10 @@ counter_add(_Atomic uint64_t *ctr, uint64_t n)
 /* Copy one packet in; wait for room in replay, drop in live mode. */
 static void
 deliver(struct capture *c, int dlt, const struct pcap_pkthdr *ph,
-    const uint8_t *data)
+    const uint8_t *data, int flush_each)
 {
 	struct ring_rec rec;
+	_Alignas(8) unsigned char meta[RING_META_MAX];
 
 	rec.ts_us = (int64_t)ph->ts.tv_sec * 1000000 + ph->ts.tv_usec;
 	rec.caplen = ph->caplen;
@@ -285,10 +287,10 @@ deliver(struct capture *c, int dlt, const struct pcap_pkthdr *ph,
 	 * locked read-modify-write per packet */
 	counter_add(&c->packets, 1);
 	counter_add(&c->bytes, rec.caplen);
-	rec.has_meta = 0;
-	if (c->classify != NULL)
-		c->classify(c->classify_ctx, &rec, data);
-	while (ring_put(c->ring, &rec, data) != 0) {
+	rec.meta_len = 0;
+	if (c->classify != NULL && !c->live)
+		rec.meta_len = c->classify(c->classify_ctx, &rec, data, meta);
+	while (ring_put(c->ring, &rec, meta, data) != 0) {
 		if (c->live) {
 			counter_add(&c->ring_drops, 1);
 			return;
@@ -298,8 +300,9 @@ deliver(struct capture *c, int dlt, const struct pcap_pkthdr *ph,
 			return;
 		ring_wait(c->ring);
 	}
-	/* live: the analyzer sees each packet now, not a batch later */
-	if (c->live)
+	/* live, or a pipe: the analyzer sees each packet now, not when a
+	 * batch has filled (a quiet pipe might never fill one) */
+	if (flush_each)
 		ring_flush(c->ring);
 }
 
@@ -312,13 +315,20 @@ read_source(struct capture *c, uint32_t idx)
 	uint64_t n = 0;
 	time_t last_stats = 0, now;
 	char msg[512];
-	int rc;
+	struct stat st;
+	int rc, flush_each;
+
+	/* a regular file is read as fast as the analyzer goes; live capture
+	 * and a pipe or socket (-r - from tcpdump -w -) deliver what they
+	 * have at once */
+	flush_each = c->live || s->fp == NULL ||
+	    fstat(fileno(s->fp), &st) != 0 || !S_ISREG(st.st_mode);
 
 	while (!atomic_load_explicit(&c->stop, memory_order_relaxed)) {
 		rc = pcap_next_ex(s->pc, &ph, &data);
 		if (rc == 1) {
 			n++;
-			deliver(c, s->dlt, ph, data);
+			deliver(c, s->dlt, ph, data, flush_each);
 		} else if (rc == 0) {
 			/* live read timeout: nothing arrived */
 		} else if (rc == PCAP_ERROR_BREAK) {

@@ -28,6 +28,7 @@ struct logw {
 	size_t buf_len, buf_cap;
 	uint64_t buf_lines; /* lines in buf */
 	uint64_t lost;	    /* lines that could not be written */
+	int torn;	    /* the file ends in part of a line */
 };
 
 static int logw_reopen(struct logw *w);
@@ -117,22 +118,42 @@ logw_close(struct logw *w)
 	free(w);
 }
 
-/* iov[0..2) in full, retrying EINTR and short writes. */
+/*
+ * iov[0..2) in full, retrying EINTR and short writes; *done, when not
+ * NULL, says how many bytes went out.  A write that fails part way
+ * leaves the file ending in part of a line: `torn` is set, and the next
+ * write that succeeds first ends that line, so that what follows is
+ * whole lines again and never merges into the broken one.
+ */
 static int
-write_all(struct logw *w, struct iovec iov[2])
+write_all(struct logw *w, struct iovec iov[2], size_t *donep)
 {
 	ssize_t n;
 	size_t total, done;
 
+	if (w->torn) {
+		do
+			n = write(w->fd, "\n", 1);
+		while (n < 0 && errno == EINTR);
+		if (n != 1)
+			return -1;
+		w->torn = 0;
+	}
 	total = iov[0].iov_len + iov[1].iov_len;
 	done = 0;
+	if (donep != NULL)
+		*donep = 0;
 	for (;;) {
 		n = writev(w->fd, iov, iov[1].iov_len != 0 ? 2 : 1);
 		if (n < 0) {
 			if (errno == EINTR)
 				continue;
+			if (done > 0)
+				w->torn = 1;
 			return -1;
 		}
+		if (donep != NULL)
+			*donep += (size_t)n;
 		done += (size_t)n;
 		if (done >= total)
 			break;
@@ -154,6 +175,7 @@ int
 logw_flush(struct logw *w)
 {
 	struct iovec iov[2];
+	size_t done = 0, i, whole = 0;
 	int rc;
 
 	if (w->buf_len == 0)
@@ -164,12 +186,16 @@ logw_flush(struct logw *w)
 		iov[0].iov_len = w->buf_len;
 		iov[1].iov_base = NULL;
 		iov[1].iov_len = 0;
-		rc = write_all(w, iov);
+		rc = write_all(w, iov, &done);
 	}
 	/* written, or lost and counted: a failing disk does not hold the
-	 * lines back for a later, torn, retry */
-	if (rc != 0)
-		w->lost += w->buf_lines;
+	 * lines back for a later retry; the lines that went out whole
+	 * before the failure are not lost */
+	if (rc != 0) {
+		for (i = 0; i < done && i < w->buf_len; i++)
+			whole += w->buf[i] == '\n';
+		w->lost += w->buf_lines - whole;
+	}
 	w->buf_len = 0;
 	w->buf_lines = 0;
 	return rc;
@@ -181,9 +207,11 @@ logw_write(struct logw *w, const char *line, size_t len)
 	struct iovec iov[2];
 
 	if (w->buf != NULL && len < w->buf_cap) {
-		/* buffered: whole lines only, so a write never splits one */
-		if (len + 1 > w->buf_cap - w->buf_len && logw_flush(w) != 0)
-			return -1;
+		/* buffered: whole lines only, so a write never splits one; a
+		 * failed flush is counted and empties the buffer, so the line
+		 * still waits for the next */
+		if (len + 1 > w->buf_cap - w->buf_len)
+			(void)logw_flush(w);
 		memcpy(w->buf + w->buf_len, line, len);
 		w->buf[w->buf_len + len] = '\n';
 		w->buf_len += len + 1;
@@ -199,7 +227,7 @@ logw_write(struct logw *w, const char *line, size_t len)
 	iov[0].iov_len = len;
 	iov[1].iov_base = (void *)(uintptr_t) "\n";
 	iov[1].iov_len = 1;
-	return write_all(w, iov);
+	return write_all(w, iov, NULL);
 }
 
 uint64_t
@@ -215,6 +243,7 @@ logw_reopen(struct logw *w)
 	if (w->fd >= 0)
 		close(w->fd);
 	w->fd = -1;
+	w->torn = 0; /* a new file starts clean */
 	if (open_path(w, NULL, 0) != 0)
 		return -1;
 	return 1;

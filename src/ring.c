@@ -50,9 +50,10 @@ struct ring {
 };
 
 static size_t
-rec_size(size_t caplen)
+rec_size(const struct ring_rec *h)
 {
-	return (sizeof(struct ring_rec) + caplen + RING_ALIGN - 1) &
+	return (sizeof(struct ring_rec) + h->meta_len + h->caplen + RING_ALIGN -
+		   1) &
 	    ~(size_t)(RING_ALIGN - 1);
 }
 
@@ -109,17 +110,19 @@ ring_max_payload(const struct ring *r)
 {
 	/* a record may need to skip up to its own size at the end: keep it
 	 * at a quarter of the ring so a full lap always has room */
-	return r->cap / 4 - sizeof(struct ring_rec) - RING_ALIGN;
+	return r->cap / 4 - sizeof(struct ring_rec) - RING_META_MAX -
+	    RING_ALIGN;
 }
 
 int
-ring_put(struct ring *r, const struct ring_rec *h, const uint8_t *data)
+ring_put(struct ring *r, const struct ring_rec *h, const void *meta,
+    const uint8_t *data)
 {
 	size_t head, need, off, to_end, want;
 	struct ring_rec skip;
 
 	head = r->wr;
-	need = rec_size(h->caplen);
+	need = rec_size(h);
 	off = head & r->mask;
 	to_end = r->cap - off;
 	/* room for the record, plus the skip at the end when it would wrap */
@@ -143,7 +146,9 @@ ring_put(struct ring *r, const struct ring_rec *h, const uint8_t *data)
 		off = 0;
 	}
 	memcpy(r->buf + off, h, sizeof(*h));
-	memcpy(r->buf + off + sizeof(*h), data, h->caplen);
+	if (h->meta_len > 0)
+		memcpy(r->buf + off + sizeof(*h), meta, h->meta_len);
+	memcpy(r->buf + off + sizeof(*h) + h->meta_len, data, h->caplen);
 	r->wr = head + need;
 	/* publish a batch at a time: a store per record would move the
 	 * head's cache line to the consumer's core and back every packet */
@@ -194,7 +199,7 @@ ring_peek(struct ring *r)
 			continue;
 		}
 		h = (const struct ring_rec *)(const void *)(r->buf + off);
-		r->rd += rec_size(h->caplen);
+		r->rd += rec_size(h);
 		return h;
 	}
 }
@@ -207,8 +212,7 @@ ring_release(struct ring *r, const struct ring_rec *rec)
 	/* the record's end, as a free-running index just past freed */
 	tail = r->freed;
 	off = (size_t)((const uint8_t *)rec - r->buf);
-	end = tail + ((off - (tail & r->mask)) & r->mask) +
-	    rec_size(rec->caplen);
+	end = tail + ((off - (tail & r->mask)) & r->mask) + rec_size(rec);
 	r->freed = end;
 	/* a batch at a time, as the producer publishes */
 	if (end - atomic_load_explicit(&r->tail, memory_order_relaxed) >=

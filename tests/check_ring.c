@@ -25,7 +25,7 @@ START_TEST(test_put_peek_release)
 	h.wirelen = 1500;
 	h.dlt = 1;
 	ck_assert_ptr_null(ring_peek(r));
-	ck_assert_int_eq(ring_put(r, &h, data), 0);
+	ck_assert_int_eq(ring_put(r, &h, NULL, data), 0);
 	/* less than a batch: not published until the producer flushes */
 	ck_assert_ptr_null(ring_peek(r));
 	ring_flush(r);
@@ -36,6 +36,40 @@ START_TEST(test_put_peek_release)
 	ck_assert_uint_eq(g->wirelen, 1500);
 	ck_assert_mem_eq((const uint8_t *)(g + 1), data, 100);
 	ring_release(r, g);
+	ck_assert_ptr_null(ring_peek(r));
+	ring_free(r);
+}
+END_TEST
+
+/* A record's meta area comes back between the header and the data. */
+START_TEST(test_meta)
+{
+	char err[128];
+	struct ring *r = ring_new(4096, err, sizeof(err));
+	struct ring_rec h = { 0 };
+	const struct ring_rec *g;
+	uint8_t data[50], meta[16];
+	int i;
+
+	ck_assert_ptr_nonnull(r);
+	memset(data, 0x33, sizeof(data));
+	memset(meta, 0x77, sizeof(meta));
+	/* many laps: a record with meta may need the skip at the end too */
+	for (i = 0; i < 500; i++) {
+		h.ts_us = i;
+		h.caplen = (uint32_t)(1 + i % 50);
+		h.meta_len = (i % 3) ? sizeof(meta) : 0;
+		ck_assert_int_eq(ring_put(r, &h, meta, data), 0);
+		ring_flush(r);
+		g = ring_peek(r);
+		ck_assert_ptr_nonnull(g);
+		ck_assert_int_eq(g->ts_us, i);
+		ck_assert_uint_eq(g->meta_len, h.meta_len);
+		if (g->meta_len > 0)
+			ck_assert_mem_eq(ring_rec_meta(g), meta, sizeof(meta));
+		ck_assert_mem_eq(ring_rec_data(g), data, h.caplen);
+		ring_release(r, g);
+	}
 	ck_assert_ptr_null(ring_peek(r));
 	ring_free(r);
 }
@@ -58,7 +92,7 @@ START_TEST(test_full_and_wrap)
 			h.ts_us = put_n;
 			h.caplen = (uint32_t)(1 + (put_n * 37) % 699);
 			memset(data, (int)(put_n & 0xff), h.caplen);
-			if (ring_put(r, &h, data) != 0)
+			if (ring_put(r, &h, NULL, data) != 0)
 				full = 1;
 			else
 				put_n++;
@@ -93,7 +127,7 @@ producer(void *arg)
 		h.ts_us = i;
 		h.caplen = (uint32_t)(i % 256);
 		memset(data, (int)(i & 0xff), sizeof(data));
-		while (ring_put(r, &h, data) != 0)
+		while (ring_put(r, &h, NULL, data) != 0)
 			ring_wait(r);
 	}
 	ring_close(r);
@@ -145,7 +179,7 @@ START_TEST(test_max_payload_fits)
 	data = calloc(1, h.caplen);
 	/* any number of maximal records can be passed through one by one */
 	for (i = 0; i < 50; i++) {
-		ck_assert_int_eq(ring_put(r, &h, data), 0);
+		ck_assert_int_eq(ring_put(r, &h, NULL, data), 0);
 		g = ring_peek(r);
 		ck_assert_ptr_nonnull(g);
 		ring_release(r, g);
@@ -171,7 +205,7 @@ START_TEST(test_lookahead)
 		while (1) {
 			h.ts_us = put_n;
 			h.caplen = (uint32_t)(50 + put_n % 250);
-			if (ring_put(r, &h, data) != 0)
+			if (ring_put(r, &h, NULL, data) != 0)
 				break;
 			put_n++;
 		}
@@ -205,6 +239,7 @@ ring_suite(void)
 
 	tcase_set_timeout(tc, 60);
 	tcase_add_test(tc, test_put_peek_release);
+	tcase_add_test(tc, test_meta);
 	tcase_add_test(tc, test_full_and_wrap);
 	tcase_add_test(tc, test_two_threads_in_order);
 	tcase_add_test(tc, test_max_payload_fits);

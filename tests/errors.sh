@@ -151,4 +151,31 @@ grep -q '"note":"Spyware::C2_Traffic"' "$T/out" ||
     { echo "FAIL: -r - (stdin)" >&2; fail=1; }
 echo "   ok: -r - reads standard input"
 
+# stdin from a pipe that stays open (tcpdump -w - | stalkerwatch -r -):
+# each packet reaches the analyzer at once, not when a batch has filled,
+# so the notice comes while the writer still holds the pipe open
+mkfifo "$T/fifo"
+"$BIN" -q -r - -o "$T/pipe" <"$T/fifo" 2>"$T/pipe.err" &
+pipe_pid=$!
+mkdir -p "$T/pipe"
+{
+	cat "$T/good.pcap"
+	k=0
+	while [ $k -lt 100 ] && ! grep -q Spyware::C2_Traffic \
+	    "$T/pipe/notice.log" 2>/dev/null; do
+		sleep 0.1
+		k=$((k + 1))
+	done
+	if grep -q Spyware::C2_Traffic "$T/pipe/notice.log" 2>/dev/null; then
+		echo ok >"$T/pipe.seen"
+	fi
+} >"$T/fifo"
+wait "$pipe_pid" || true
+if [ -f "$T/pipe.seen" ]; then
+	echo "   ok: -r - from an open pipe: the notice before the pipe closes"
+else
+	echo "FAIL: -r - from an open pipe: no notice until the pipe closed" >&2
+	fail=1
+fi
+
 exit $fail
