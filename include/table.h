@@ -34,6 +34,10 @@ struct table_config {
 	uint32_t max;		/* entries (the pool) */
 	uint16_t key_max;	/* longest key, bytes */
 	uint32_t val_size;	/* bytes of value per entry */
+	uint32_t val_zero;	/* bytes of the value zeroed on insert, from
+				 * its start (0: all): a value whose tail is
+				 * an array with a count before it needs only
+				 * the count zeroed */
 	uint8_t nlists;		/* LRU lists, 1 .. TABLE_LISTS_MAX (0: 1) */
 	uint64_t seed;		/* the run's seed: keys are derived from it */
 };

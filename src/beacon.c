@@ -78,6 +78,7 @@
  * ordinary sizes 6, 6, 8, 14 and 9).
  */
 #include <math.h>
+#include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -636,6 +637,9 @@ beacon_new(const struct beacon_config *cfg, char *errbuf)
 	tc.max = cfg->max_trackers;
 	tc.key_max = BEACON_KEY_MAX;
 	tc.val_size = sizeof(struct beacon_tracker);
+	/* a new tracker needs its counts zeroed, not its 32-event history
+	 * (read only below n): at a full table every event evicts one */
+	tc.val_zero = offsetof(struct beacon_tracker, ev);
 	tc.seed = cfg->seed;
 	if ((t->tab = table_new(&tc, errbuf)) == NULL) {
 		free(t);

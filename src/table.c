@@ -44,6 +44,8 @@ struct table {
 	uint32_t fresh;		/* entries fresh+1 .. max never used */
 	size_t stride;
 	size_t val_off;		/* value offset in an entry */
+	size_t zero_len;	/* bytes zeroed on insert: header, key, and
+				 * the value's first val_zero */
 	uint16_t key_max;
 	uint8_t nlists;
 	struct lru lists[TABLE_LISTS_MAX];
@@ -109,6 +111,9 @@ table_new(const struct table_config *cfg, char *errbuf)
 	t->key_max = cfg->key_max;
 	t->val_off = round8(sizeof(struct tent) + cfg->key_max);
 	t->stride = t->val_off + round8(cfg->val_size);
+	t->zero_len = cfg->val_zero != 0 && cfg->val_zero < cfg->val_size ?
+	    t->val_off + cfg->val_zero :
+	    t->stride;
 	t->max = cfg->max;
 	t->mask = nb - 1;
 	t->nlists = cfg->nlists ? cfg->nlists : 1;
@@ -226,7 +231,7 @@ table_insert(struct table *t, const void *key, size_t klen, uint64_t hash,
 	} else
 		i = ++t->fresh;
 	e = ent(t, i);
-	memset(e, 0, t->stride);
+	memset(e, 0, t->zero_len);
 	e->tag = (uint32_t)(hash >> 32);
 	e->klen = (uint16_t)klen;
 	e->used = 1;

@@ -723,12 +723,45 @@ START_TEST(config_errors)
 }
 END_TEST
 
+/* val_zero: a reused entry has the head of its value zeroed, and only
+ * that (the tail is the caller's to fill). */
+START_TEST(test_val_zero)
+{
+	struct table_config cfg = { 0 };
+	char err[SW_ERRLEN];
+	struct table *t;
+	uint8_t *v;
+	size_t i;
+
+	cfg.name = "zero";
+	cfg.max = 1;
+	cfg.key_max = 4;
+	cfg.val_size = 64;
+	cfg.val_zero = 8;
+	t = table_new(&cfg, err);
+	ck_assert_ptr_nonnull(t);
+	v = table_insert(t, "a", 1, table_hash(t, "a", 1), 0);
+	ck_assert_ptr_nonnull(v);
+	memset(v, 0xee, 64);
+	table_remove(t, v);
+	v = table_insert(t, "b", 1, table_hash(t, "b", 1), 0);
+	ck_assert_ptr_nonnull(v);
+	for (i = 0; i < 8; i++)
+		ck_assert_uint_eq(v[i], 0);
+	/* the tail was left alone: not zeroed on insert */
+	ck_assert_uint_eq(v[8], 0xee);
+	ck_assert_ptr_nonnull(table_find(t, "b", 1, table_hash(t, "b", 1)));
+	table_free(t);
+}
+END_TEST
+
 Suite *
 table_suite(void)
 {
 	Suite *s = suite_create("table");
 	TCase *tc = tcase_create("table");
 
+	tcase_add_test(tc, test_val_zero);
 	tcase_add_test(tc, insert_find_remove);
 	tcase_add_test(tc, key_lengths);
 	tcase_add_test(tc, key_max_zero);
