@@ -458,6 +458,11 @@ sw_conns_held=-
 sw_conns_evicted=-
 notices=-
 
+# quot A B: A / B, four decimals.
+quot() {
+	awk -v a="$1" -v b="$2" 'BEGIN { printf "%.4f\n", a / b }'
+}
+
 r=1
 while [ "$r" -le "$ROUNDS" ]; do
 	line="round $r:"
@@ -515,8 +520,7 @@ while [ "$r" -le "$ROUNDS" ]; do
 	for id in $rows; do
 		base=$(base_of "$id")
 		eval "a=\$secs_$id b=\$secs_$base"
-		awk -v a="$a" -v b="$b" 'BEGIN { printf "%.4f\n", a / b }' \
-		    >> "$tmp/$id.ratio"
+		quot "$a" "$b" >> "$tmp/$id.ratio"
 	done
 	case " $rows " in
 	*" ioc "*)
@@ -527,17 +531,13 @@ while [ "$r" -le "$ROUNDS" ]; do
 	esac
 	case " $rows " in
 	*" sw_double "*)
-		awk -v a="$secs_sw_double" -v b="$secs_sw" \
-		    'BEGIN { printf "%.4f\n", a / b }' >> "$tmp/lin.double"
-		awk -v a="$secs_bare_double" -v b="$secs_bare" \
-		    'BEGIN { printf "%.4f\n", a / b }' \
-		    >> "$tmp/bare.lin.double"
+		quot "$secs_sw_double" "$secs_sw" >> "$tmp/lin.double"
+		quot "$secs_bare_double" "$secs_bare" >> "$tmp/bare.lin.double"
 		;;
 	esac
 	case " $rows " in
 	*" sw_half "*)
-		awk -v a="$secs_sw" -v b="$secs_sw_half" \
-		    'BEGIN { printf "%.4f\n", a / b }' >> "$tmp/lin.half"
+		quot "$secs_sw" "$secs_sw_half" >> "$tmp/lin.half"
 		;;
 	esac
 	echo "$line s"

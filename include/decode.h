@@ -80,6 +80,15 @@ enum decode_status {
 #define TCPF_ACK	0x10
 #define TCPF_URG	0x20
 
+/* An address of that shape holds IPv4 (::ffff:0:0/96). */
+static inline int
+addr_is_v4mapped(const uint8_t a[16])
+{
+	return a[0] == 0 && a[1] == 0 && a[2] == 0 && a[3] == 0 && a[4] == 0 &&
+	    a[5] == 0 && a[6] == 0 && a[7] == 0 && a[8] == 0 && a[9] == 0 &&
+	    a[10] == 0xff && a[11] == 0xff;
+}
+
 /*
  * One decoded frame.  Addresses are 16 bytes: IPv6 as is, IPv4 as an
  * IPv4-mapped IPv6 address (::ffff:a.b.c.d), so every table keys on one

@@ -216,10 +216,6 @@ void flow_drain(struct flow_table *t);
 
 const struct flow_stats *flow_table_stats(const struct flow_table *t);
 
-/* Bytes each connection costs at the cap: its pool entry (the flow and
- * every extension slot) and its hash bucket. */
-size_t flow_table_entry_bytes(const struct flow_table *t);
-
 /* Zeek's conn_state for the flow ("S0", "SF", "REJ", ... "OTH"). */
 const char *flow_conn_state(const struct flow *f);
 

@@ -27,10 +27,6 @@ struct records *records_new(const char *logdir, int conn, int dns, int ssl,
     char *errbuf, size_t errlen);
 void records_free(struct records *r);
 
-/* Which records are wanted (so the caller can skip building them). */
-int records_want_dns(const struct records *r);
-int records_want_ssl(const struct records *r);
-
 /* One conn.log line for a connection that ended. */
 void records_conn(struct records *r, const struct flow *f);
 /* One dns.log line for a message with a question, seen at ts_us. */

@@ -104,9 +104,6 @@ bursts_beacon_stats(const struct bursts *bt)
 static int
 beacon_candidate(const struct flow *f)
 {
-	static const uint8_t v4mapped[12] = { 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
-		0xff, 0xff };
-
 	if (f->proto != IPPROTO_NUM_TCP && f->proto != IPPROTO_NUM_UDP)
 		return 0;
 	/* DNS and mDNS are the lookups, not the beacons; NTP polls by
@@ -119,7 +116,7 @@ beacon_candidate(const struct flow *f)
 	/* multicast and broadcast destinations are not servers */
 	if (f->resp_h[0] == 0xff)
 		return 0;
-	if (memcmp(f->resp_h, v4mapped, 12) == 0 &&
+	if (addr_is_v4mapped(f->resp_h) &&
 	    (f->resp_h[12] >= 224 || (f->resp_h[12] == 255)))
 		return 0;
 	return 1;

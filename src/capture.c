@@ -280,8 +280,7 @@ deliver(struct capture *c, int dlt, const struct pcap_pkthdr *ph,
 	rec.dlt = dlt;
 	if (rec.caplen > ring_max_payload(c->ring)) {
 		rec.caplen = (uint32_t)ring_max_payload(c->ring);
-		atomic_fetch_add_explicit(&c->oversize, 1,
-		    memory_order_relaxed);
+		counter_add(&c->oversize, 1);
 	}
 	/* this thread is the only writer: a relaxed load and store, not a
 	 * locked read-modify-write per packet */

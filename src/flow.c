@@ -111,8 +111,6 @@ flow_ext_add(struct flow_config *cfg, uint32_t size)
 static uint64_t
 flow_key_hash(const struct flow_table *t, const struct flow_key *k)
 {
-	static const uint8_t v4mapped[12] = { 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
-		0xff, 0xff };
 	uint8_t buf[41];
 	size_t n;
 
@@ -126,8 +124,7 @@ flow_key_hash(const struct flow_table *t, const struct flow_key *k)
 	buf[2] = (uint8_t)(k->inner_vlan >> 8);
 	buf[3] = (uint8_t)k->inner_vlan;
 	buf[4] = k->proto;
-	if (memcmp(k->a, v4mapped, 12) == 0 &&
-	    memcmp(k->b, v4mapped, 12) == 0) {
+	if (addr_is_v4mapped(k->a) && addr_is_v4mapped(k->b)) {
 		memcpy(buf + 5, k->a + 12, 4);
 		buf[9] = (uint8_t)(k->ap >> 8);
 		buf[10] = (uint8_t)k->ap;
@@ -253,12 +250,6 @@ const struct flow_stats *
 flow_table_stats(const struct flow_table *t)
 {
 	return &t->stats;
-}
-
-size_t
-flow_table_entry_bytes(const struct flow_table *t)
-{
-	return t->stride + sizeof(*t->buckets);
 }
 
 /* --- lists --------------------------------------------------------------- */

@@ -12,6 +12,8 @@
 #include <string.h>
 #include <strings.h>
 
+#include "decode.h"
+
 void
 intel_quote(char *out, size_t outlen, const char *s, size_t len)
 {
@@ -106,15 +108,6 @@ mask_addr(uint8_t a[16], unsigned plen)
 	}
 }
 
-static int
-is_v4mapped(const uint8_t a[16])
-{
-	static const uint8_t pfx[12] = { 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
-	    0xff, 0xff };
-
-	return memcmp(a, pfx, sizeof(pfx)) == 0;
-}
-
 /*
  * The parser behind intel_parse_cidr(); *plen_at is set to the offset of
  * the prefix length text (or len) so a caller can quote either part.
@@ -202,7 +195,7 @@ format_net(char *out, size_t outlen, const uint8_t a[16], unsigned plen,
 {
 	char b[INET6_ADDRSTRLEN];
 
-	if (is_v4mapped(a) && plen >= 96) {
+	if (addr_is_v4mapped(a) && plen >= 96) {
 		inet_ntop(AF_INET, a + 12, b, sizeof(b));
 		plen -= 96;
 	} else

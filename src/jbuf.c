@@ -8,6 +8,8 @@
  */
 #include "jbuf.h"
 
+#include "decode.h"
+
 #include <arpa/inet.h>
 #include <inttypes.h>
 #include <math.h>
@@ -308,13 +310,10 @@ jbuf_bool(struct jbuf *j, const char *k, int v)
 char *
 jbuf_addr_fmt(const uint8_t a[16], char *out, size_t outlen)
 {
-	static const uint8_t v4mapped[12] = { 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
-	    0xff, 0xff };
-
 	char num[16], *p, *q;
-	int i;
+	int i, v4 = addr_is_v4mapped(a);
 
-	if (memcmp(a, v4mapped, sizeof(v4mapped)) == 0 && outlen >= 16) {
+	if (v4 && outlen >= 16) {
 		/* by hand: glibc's inet_ntop formats IPv4 with sprintf */
 		q = out;
 		for (i = 12; i < 16; i++) {
@@ -323,10 +322,8 @@ jbuf_addr_fmt(const uint8_t a[16], char *out, size_t outlen)
 			q += num + sizeof(num) - p;
 			*q++ = i < 15 ? '.' : '\0';
 		}
-	} else if (memcmp(a, v4mapped, sizeof(v4mapped)) == 0) {
-		if (inet_ntop(AF_INET, a + 12, out, (socklen_t)outlen) == NULL)
-			snprintf(out, outlen, "?");
-	} else if (inet_ntop(AF_INET6, a, out, (socklen_t)outlen) == NULL)
+	} else if (inet_ntop(v4 ? AF_INET : AF_INET6, v4 ? a + 12 : a, out,
+		       (socklen_t)outlen) == NULL)
 		snprintf(out, outlen, "?");
 	return out;
 }

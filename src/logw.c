@@ -218,8 +218,10 @@ logw_write(struct logw *w, const char *line, size_t len)
 		w->buf_lines++;
 		return 0;
 	}
-	if (w->buf != NULL && logw_flush(w) != 0)
-		return -1;
+	/* a line longer than the buffer: what is buffered goes first (a
+	 * failed flush is counted there, and the line is still written) */
+	if (w->buf != NULL)
+		(void)logw_flush(w);
 	if (w->fd < 0 && logw_reopen(w) < 0)
 		return -1;
 	/* one writev: the line and its newline reach the file together */

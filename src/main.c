@@ -618,7 +618,8 @@ main(int argc, char **argv)
 		return EXIT_RUNTIME;
 	}
 	acfg.flow.seed = seed;
-	acfg.beacon.seed = seed ^ 0x626561636f6eULL;	/* "beacon" */
+	/* one seed: each table derives its own key from it and its name */
+	acfg.beacon.seed = seed;
 
 	/* indicators first: a bad IOC file is a configuration error */
 	memset(&sets, 0, sizeof(sets));

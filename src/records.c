@@ -81,18 +81,6 @@ records_free(struct records *r)
 	free(r);
 }
 
-int
-records_want_dns(const struct records *r)
-{
-	return r->dns != NULL;
-}
-
-int
-records_want_ssl(const struct records *r)
-{
-	return r->ssl != NULL;
-}
-
 static void
 put_line(struct records *r, struct logw *w, const struct jbuf *j)
 {
