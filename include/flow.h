@@ -52,11 +52,14 @@ enum flow_end_reason {
 
 /*
  * One connection: the table's links and timers, the identity, Zeek's
- * counters and the TCP endpoints; nothing of any detector.  What a layer
- * above keeps per connection lives in its extension slot (flow_ext()),
- * which follows the struct in the same pool entry.  The fields a packet
- * touches first (links, hash tag, timers, identity) come first, in the
- * first two cache lines.  232 bytes, 328 with the TCP endpoints.
+ * counters and the TCP endpoints; nothing of any detector.  The ends'
+ * addresses follow the struct in its pool entry (flow_get_addrs()): 8
+ * bytes for a connection between two IPv4 (or IPv4-mapped) addresses, 32
+ * for any other, so an IPv4 connection does not carry 24 bytes of
+ * "::ffff:" prefixes.  What a layer above keeps per connection lives in
+ * its extension slot (flow_ext()), after the addresses.  The fields a
+ * packet touches first (links, hash tag, timers, ports) come first.
+ * 232 bytes; an IPv4 entry with every detector's slot is 280.
  */
 struct flow {
 	/* table links and timers: private to flow.c */
@@ -67,45 +70,69 @@ struct flow {
 	uint8_t end_why;	/* ended, not yet drained: flow_end_reason */
 	uint8_t attempt;	/* SYN sent, unanswered: attempt deadline */
 	uint8_t close_sched;	/* close complete: fixed delete deadline */
-	int64_t expire_us;	/* network time at which the entry ends */
-	int64_t seen_us;	/* table time of the last packet (LRU order) */
-	int64_t queued_us;	/* expire_us when last (re)queued: list order */
 
 	/* identity */
 	uint8_t proto;		/* IPPROTO_NUM_* */
-	uint8_t family;		/* 4 or 6 */
+	uint8_t family;		/* 4 or 6: the first packet's IP version */
 	uint16_t vlan;
+	int64_t expire_us; /* network time at which the entry ends */
+	int64_t queued_us; /* expire_us when last (re)queued: list order */
 	uint16_t inner_vlan;
-	uint8_t active; /* Zeek's is_active: not finished or reset */
-	uint8_t history_len;
-	uint8_t orig_h[16];	/* IPv4-mapped for IPv4 */
-	uint8_t resp_h[16];
 	uint16_t orig_p;	/* ICMP: type */
 	uint16_t resp_p;	/* ICMP: code */
+	uint8_t addr_len;	/* bytes of addresses after the struct: 8, 32 */
+	uint8_t active;		/* Zeek's is_active: not finished or reset */
 	uint32_t uid_lo;	/* the uid's 96 random bits: flow_uid() */
+	/* the server's best known name, as the app layer attributes it: a
+	 * handle into its interned names (0: none) */
+	uint32_t name_id;
 	uint64_t uid_hi;
 
-	/* counters (Zeek conn.log) */
+	/* counters (Zeek conn.log); payload bytes: flow_orig_bytes() */
 	int64_t first_us;	/* ts: first packet */
 	int64_t last_us;	/* last packet (duration = last - first) */
-	uint64_t orig_bytes, resp_bytes;	/* payload bytes */
-	uint64_t orig_pkts, resp_pkts;
 	uint64_t orig_ip_bytes, resp_ip_bytes;
+	uint32_t orig_pkts, resp_pkts; /* saturating */
 	uint32_t hist_seen; /* history letters logged, orig bits low */
-	char history[FLOW_HISTORY_MAX];
+	uint8_t history_len;
+	/* history letters, 5 bits each (flow_history()) */
+	uint8_t history[(FLOW_HISTORY_MAX * 5 + 7) / 8];
 
 	uint8_t orig_l2[6];
 	uint8_t resp_l2[6];
 	uint8_t has_orig_l2, has_resp_l2;
+	uint8_t name_src; /* where name_id came from: FLOW_NAME_* */
 
-	/* the server's best known name, as the app layer attributes it: a
-	 * handle into its interned names (0: none), and where it came from
-	 * (FLOW_NAME_*) */
-	uint8_t name_src;
-	uint32_t name_id;
-
-	struct tcp_endpoint tcp[2]; /* [0] originator, [1] responder */
+	union {
+		struct tcp_endpoint tcp[2]; /* [0] originator, [1] responder */
+		uint64_t bytes[2];	    /* UDP, ICMP: payload bytes */
+	};
 };
+
+/* Both ends' addresses, 16 bytes each (IPv4-mapped for IPv4). */
+struct flow_addrs {
+	uint8_t orig_h[16];
+	uint8_t resp_h[16];
+};
+
+/* The ends' addresses, into a. */
+void flow_get_addrs(const struct flow *f, struct flow_addrs *a);
+
+/* 1 when the originator's (resp = 0) or responder's address is a. */
+int flow_addr_is(const struct flow *f, int resp, const uint8_t a[16]);
+
+/* Set the addresses of a flow whose entry has room for 32 bytes after
+ * the struct (for tests that build a flow by hand; the table sets its
+ * own): the compact form when both are IPv4-mapped. */
+void flow_set_addrs(struct flow *f, const uint8_t orig[16],
+    const uint8_t resp[16]);
+
+/* Zeek's orig_bytes and resp_bytes: for TCP, from sequence numbers. */
+uint64_t flow_orig_bytes(const struct flow *f);
+uint64_t flow_resp_bytes(const struct flow *f);
+
+/* The history letters, NUL-terminated; returns their number. */
+size_t flow_history(const struct flow *f, char out[FLOW_HISTORY_MAX]);
 
 struct flow_config {
 	uint32_t max_flows;	/* pool size; 0 means SW_FLOW_MAX */
@@ -133,7 +160,7 @@ uint32_t flow_ext_add(struct flow_config *cfg, uint32_t size);
 static inline void *
 flow_ext(const struct flow *f, uint32_t off)
 {
-	return (unsigned char *)(uintptr_t)(f + 1) + off;
+	return (unsigned char *)(uintptr_t)(f + 1) + f->addr_len + off;
 }
 
 /* The connection's Zeek-like uid ("C" and base62), into out. */

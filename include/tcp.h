@@ -18,19 +18,18 @@
 struct flow;
 struct packet;
 
-/* One side of a connection (48 bytes). */
+/* One side of a connection (40 bytes). */
 struct tcp_endpoint {
 	uint32_t isn;	  /* first sequence number seen */
 	uint32_t max_seq; /* highest seq + len seen (wrapping) */
 	uint32_t ack_seq; /* highest seq the peer acknowledged */
-	uint32_t seq_wraps, ack_wraps;
 	uint32_t retrans_n;  /* retransmissions ('T' at 1, 10, 100...) */
 	uint32_t zero_win_n; /* zero windows ('W' likewise) */
 	/* relative sequence of the last SYN, FIN and RST, low 32 bits: a
 	 * repeat is logged again only at a new one */
 	uint32_t hist_last_syn, hist_last_fin, hist_last_rst;
-	uint8_t retrans_exp; /* next 'T' at the 10^exp-th */
-	uint8_t zero_win_exp;
+	/* 4 GiB wraps of max_seq and ack_seq: 2^48 bytes each way */
+	uint16_t seq_wraps, ack_wraps;
 	uint8_t state; /* private: enum tcp_state */
 	uint8_t prev_state;
 	uint8_t fin_cnt;		   /* FINs seen, saturating */
@@ -56,6 +55,10 @@ enum tcp_timer tcp_packet(struct flow *f, const struct packet *p, int is_orig);
 
 /* Zeek's IsReuse: p starts a new connection on f's 4-tuple. */
 int tcp_is_reuse(const struct flow *f, const struct packet *p);
+
+/* Zeek's payload bytes of one side (TCP_Endpoint::Size): dir 0 the
+ * originator's, 1 the responder's. */
+uint64_t tcp_payload_bytes(const struct flow *f, int dir);
 
 /* Zeek's conn_state of a TCP connection ("S0", "SF", "REJ", ...). */
 const char *tcp_conn_state(const struct flow *f);

@@ -27,13 +27,20 @@
 
 /* app_flow.flags bits */
 #define APP_HTTP_DONE 0x01 /* first client payload looked at for HTTP */
+#define APP_DNS_TCP   0x02 /* DNS over TCP: the dns side of the union */
 
 /* The app layer's extension slot in every flow (flow_ext()). */
+/* A TCP connection on port 53 carries DNS, any other may carry TLS:
+ * one state or the other (APP_DNS_TCP says which), 16 bytes. */
 struct app_flow {
-	struct tls_flow tls[2];	  /* ClientHello search per direction */
-	uint32_t dns_next_seq[2]; /* DNS over TCP: next message start */
-	uint16_t dns_body_len[2]; /* DNS over TCP: prefix came alone */
-	uint8_t flags;		  /* APP_* */
+	union {
+		struct tls_flow tls[2]; /* ClientHello search per direction */
+		struct {
+			uint32_t next_seq[2]; /* next message start + 1 */
+			uint16_t body_len[2]; /* its prefix came alone */
+		} dns;			      /* DNS over TCP */
+	};
+	uint8_t flags; /* APP_* */
 };
 
 struct applayer {
@@ -145,11 +152,13 @@ intel_check_conn(struct applayer *al, struct flow *f)
 {
 	static const char *const where[2] = { "Conn::IN_RESP",
 		"Conn::IN_ORIG" };
-	const uint8_t *hit_addr[2] = { f->resp_h, f->orig_h };
-	const uint8_t *other[2] = { f->orig_h, f->resp_h };
+	struct flow_addrs fa;
+	const uint8_t *hit_addr[2] = { fa.resp_h, fa.orig_h };
+	const uint8_t *other[2] = { fa.orig_h, fa.resp_h };
 	const struct intel_item *it;
 	int i;
 
+	flow_get_addrs(f, &fa);
 	for (i = 0; i < 2; i++) {
 		it = intel_match_addr(al->intel, hit_addr[i]);
 		if (it != NULL)
@@ -185,10 +194,12 @@ intel_check_name(struct applayer *al, const struct flow *f, const char *name,
 static void
 names_check_conn(struct applayer *al, struct flow *f)
 {
+	struct flow_addrs fa;
 	const struct intel_item *it;
 	const char *name, *cname = NULL;
 
-	name = names_lookup(al->names, f->orig_h, f->resp_h, f->first_us,
+	flow_get_addrs(f, &fa);
+	name = names_lookup(al->names, fa.orig_h, fa.resp_h, f->first_us,
 	    &cname);
 	if (name == NULL)
 		return;
@@ -199,7 +210,7 @@ names_check_conn(struct applayer *al, struct flow *f)
 	if (it == NULL && cname != NULL)
 		it = intel_match_domain(al->intel, (name = cname));
 	if (it != NULL && !it->platform)
-		policy_intel(al->policy, f, it, f->orig_h, f->resp_h, name,
+		policy_intel(al->policy, f, it, fa.orig_h, fa.resp_h, name,
 		    NULL, "Conn::IN_RESP", f->first_us);
 }
 
@@ -219,9 +230,12 @@ app_tcp(struct applayer *al, struct flow *f, const struct packet *p,
 	enum http_status hst;
 	int dir = from_orig ? 0 : 1;
 	const struct tcp_endpoint *d = &f->tcp[dir];
-	const uint8_t *dev = from_orig ? f->orig_h : f->resp_h;
-	const uint8_t *srv = from_orig ? f->resp_h : f->orig_h;
+	struct flow_addrs fa;
+	const uint8_t *dev = from_orig ? fa.orig_h : fa.resp_h;
+	const uint8_t *srv = from_orig ? fa.resp_h : fa.orig_h;
 	struct app_flow *af = flow_ext(f, al->app_off);
+
+	flow_get_addrs(f, &fa);
 
 	if (!(af->tls[dir].flags & TLS_FLOW_DONE)) {
 		r = tls_feed(&af->tls[dir], al->reasm, d->syn != 0, d->isn,
@@ -319,20 +333,21 @@ app_dns_tcp(struct applayer *al, struct flow *f, const struct packet *p,
 	uint32_t seq = p->seq;
 	struct app_flow *af = flow_ext(f, al->app_off);
 
+	af->flags |= APP_DNS_TCP;
 	/* 0 = nothing expected yet; the stored value is seq + 1 */
-	if (af->dns_next_seq[dir] != 0 && af->dns_next_seq[dir] - 1 != seq)
+	if (af->dns.next_seq[dir] != 0 && af->dns.next_seq[dir] - 1 != seq)
 		return;
-	if (af->dns_body_len[dir] != 0)
+	if (af->dns.body_len[dir] != 0)
 		dns_tcp_iter_body(&it, p->payload, p->payload_caplen,
-		    af->dns_body_len[dir]);
+		    af->dns.body_len[dir]);
 	else
 		dns_tcp_iter_init(&it, p->payload, p->payload_caplen);
-	af->dns_body_len[dir] = 0;
+	af->dns.body_len[dir] = 0;
 	while ((r = dns_tcp_next(&it, &msg, &cap, &len)) != DNS_TCP_END) {
 		if (r == DNS_TCP_PARTIAL) {
 			al->ctr.dns_tcp_partial++;
 			if (msg != NULL && cap == 0 && len <= UINT16_MAX)
-				af->dns_body_len[dir] = (uint16_t)len;
+				af->dns.body_len[dir] = (uint16_t)len;
 			else if (msg != NULL)
 				app_dns(al, f, p, msg, cap, len, 1);
 			break;
@@ -341,9 +356,9 @@ app_dns_tcp(struct applayer *al, struct flow *f, const struct packet *p,
 	}
 	resume = dns_tcp_resume(&it);
 	if (resume == SIZE_MAX || resume > UINT32_MAX - 1)
-		af->dns_next_seq[dir] = UINT32_MAX; /* lost: stop */
+		af->dns.next_seq[dir] = UINT32_MAX; /* lost: stop */
 	else
-		af->dns_next_seq[dir] = seq + (uint32_t)resume + 1;
+		af->dns.next_seq[dir] = seq + (uint32_t)resume + 1;
 }
 
 void
@@ -378,8 +393,10 @@ applayer_conn_end(struct applayer *al, struct flow *f)
 	struct app_flow *af = flow_ext(f, al->app_off);
 
 	/* a ClientHello still being collected gives its slot back */
-	tls_flow_end(&af->tls[0], al->reasm);
-	tls_flow_end(&af->tls[1], al->reasm);
+	if (!(af->flags & APP_DNS_TCP)) {
+		tls_flow_end(&af->tls[0], al->reasm);
+		tls_flow_end(&af->tls[1], al->reasm);
+	}
 	strtab_release(al->snames, f->name_id);
 	f->name_id = 0;
 }

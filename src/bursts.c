@@ -102,7 +102,7 @@ bursts_beacon_stats(const struct bursts *bt)
  * addresses is one destination), else "address:port".
  */
 static int
-beacon_candidate(const struct flow *f)
+beacon_candidate(const struct flow *f, const struct flow_addrs *fa)
 {
 	if (f->proto != IPPROTO_NUM_TCP && f->proto != IPPROTO_NUM_UDP)
 		return 0;
@@ -114,10 +114,10 @@ beacon_candidate(const struct flow *f)
 	    (f->resp_p == 123 || f->orig_p == 123))
 		return 0;
 	/* multicast and broadcast destinations are not servers */
-	if (f->resp_h[0] == 0xff)
+	if (fa->resp_h[0] == 0xff)
 		return 0;
-	if (addr_is_v4mapped(f->resp_h) &&
-	    (f->resp_h[12] >= 224 || (f->resp_h[12] == 255)))
+	if (addr_is_v4mapped(fa->resp_h) &&
+	    (fa->resp_h[12] >= 224 || (fa->resp_h[12] == 255)))
 		return 0;
 	return 1;
 }
@@ -131,10 +131,14 @@ burst_end(struct bursts *bt, const struct flow *f, int64_t now_us)
 	char dest[BEACON_DEST_MAX], ip[48];
 	const char *name;
 	const struct burst *b;
+	struct flow_addrs fa;
 	int level, is_name;
 
 	b = flow_ext(f, bt->burst_off);
-	if (b->start_us == 0 || !beacon_candidate(f))
+	if (b->start_us == 0)
+		return;
+	flow_get_addrs(f, &fa);
+	if (!beacon_candidate(f, &fa))
 		return;
 	if (b->up == 0 && b->down == 0 && f->proto == IPPROTO_NUM_TCP &&
 	    b->start_us != f->first_us)
@@ -149,11 +153,11 @@ burst_end(struct bursts *bt, const struct flow *f, int64_t now_us)
 	is_name = name[0] != '\0' && strlen(name) < sizeof(dest);
 	if (bt->known_good != NULL &&
 	    ((is_name && intel_match_domain(bt->known_good, name) != NULL) ||
-		intel_match_addr(bt->known_good, f->resp_h) != NULL)) {
+		intel_match_addr(bt->known_good, fa.resp_h) != NULL)) {
 		bt->ctr.beacon_known_good++;
 		return;
 	}
-	jbuf_addr_fmt(f->resp_h, ip, sizeof(ip));
+	jbuf_addr_fmt(fa.resp_h, ip, sizeof(ip));
 	if (is_name)
 		memcpy(dest, name, strlen(name) + 1);
 	else
@@ -161,7 +165,7 @@ burst_end(struct bursts *bt, const struct flow *f, int64_t now_us)
 	e.ts_us = b->start_us;
 	e.up = b->up;
 	e.down = b->down;
-	tr = beacon_observe(bt->beacons, f->orig_h, dest, is_name, &e, now_us);
+	tr = beacon_observe(bt->beacons, fa.orig_h, dest, is_name, &e, now_us);
 	if (tr == NULL)
 		return;
 	if (!beacon_score_tracker(tr, &bt->cfg, &sc))

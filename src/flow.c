@@ -1,10 +1,12 @@
 /*
  * flow.c - the connection table, with Zeek's conn.log semantics.
  *
- * Central data structure: struct flow_table, a pool of entries allocated
- * once (each a struct flow and the extension bytes the layers above asked
- * for, `stride` bytes in all; entry 0 unused, so index 0 is "none"), a
- * chained hash (bucket heads and flow->hnext, 32-bit indices) keyed with
+ * Central data structure: struct flow_table, two pools of entries
+ * allocated once, one for connections between IPv4 addresses and one for
+ * the others (each entry a struct flow, the two addresses in 8 or 32
+ * bytes, and the extension bytes the layers above asked for; entry 0 of
+ * the first pool unused, so index 0 is "none"; indices from `base6` on
+ * are the second pool's), a chained hash (bucket heads and flow->hnext, 32-bit indices) keyed with
  * SipHash-1-3 over the canonical (VLANs, protocol, lower end, higher end)
  * tuple, and one doubly-linked list per timeout class.  Within a class all
  * entries share one timeout, so appending on every touch keeps each list
@@ -43,11 +45,14 @@ struct flow_table {
 	struct flow_config cfg;
 	flow_end_fn on_end;
 	void *ctx;
-	uint8_t *pool;
-	size_t stride;	    /* bytes per entry: flow and extensions */
-	uint32_t npool;	    /* usable entries 1 .. npool */
-	uint32_t fresh;	    /* entries fresh+1 .. npool never used */
-	uint32_t free_head; /* freed entries, chained through hnext */
+	struct flow_pool {
+		uint8_t *mem;
+		size_t stride;	    /* flow, addresses, extensions */
+		uint32_t base;	    /* index of mem's first entry */
+		uint32_t fresh;	    /* entries after fresh never used */
+		uint32_t free_head; /* freed entries, chained by hnext */
+	} pool[2];		    /* [0] IPv4 pairs, [1] the others */
+	uint32_t npool;		    /* entries per pool, the spare included */
 	/* ended connections not yet reported (chained through hnext): an
 	 * eviction inside flow_update() is reported by flow_drain() after
 	 * the packet, not in the middle of the table update */
@@ -75,13 +80,18 @@ struct flow_key {
 static struct flow *
 F(const struct flow_table *t, uint32_t i)
 {
-	return (struct flow *)(void *)(t->pool + (size_t)i * t->stride);
+	const struct flow_pool *q = &t->pool[i >= t->pool[1].base];
+
+	return (struct flow *)(void *)(q->mem +
+	    (size_t)(i - q->base) * q->stride);
 }
 
 static uint32_t
 IDX(const struct flow_table *t, const struct flow *f)
 {
-	return (uint32_t)(((const uint8_t *)f - t->pool) / t->stride);
+	const struct flow_pool *q = &t->pool[f->addr_len != 8];
+
+	return q->base + (uint32_t)(((const uint8_t *)f - q->mem) / q->stride);
 }
 
 void
@@ -189,6 +199,7 @@ flow_table_new(const struct flow_config *cfg, flow_end_fn on_end, void *ctx,
 	uint64_t nb;
 	uint32_t n;
 	uint64_t s;
+	int k;
 
 	n = cfg->max_flows ? cfg->max_flows : SW_FLOW_MAX;
 	if (n > (1u << 28) - 1) {
@@ -205,22 +216,33 @@ flow_table_new(const struct flow_config *cfg, flow_end_fn on_end, void *ctx,
 	t->cfg.max_flows = n;
 	t->on_end = on_end;
 	t->ctx = ctx;
-	t->stride = (sizeof(struct flow) + cfg->ext_size + 7) & ~(size_t)7;
 	/* Load factor <= 1: at least as many buckets as entries. */
 	for (nb = 16; nb < n; nb <<= 1)
 		;
-	/* entry 0 unused, and one over the cap: the one an eviction frees
-	 * is reported after the packet, so the new connection takes the
-	 * spare.  calloc: untouched pages cost nothing until used. */
-	t->pool = calloc((size_t)n + 2, t->stride);
+	/*
+	 * Each pool can hold every connection: one over the cap, as the
+	 * one an eviction frees is reported after the packet, so the new
+	 * connection takes the spare; entry 0 of pool 0 unused.  calloc:
+	 * untouched pages cost nothing until used, so a table of IPv4
+	 * connections never touches the second pool.
+	 */
+	t->npool = n + 2;
+	for (k = 0; k < 2; k++) {
+		t->pool[k].stride = (sizeof(struct flow) + (k ? 32 : 8) +
+					cfg->ext_size + 7) &
+		    ~(size_t)7;
+		t->pool[k].base = k ? t->npool : 0;
+		t->pool[k].fresh = k ? t->npool - 1 : 0;
+		t->pool[k].mem = calloc(t->npool, t->pool[k].stride);
+	}
 	t->buckets = calloc((size_t)nb, sizeof(*t->buckets));
-	if (t->pool == NULL || t->buckets == NULL) {
+	if (t->pool[0].mem == NULL || t->pool[1].mem == NULL ||
+	    t->buckets == NULL) {
 		snprintf(errbuf, SW_ERRLEN,
 		    "flow table: cannot allocate %u entries", n);
 		flow_table_free(t);
 		return NULL;
 	}
-	t->npool = n + 1;
 	t->mask = (uint32_t)(nb - 1);
 	t->timeout_us[FLOW_LRU_TCP] = (int64_t)cfg->tcp_timeout_s * 1000000;
 	t->timeout_us[FLOW_LRU_UDP] = (int64_t)cfg->udp_timeout_s * 1000000;
@@ -241,7 +263,8 @@ flow_table_free(struct flow_table *t)
 {
 	if (t == NULL)
 		return;
-	free(t->pool);
+	free(t->pool[0].mem);
+	free(t->pool[1].mem);
 	free(t->buckets);
 	free(t);
 }
@@ -364,6 +387,7 @@ flow_end(struct flow_table *t, struct flow *f, enum flow_end_reason why)
 void
 flow_drain(struct flow_table *t)
 {
+	struct flow_pool *q;
 	struct flow *f;
 	uint32_t i;
 
@@ -373,8 +397,9 @@ flow_drain(struct flow_table *t)
 			t->ended_tail = NIL;
 		if (t->on_end != NULL)
 			t->on_end(t->ctx, f, (enum flow_end_reason)f->end_why);
-		f->hnext = t->free_head;
-		t->free_head = i;
+		q = &t->pool[f->addr_len != 8];
+		f->hnext = q->free_head;
+		q->free_head = i;
 	}
 }
 
@@ -408,11 +433,17 @@ flow_flush(struct flow_table *t)
 	flow_drain(t);
 }
 
-/* At the cap: end the least recently seen of the list heads. */
+/*
+ * At the cap: end the least recently seen of the list heads.  When an
+ * entry was last seen is its deadline less its class's timeout (exact
+ * for the idle classes; for the closing class, when the close was
+ * scheduled), so no entry keeps a time of its own for this.
+ */
 static void
 flow_evict_one(struct flow_table *t)
 {
 	struct flow *victim = NULL, *h;
+	int64_t seen, vseen = 0;
 	int c, n;
 
 	for (c = 0; c < FLOW_LRU_N; c++) {
@@ -426,8 +457,11 @@ flow_evict_one(struct flow_table *t)
 		if (t->lru[c].head == NIL)
 			continue;
 		h = F(t, t->lru[c].head);
-		if (victim == NULL || h->seen_us < victim->seen_us)
+		seen = h->expire_us - t->timeout_us[c];
+		if (victim == NULL || seen < vseen) {
 			victim = h;
+			vseen = seen;
+		}
 	}
 	if (victim != NULL)
 		flow_end(t, victim, FLOW_END_EVICTED);
@@ -515,23 +549,124 @@ flow_make_key(struct flow_key *k, const struct packet *p, uint16_t sp,
 	}
 }
 
-/* 1: packet goes orig->resp, 0: resp->orig, -1: not this flow. */
-static int
-flow_match(const struct flow *f, const struct packet *p, uint16_t sp,
-    uint16_t dp)
+/* The addresses after the struct. */
+static const uint8_t *
+flow_addr_area(const struct flow *f)
 {
+	return (const uint8_t *)(const void *)(f + 1);
+}
+
+/* 1 when both are IPv4-mapped: the compact (8-byte) form. */
+static int
+flow_addrs_compact(const uint8_t *a, const uint8_t *b)
+{
+	return addr_is_v4mapped(a) && addr_is_v4mapped(b);
+}
+
+/* The packet's addresses as the flow keeps them: 4 bytes each when
+ * compact (an IPv4 pair), else 16. */
+struct flow_pkt_addrs {
+	int compact;
+	uint32_t src4, dst4;
+};
+
+static void
+flow_pkt_addrs(struct flow_pkt_addrs *pa, const struct packet *p)
+{
+	pa->compact = flow_addrs_compact(p->src, p->dst);
+	memcpy(&pa->src4, p->src + 12, 4);
+	memcpy(&pa->dst4, p->dst + 12, 4);
+}
+
+/* 1: packet goes orig->resp, 0: resp->orig, -1: not this flow.  Fixed
+ * sizes, so the compiler compares words rather than calling memcmp. */
+static int
+flow_match(const struct flow *f, const struct packet *p,
+    const struct flow_pkt_addrs *pa, uint16_t sp, uint16_t dp)
+{
+	const uint8_t *a = flow_addr_area(f);
+	uint32_t o4, r4;
+
 	if (f->proto != p->ip_proto || f->vlan != p->vlan ||
-	    f->inner_vlan != p->inner_vlan)
+	    f->inner_vlan != p->inner_vlan || (f->addr_len == 8) != pa->compact)
 		return -1;
-	if (f->orig_p == sp && f->resp_p == dp &&
-	    memcmp(f->orig_h, p->src, 16) == 0 &&
-	    memcmp(f->resp_h, p->dst, 16) == 0)
+	if (pa->compact) {
+		memcpy(&o4, a, 4);
+		memcpy(&r4, a + 4, 4);
+		if (f->orig_p == sp && f->resp_p == dp && o4 == pa->src4 &&
+		    r4 == pa->dst4)
+			return 1;
+		if (f->orig_p == dp && f->resp_p == sp && o4 == pa->dst4 &&
+		    r4 == pa->src4)
+			return 0;
+		return -1;
+	}
+	if (f->orig_p == sp && f->resp_p == dp && memcmp(a, p->src, 16) == 0 &&
+	    memcmp(a + 16, p->dst, 16) == 0)
 		return 1;
-	if (f->orig_p == dp && f->resp_p == sp &&
-	    memcmp(f->orig_h, p->dst, 16) == 0 &&
-	    memcmp(f->resp_h, p->src, 16) == 0)
+	if (f->orig_p == dp && f->resp_p == sp && memcmp(a, p->dst, 16) == 0 &&
+	    memcmp(a + 16, p->src, 16) == 0)
 		return 0;
 	return -1;
+}
+
+void
+flow_get_addrs(const struct flow *f, struct flow_addrs *out)
+{
+	static const uint8_t addr_v4mapped_prefix[12] = { 0, 0, 0, 0, 0, 0, 0,
+		0, 0, 0, 0xff, 0xff };
+	const uint8_t *a = flow_addr_area(f);
+
+	if (f->addr_len == 8) {
+		memcpy(out->orig_h, addr_v4mapped_prefix, 12);
+		memcpy(out->orig_h + 12, a, 4);
+		memcpy(out->resp_h, addr_v4mapped_prefix, 12);
+		memcpy(out->resp_h + 12, a + 4, 4);
+	} else {
+		memcpy(out->orig_h, a, 16);
+		memcpy(out->resp_h, a + 16, 16);
+	}
+}
+
+int
+flow_addr_is(const struct flow *f, int resp, const uint8_t a[16])
+{
+	const uint8_t *fa = flow_addr_area(f);
+
+	if (f->addr_len == 8)
+		return addr_is_v4mapped(a) &&
+		    memcmp(fa + (resp ? 4 : 0), a + 12, 4) == 0;
+	return memcmp(fa + (resp ? 16 : 0), a, 16) == 0;
+}
+
+void
+flow_set_addrs(struct flow *f, const uint8_t orig[16], const uint8_t resp[16])
+{
+	uint8_t *a = (uint8_t *)(void *)(f + 1);
+
+	if (flow_addrs_compact(orig, resp)) {
+		f->addr_len = 8;
+		memcpy(a, orig + 12, 4);
+		memcpy(a + 4, resp + 12, 4);
+	} else {
+		f->addr_len = 32;
+		memcpy(a, orig, 16);
+		memcpy(a + 16, resp, 16);
+	}
+}
+
+uint64_t
+flow_orig_bytes(const struct flow *f)
+{
+	return f->proto == IPPROTO_NUM_TCP ? tcp_payload_bytes(f, 0) :
+					     f->bytes[0];
+}
+
+uint64_t
+flow_resp_bytes(const struct flow *f)
+{
+	return f->proto == IPPROTO_NUM_TCP ? tcp_payload_bytes(f, 1) :
+					     f->bytes[1];
 }
 
 /*
@@ -584,13 +719,43 @@ flow_is_broadcast(const uint8_t *a)
 
 /* --- history ------------------------------------------------------------- */
 
+/*
+ * Zeek's history letters, each kept in 5 bits as its place in this
+ * string plus one: 31 letters in 20 bytes instead of 32.
+ */
+static const char flow_hist_alphabet[] = "SHADFRCGIQTWshadfrcgiqtw^";
+
 void
 flow_history_add(struct flow *f, char c)
 {
-	if (f->history_len + 1 < FLOW_HISTORY_MAX) {
-		f->history[f->history_len++] = c;
-		f->history[f->history_len] = '\0';
+	const char *at;
+	unsigned code, bit, i;
+
+	if (f->history_len + 1 >= FLOW_HISTORY_MAX || c == '\0' ||
+	    (at = strchr(flow_hist_alphabet, c)) == NULL)
+		return;
+	code = (unsigned)(at - flow_hist_alphabet) + 1;
+	bit = f->history_len * 5u;
+	for (i = 0; i < 5; i++, bit++)
+		if (code & (1u << i))
+			f->history[bit / 8] |= (uint8_t)(1u << (bit % 8));
+	f->history_len++;
+}
+
+size_t
+flow_history(const struct flow *f, char out[FLOW_HISTORY_MAX])
+{
+	unsigned n, code, bit, i;
+
+	for (n = 0; n < f->history_len; n++) {
+		bit = n * 5u;
+		for (code = 0, i = 0; i < 5; i++, bit++)
+			if (f->history[bit / 8] & (1u << (bit % 8)))
+				code |= 1u << i;
+		out[n] = flow_hist_alphabet[code - 1];
 	}
+	out[n] = '\0';
+	return n;
 }
 
 int
@@ -624,9 +789,9 @@ flow_flip(struct flow *f)
 	struct tcp_endpoint td;
 	uint64_t u;
 	uint16_t port;
-	uint8_t h;
+	uint8_t h, *a = (uint8_t *)(void *)(f + 1);
 
-	flow_swap_bytes(f->orig_h, f->resp_h, 16);
+	flow_swap_bytes(a, a + f->addr_len / 2, f->addr_len / 2);
 	port = f->orig_p;
 	f->orig_p = f->resp_p;
 	f->resp_p = port;
@@ -634,37 +799,46 @@ flow_flip(struct flow *f)
 	h = f->has_orig_l2;
 	f->has_orig_l2 = f->has_resp_l2;
 	f->has_resp_l2 = h;
-	u = f->orig_bytes; f->orig_bytes = f->resp_bytes; f->resp_bytes = u;
-	u = f->orig_pkts; f->orig_pkts = f->resp_pkts; f->resp_pkts = u;
+	u = f->orig_pkts;
+	f->orig_pkts = f->resp_pkts;
+	f->resp_pkts = (uint32_t)u;
 	u = f->orig_ip_bytes; f->orig_ip_bytes = f->resp_ip_bytes;
 	f->resp_ip_bytes = u;
-	td = f->tcp[0];
-	f->tcp[0] = f->tcp[1];
-	f->tcp[1] = td;
+	if (f->proto == IPPROTO_NUM_TCP) {
+		td = f->tcp[0];
+		f->tcp[0] = f->tcp[1];
+		f->tcp[1] = td;
+	} else {
+		u = f->bytes[0];
+		f->bytes[0] = f->bytes[1];
+		f->bytes[1] = u;
+	}
 	flow_history_add(f, '^');
 }
 
 /* --- update -------------------------------------------------------------- */
 
 static struct flow *
-flow_new(struct flow_table *t, const struct packet *p, uint16_t sp,
+flow_new(struct flow_table *t, const struct packet *p, int compact, uint16_t sp,
     uint16_t dp, uint64_t hash)
 {
+	struct flow_pool *q;
 	struct flow *f;
 	uint32_t i;
 	int flip = 0;
 
+	q = &t->pool[!compact];
 	if (t->stats.active >= t->cfg.max_flows)
 		flow_evict_one(t);	/* reported by the next flow_drain() */
-	if (t->free_head == NIL && t->fresh == t->npool)
+	if (q->free_head == NIL && q->fresh == q->base + t->npool - 1)
 		flow_drain(t);		/* the caller did not drain: do it */
-	if (t->free_head != NIL) {
-		i = t->free_head;
-		t->free_head = F(t, i)->hnext;
+	if (q->free_head != NIL) {
+		i = q->free_head;
+		q->free_head = F(t, i)->hnext;
 	} else
-		i = ++t->fresh;
+		i = ++q->fresh;
 	f = F(t, i);
-	memset(f, 0, t->stride); /* the extensions too */
+	memset(f, 0, q->stride); /* the addresses and extensions too */
 	f->lru_class = FLOW_LRU_NONE;
 	f->tag = (uint32_t)hash;
 	f->hnext = t->buckets[hash & t->mask];
@@ -674,8 +848,7 @@ flow_new(struct flow_table *t, const struct packet *p, uint16_t sp,
 	f->family = p->family;
 	f->vlan = p->vlan;
 	f->inner_vlan = p->inner_vlan;
-	memcpy(f->orig_h, p->src, 16);
-	memcpy(f->resp_h, p->dst, 16);
+	flow_set_addrs(f, p->src, p->dst);
 	f->orig_p = sp;
 	f->resp_p = dp;
 	if (p->has_l2) {
@@ -749,6 +922,7 @@ struct flow *
 flow_update_hashed(struct flow_table *t, const struct packet *p,
     uint64_t hash, int *is_new, int *from_orig)
 {
+	struct flow_pkt_addrs pa;
 	struct flow *f = NULL;
 	uint32_t i;
 	uint16_t sp, dp;
@@ -760,10 +934,11 @@ flow_update_hashed(struct flow_table *t, const struct packet *p,
 	if (p->ts_us > t->now_us)
 		t->now_us = p->ts_us;
 	flow_packet_ports(p, &sp, &dp);
+	flow_pkt_addrs(&pa, p);
 	for (i = t->buckets[hash & t->mask]; i != NIL; i = f->hnext) {
 		f = F(t, i);
 		if (f->tag == (uint32_t)hash &&
-		    (dir = flow_match(f, p, sp, dp)) >= 0)
+		    (dir = flow_match(f, p, &pa, sp, dp)) >= 0)
 			break;
 	}
 	if (i == NIL)
@@ -780,18 +955,17 @@ flow_update_hashed(struct flow_table *t, const struct packet *p,
 		f = NULL;
 	}
 	if (f == NULL) {
-		f = flow_new(t, p, sp, dp, hash);
-		dir = flow_match(f, p, sp, dp);
+		f = flow_new(t, p, pa.compact, sp, dp, hash);
+		dir = flow_match(f, p, &pa, sp, dp);
 		*is_new = 1;
 	}
 	*from_orig = dir;
-	f->seen_us = t->now_us;
 
 	if (dir) {
-		f->orig_pkts++;
+		f->orig_pkts += f->orig_pkts != UINT32_MAX;
 		f->orig_ip_bytes += p->ip_len;
 	} else {
-		f->resp_pkts++;
+		f->resp_pkts += f->resp_pkts != UINT32_MAX;
 		f->resp_ip_bytes += p->ip_len;
 	}
 	if (p->has_l2 && !f->has_orig_l2) {
@@ -820,23 +994,17 @@ flow_update_hashed(struct flow_table *t, const struct packet *p,
 			break;
 		}
 		/* A flip inside the state machine changes the direction. */
-		*from_orig = flow_match(f, p, sp, dp);
+		*from_orig = flow_match(f, p, &pa, sp, dp);
 		break;
 	case IPPROTO_NUM_UDP:
-		if (dir)
-			f->orig_bytes += p->payload_len;
-		else
-			f->resp_bytes += p->payload_len;
+		f->bytes[!dir] += p->payload_len;
 		flow_history_once(f, dir, FLOW_HIST_DATA, 'D');
 		f->last_us = p->ts_us;
 		flow_list_append(t, f, FLOW_LRU_UDP,
 		    t->now_us + t->timeout_us[FLOW_LRU_UDP]);
 		break;
 	default:
-		if (dir)
-			f->orig_bytes += p->payload_len;
-		else
-			f->resp_bytes += p->payload_len;
+		f->bytes[!dir] += p->payload_len;
 		f->last_us = p->ts_us;
 		flow_list_append(t, f, FLOW_LRU_ICMP,
 		    t->now_us + t->timeout_us[FLOW_LRU_ICMP]);

@@ -170,12 +170,14 @@ void
 notice_put_conn_id(struct jbuf *j, const struct flow *f)
 {
 	char uid[FLOW_UID_LEN];
+	struct flow_addrs fa;
 
 	flow_uid(f, uid);
+	flow_get_addrs(f, &fa);
 	jbuf_str(j, "uid", uid);
-	jbuf_addr(j, "id.orig_h", f->orig_h);
+	jbuf_addr(j, "id.orig_h", fa.orig_h);
 	jbuf_u64(j, "id.orig_p", f->orig_p);
-	jbuf_addr(j, "id.resp_h", f->resp_h);
+	jbuf_addr(j, "id.resp_h", fa.resp_h);
 	jbuf_u64(j, "id.resp_p", f->resp_p);
 }
 
@@ -208,8 +210,7 @@ notice_format(const struct notice *n, uint32_t suppress_for_s,
 		char port[16];
 		uint16_t pn;
 
-		pn = memcmp(n->dst, f->orig_h, 16) == 0 ? f->orig_p :
-		    f->resp_p;
+		pn = flow_addr_is(f, 0, n->dst) ? f->orig_p : f->resp_p;
 		snprintf(port, sizeof(port), "%u/%s", pn, flow_proto_name(f));
 		jbuf_str(&j, "p", port);
 	}
@@ -222,9 +223,9 @@ notice_format(const struct notice *n, uint32_t suppress_for_s,
 	if (n->server_name != NULL && n->server_name[0] != '\0')
 		jbuf_str(&j, "server_name", n->server_name);
 	if (f != NULL && n->src != NULL) {
-		if (memcmp(n->src, f->orig_h, 16) == 0 && f->has_orig_l2)
+		if (flow_addr_is(f, 0, n->src) && f->has_orig_l2)
 			jbuf_mac(&j, "orig_l2_addr", f->orig_l2);
-		else if (memcmp(n->src, f->resp_h, 16) == 0 && f->has_resp_l2)
+		else if (flow_addr_is(f, 1, n->src) && f->has_resp_l2)
 			jbuf_mac(&j, "orig_l2_addr", f->resp_l2);
 	}
 	if (suppressed > 0)

@@ -226,9 +226,11 @@ policy_beacon(struct policy *a, const struct flow *f, const char *dest,
     int is_name, const struct beacon_score *sc, int level, int64_t ts_us)
 {
 	struct notice n;
+	struct flow_addrs fa;
 	char msg[512], ident[512], dev[48];
 
-	jbuf_addr_fmt(f->orig_h, dev, sizeof(dev));
+	flow_get_addrs(f, &fa);
+	jbuf_addr_fmt(fa.orig_h, dev, sizeof(dev));
 	snprintf(msg, sizeof(msg), "%s sends small periodic traffic to %s: "
 	    "%u events about every %.0f s, %s", dev, dest, sc->events,
 	    sc->period_s, level >= 3 ? "a steady beacon" : level == 2 ?
@@ -244,11 +246,10 @@ policy_beacon(struct policy *a, const struct flow *f, const char *dest,
 	n.severity = level >= 3 ? SW_SEV_BEACON : level == 2 ?
 	    SW_SEV_BEACON - 2 : SW_SEV_BEACON - 4;
 	n.conn = f;
-	n.src = f->orig_h;
-	n.dst = f->resp_h;
+	n.src = fa.orig_h;
+	n.dst = fa.resp_h;
 	n.server_name = is_name ? dest : NULL;
 	n.beacon = sc;
 	if (notice_raise(a->notices, &n) == 1)
-		evidence(a, f, f->orig_h, CORR_BEACON, n.note, dest,
-		    ts_us);
+		evidence(a, f, fa.orig_h, CORR_BEACON, n.note, dest, ts_us);
 }

@@ -93,6 +93,7 @@ void
 records_conn(struct records *r, const struct flow *f)
 {
 	struct jbuf j;
+	char hist[FLOW_HISTORY_MAX];
 
 	if (r->conn == NULL)
 		return;
@@ -104,14 +105,14 @@ records_conn(struct records *r, const struct flow *f)
 	/* Zeek leaves these unset for a connection of zero duration */
 	if (f->last_us > f->first_us) {
 		jbuf_interval(&j, "duration", f->last_us - f->first_us);
-		jbuf_u64(&j, "orig_bytes", f->orig_bytes);
-		jbuf_u64(&j, "resp_bytes", f->resp_bytes);
+		jbuf_u64(&j, "orig_bytes", flow_orig_bytes(f));
+		jbuf_u64(&j, "resp_bytes", flow_resp_bytes(f));
 	}
 	jbuf_str(&j, "conn_state", flow_conn_state(f));
 	/* Zeek counts the gaps its reassembly could not fill; without
 	 * reassembly there are none to count */
 	jbuf_u64(&j, "missed_bytes", 0);
-	jbuf_strn(&j, "history", f->history, f->history_len);
+	jbuf_strn(&j, "history", hist, flow_history(f, hist));
 	jbuf_u64(&j, "orig_pkts", f->orig_pkts);
 	jbuf_u64(&j, "orig_ip_bytes", f->orig_ip_bytes);
 	jbuf_u64(&j, "resp_pkts", f->resp_pkts);

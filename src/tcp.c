@@ -33,22 +33,21 @@ enum tcp_state {
 #define TOO_LARGE_SEQ_DELTA 1048576
 
 /*
- * Letters logged at the 1st, 10th, 100th, ... occurrence ('T', 'W'):
- * *exp says which power of ten comes next (the last, 10^10, stands for
- * "never again" as UINT32_MAX did).
+ * Letters logged at the 1st, 10th, 100th, ... occurrence ('T', 'W'), and
+ * at the count's ceiling, where it stays.
  */
 static void
-tcp_scaled_history(struct flow *f, int is_orig, char code, uint32_t *count,
-    uint8_t *exp)
+tcp_scaled_history(struct flow *f, int is_orig, char code, uint32_t *count)
 {
-	static const uint32_t pow10[] = { 1, 10, 100, 1000, 10000, 100000,
-		1000000, 10000000, 100000000, 1000000000, UINT32_MAX };
+	uint32_t n;
 
-	if (++*count == pow10[*exp]) {
+	if (*count == UINT32_MAX)
+		return;
+	n = ++*count;
+	while (n >= 10 && n % 10 == 0)
+		n /= 10;
+	if (n == 1 || *count == UINT32_MAX)
 		flow_history_add(f, is_orig ? code : (char)(code - 'A' + 'a'));
-		if (*exp < sizeof(pow10) / sizeof(pow10[0]) - 1)
-			++*exp;
-	}
 }
 
 static int32_t
@@ -174,6 +173,12 @@ tcp_size(const struct tcp_endpoint *d, const struct tcp_endpoint *peer)
 	if (d->fin_cnt > 0 && size != 0)
 		--size; /* the FIN */
 	return size;
+}
+
+uint64_t
+tcp_payload_bytes(const struct flow *f, int dir)
+{
+	return tcp_size(&f->tcp[dir], &f->tcp[!dir]);
 }
 
 static void
@@ -428,8 +433,7 @@ tcp_packet(struct flow *f, const struct packet *p, int is_orig)
 	 */
 	if (p->win == 0 && !(flags & TCPF_RST) && peer->state != TS_CLOSED &&
 	    ep->state != TS_RESET) {
-		tcp_scaled_history(f, is_orig, 'W', &ep->zero_win_n,
-		    &ep->zero_win_exp);
+		tcp_scaled_history(f, is_orig, 'W', &ep->zero_win_n);
 	}
 	/* Once both sides closed, stragglers do not extend the duration. */
 	if (!f->tcp[0].did_close || !f->tcp[1].did_close)
@@ -480,17 +484,13 @@ tcp_packet(struct flow *f, const struct packet *p, int is_orig)
 	else if (delta > 0)
 		tcp_update_last(ep, seq_end);
 	else if (len > 0) {
-		tcp_scaled_history(f, is_orig, 'T', &ep->retrans_n,
-		    &ep->retrans_exp);
+		tcp_scaled_history(f, is_orig, 'T', &ep->retrans_n);
 	}
 
 	tcp_state_machine(f, &ep, &peer, &is_orig, p, &do_close, &gen_event,
 	    &started_attempt);
 	if (do_close)
 		closing = tcp_closed(f, ep, peer, gen_event);
-
-	f->orig_bytes = tcp_size(&f->tcp[0], &f->tcp[1]);
-	f->resp_bytes = tcp_size(&f->tcp[1], &f->tcp[0]);
 
 	/*
 	 * Timeout class: a scheduled close keeps its fixed deadline; an
@@ -532,6 +532,7 @@ tcp_history_rstos0(const char *h)
 const char *
 tcp_conn_state(const struct flow *f)
 {
+	char hist[FLOW_HISTORY_MAX];
 	uint8_t os = f->tcp[0].state, rs = f->tcp[1].state;
 	int o_inactive = os == TS_INACTIVE || os == TS_PARTIAL;
 	int r_inactive = rs == TS_INACTIVE || rs == TS_PARTIAL;
@@ -539,14 +540,16 @@ tcp_conn_state(const struct flow *f)
 	if (rs == TS_RESET) {
 		if (os == TS_SYN_SENT || os == TS_SYN_ACK_SENT)
 			return "REJ";
-		if (os == TS_RESET && f->orig_bytes == 0 && f->resp_bytes == 0)
+		if (os == TS_RESET && tcp_payload_bytes(f, 0) == 0 &&
+		    tcp_payload_bytes(f, 1) == 0)
 			return "REJ";
 		return o_inactive ? "RSTRH" : "RSTR";
 	}
 	if (os == TS_RESET) {
 		if (!r_inactive)
 			return "RSTO";
-		return tcp_history_rstos0(f->history) ? "RSTOS0" : "OTH";
+		flow_history(f, hist);
+		return tcp_history_rstos0(hist) ? "RSTOS0" : "OTH";
 	}
 	if (rs == TS_CLOSED && os == TS_CLOSED)
 		return "SF";

@@ -19,7 +19,9 @@ Suite *flow_suite(void);
 #define T0	(1700000000LL * SEC)
 
 struct ended {
-	struct flow f[64];
+	struct flow f[64]; /* the struct: not the addresses after it */
+	struct flow_addrs a[64];
+	char hist[64][FLOW_HISTORY_MAX];
 	char uid[64][FLOW_UID_LEN]; /* flow_uid() of each */
 	enum flow_end_reason why[64];
 	int n;
@@ -32,10 +34,32 @@ on_end(void *ctx, struct flow *f, enum flow_end_reason why)
 
 	if (e->n < 64) {
 		e->f[e->n] = *f;
+		flow_get_addrs(f, &e->a[e->n]);
+		flow_history(f, e->hist[e->n]);
 		flow_uid(f, e->uid[e->n]);
 		e->why[e->n] = why;
 		e->n++;
 	}
+}
+
+/* A live flow's history, for asserts. */
+static const char *
+hist(const struct flow *f)
+{
+	static char h[FLOW_HISTORY_MAX];
+
+	flow_history(f, h);
+	return h;
+}
+
+/* The last byte of a live flow's originator address. */
+static int
+orig_last(const struct flow *f)
+{
+	struct flow_addrs a;
+
+	flow_get_addrs(f, &a);
+	return a.orig_h[15];
 }
 
 static void
@@ -137,17 +161,17 @@ START_TEST(test_tcp_sf)
 	f = &e.f[0];
 	ck_assert_int_eq(e.why[0], FLOW_END_FLUSH);
 	ck_assert_str_eq(flow_conn_state(f), "SF");
-	ck_assert_str_eq(f->history, "ShADadFf");
+	ck_assert_str_eq(hist(f), "ShADadFf");
 	ck_assert_str_eq(flow_proto_name(f), "tcp");
-	ck_assert_uint_eq(f->orig_bytes, 100);
-	ck_assert_uint_eq(f->resp_bytes, 200);
+	ck_assert_uint_eq(flow_orig_bytes(f), 100);
+	ck_assert_uint_eq(flow_resp_bytes(f), 200);
 	ck_assert_uint_eq(f->orig_pkts, 5);
 	ck_assert_uint_eq(f->resp_pkts, 4);
 	ck_assert_uint_eq(f->orig_ip_bytes, 5 * 40 + 100);
 	ck_assert_uint_eq(f->resp_ip_bytes, 4 * 40 + 200);
 	ck_assert_int_eq(f->orig_p, CP);
 	ck_assert_int_eq(f->resp_p, SP);
-	ck_assert_int_eq(f->orig_h[15], C);
+	ck_assert_int_eq(e.a[0].orig_h[15], C);
 	ck_assert_int_eq(f->orig_l2[0], C);
 	ck_assert_int_eq(f->resp_l2[0], S);
 	/* The last ACK after both FINs does not extend the duration. */
@@ -174,8 +198,8 @@ START_TEST(test_tcp_close_delay)
 	ck_assert_int_eq(e.n, 1);
 	ck_assert_int_eq(e.why[0], FLOW_END_TIMEOUT);
 	ck_assert_str_eq(flow_conn_state(&e.f[0]), "SF");
-	ck_assert_str_eq(e.f[0].history, "ShFf");
-	ck_assert_uint_eq(e.f[0].orig_bytes, 0);
+	ck_assert_str_eq(e.hist[0], "ShFf");
+	ck_assert_uint_eq(flow_orig_bytes(&e.f[0]), 0);
 	flow_table_free(t);
 }
 END_TEST
@@ -194,10 +218,10 @@ START_TEST(test_tcp_s0_attempt)
 	flow_expire(t, T0 + 5 * SEC);
 	ck_assert_int_eq(e.n, 1);
 	ck_assert_str_eq(flow_conn_state(&e.f[0]), "S0");
-	ck_assert_str_eq(e.f[0].history, "S");
+	ck_assert_str_eq(e.hist[0], "S");
 	ck_assert_uint_eq(e.f[0].orig_pkts, 2);
 	ck_assert_uint_eq(e.f[0].resp_pkts, 0);
-	ck_assert_uint_eq(e.f[0].orig_bytes, 0);
+	ck_assert_uint_eq(flow_orig_bytes(&e.f[0]), 0);
 	flow_table_free(t);
 }
 END_TEST
@@ -212,9 +236,9 @@ START_TEST(test_tcp_rej)
 	flow_flush(t);
 	ck_assert_int_eq(e.n, 1);
 	ck_assert_str_eq(flow_conn_state(&e.f[0]), "REJ");
-	ck_assert_str_eq(e.f[0].history, "Sr");
-	ck_assert_uint_eq(e.f[0].orig_bytes, 0);
-	ck_assert_uint_eq(e.f[0].resp_bytes, 0);
+	ck_assert_str_eq(e.hist[0], "Sr");
+	ck_assert_uint_eq(flow_orig_bytes(&e.f[0]), 0);
+	ck_assert_uint_eq(flow_resp_bytes(&e.f[0]), 0);
 	flow_table_free(t);
 }
 END_TEST
@@ -231,7 +255,7 @@ START_TEST(test_tcp_synack_first_flips)
 	f = flow_update(t, &p, &is_new, &from_orig);
 	ck_assert_int_eq(is_new, 1);
 	ck_assert_int_eq(from_orig, 0);
-	ck_assert_int_eq(f->orig_h[15], C);
+	ck_assert_int_eq(orig_last(f), C);
 	ck_assert_int_eq(f->orig_p, CP);
 	ck_assert_int_eq(f->resp_p, SP);
 	ck_assert_int_eq(f->orig_l2[0], C);
@@ -241,7 +265,7 @@ START_TEST(test_tcp_synack_first_flips)
 	ck_assert_int_eq(from_orig, 1);
 	flow_flush(t);
 	ck_assert_int_eq(e.n, 1);
-	ck_assert_str_eq(e.f[0].history, "^hA");
+	ck_assert_str_eq(e.hist[0], "^hA");
 	ck_assert_str_eq(flow_conn_state(&e.f[0]), "S1");
 	ck_assert_uint_eq(e.f[0].orig_pkts, 1);
 	ck_assert_uint_eq(e.f[0].resp_pkts, 1);
@@ -259,10 +283,10 @@ START_TEST(test_tcp_midstream_oth)
 	flow_flush(t);
 	ck_assert_int_eq(e.n, 1);
 	ck_assert_str_eq(flow_conn_state(&e.f[0]), "OTH");
-	ck_assert_str_eq(e.f[0].history, "Dd");
-	ck_assert_uint_eq(e.f[0].orig_bytes, 50);
-	ck_assert_uint_eq(e.f[0].resp_bytes, 100);
-	ck_assert_int_eq(e.f[0].orig_h[15], C);
+	ck_assert_str_eq(e.hist[0], "Dd");
+	ck_assert_uint_eq(flow_orig_bytes(&e.f[0]), 50);
+	ck_assert_uint_eq(flow_resp_bytes(&e.f[0]), 100);
+	ck_assert_int_eq(e.a[0].orig_h[15], C);
 	flow_table_free(t);
 }
 END_TEST
@@ -275,10 +299,10 @@ START_TEST(test_tcp_midstream_from_server_flips)
 	/* First packet from port 80 to an ephemeral port: Zeek flips. */
 	feed(t, tcp(T0, S, SP, C, CP, PA, 9000, 7777, 100));
 	flow_flush(t);
-	ck_assert_int_eq(e.f[0].orig_h[15], C);
-	ck_assert_str_eq(e.f[0].history, "^d");
+	ck_assert_int_eq(e.a[0].orig_h[15], C);
+	ck_assert_str_eq(e.hist[0], "^d");
 	ck_assert_str_eq(flow_conn_state(&e.f[0]), "OTH");
-	ck_assert_uint_eq(e.f[0].resp_bytes, 100);
+	ck_assert_uint_eq(flow_resp_bytes(&e.f[0]), 100);
 	flow_table_free(t);
 }
 END_TEST
@@ -299,9 +323,9 @@ START_TEST(test_tcp_retransmit)
 	feed(t, tcp(T0 + 60, S, SP, C, CP, PA, 5001, 1101, 10));
 	feed(t, tcp(T0 + 61, S, SP, C, CP, PA, 5001, 1101, 10));
 	flow_flush(t);
-	ck_assert_str_eq(e.f[0].history, "ShADTTdt");
-	ck_assert_uint_eq(e.f[0].orig_bytes, 100);
-	ck_assert_uint_eq(e.f[0].resp_bytes, 10);
+	ck_assert_str_eq(e.hist[0], "ShADTTdt");
+	ck_assert_uint_eq(flow_orig_bytes(&e.f[0]), 100);
+	ck_assert_uint_eq(flow_resp_bytes(&e.f[0]), 10);
 	ck_assert_str_eq(flow_conn_state(&e.f[0]), "S1");
 	flow_table_free(t);
 }
@@ -321,8 +345,8 @@ START_TEST(test_tcp_zero_window_and_multiflag)
 	feed(t, tcp(T0 + 20, C, CP + 1, S, SP, TCPF_SYN | TCPF_FIN, 1, 0, 0));
 	flow_flush(t);
 	ck_assert_int_eq(e.n, 2);
-	ck_assert_str_eq(e.f[0].history, "Shw");
-	ck_assert_str_eq(e.f[1].history, "Q");
+	ck_assert_str_eq(e.hist[0], "Shw");
+	ck_assert_str_eq(e.hist[1], "Q");
 	ck_assert_str_eq(flow_conn_state(&e.f[1]), "SH");
 	flow_table_free(t);
 }
@@ -349,7 +373,7 @@ START_TEST(test_tcp_rsto_and_reuse)
 	flow_drain(t);
 	ck_assert_int_eq(e.n, 1);
 	ck_assert_str_eq(flow_conn_state(&e.f[0]), "RSTO");
-	ck_assert_str_eq(e.f[0].history, "ShAR");
+	ck_assert_str_eq(e.hist[0], "ShAR");
 	flow_flush(t);
 	ck_assert_int_eq(e.n, 2);
 	ck_assert_str_eq(flow_conn_state(&e.f[1]), "S0");
@@ -376,10 +400,10 @@ START_TEST(test_tcp_seq_wrap)
 	feed(t, tcp(T0 + 10, C, CP, S, SP, FA, seq, 5001, 0));
 	feed(t, tcp(T0 + 11, S, SP, C, CP, FA, 5001, seq + 1, 0));
 	flow_flush(t);
-	ck_assert_uint_eq(e.f[0].orig_bytes, 1000);
-	ck_assert_uint_eq(e.f[0].resp_bytes, 0);
+	ck_assert_uint_eq(flow_orig_bytes(&e.f[0]), 1000);
+	ck_assert_uint_eq(flow_resp_bytes(&e.f[0]), 0);
 	ck_assert_str_eq(flow_conn_state(&e.f[0]), "SF");
-	ck_assert_str_eq(e.f[0].history, "ShDaFf");
+	ck_assert_str_eq(e.hist[0], "ShDaFf");
 	flow_table_free(t);
 }
 END_TEST
@@ -395,7 +419,7 @@ START_TEST(test_tcp_gap_counted_from_acks)
 	feed(t, tcp(T0 + 2, C, CP, S, SP, PA, 1001, 5001, 100));
 	feed(t, tcp(T0 + 3, S, SP, C, CP, TCPF_ACK, 5001, 1301, 0));
 	flow_flush(t);
-	ck_assert_uint_eq(e.f[0].orig_bytes, 300);
+	ck_assert_uint_eq(flow_orig_bytes(&e.f[0]), 300);
 	flow_table_free(t);
 }
 END_TEST
@@ -427,17 +451,17 @@ START_TEST(test_udp)
 	ck_assert_int_eq(from_orig, 1);
 	flow_flush(t);
 	ck_assert_int_eq(e.n, 3);
-	ck_assert_str_eq(e.f[2].history, "D");
+	ck_assert_str_eq(e.hist[2], "D");
 	ck_assert_str_eq(flow_conn_state(&e.f[2]), "S0");
 	ck_assert_str_eq(flow_conn_state(&e.f[0]), "SF");
-	ck_assert_str_eq(e.f[0].history, "Dd");
-	ck_assert_uint_eq(e.f[0].orig_bytes, 30);
-	ck_assert_uint_eq(e.f[0].resp_bytes, 90);
+	ck_assert_str_eq(e.hist[0], "Dd");
+	ck_assert_uint_eq(flow_orig_bytes(&e.f[0]), 30);
+	ck_assert_uint_eq(flow_resp_bytes(&e.f[0]), 90);
 	ck_assert_uint_eq(e.f[0].orig_ip_bytes, 58);
 	ck_assert_int_eq(e.f[0].last_us - e.f[0].first_us, 500);
 	ck_assert_str_eq(flow_proto_name(&e.f[0]), "udp");
 	ck_assert_str_eq(flow_conn_state(&e.f[1]), "SHR");
-	ck_assert_str_eq(e.f[1].history, "^d");
+	ck_assert_str_eq(e.hist[1], "^d");
 	ck_assert_int_eq(e.f[1].orig_p, 44444);
 	ck_assert_int_eq(e.f[1].resp_p, 53);
 	flow_table_free(t);
@@ -472,10 +496,10 @@ START_TEST(test_icmp_echo)
 	ck_assert_int_eq(e.f[0].resp_p, 0);
 	ck_assert_uint_eq(e.f[0].orig_pkts, 1);
 	ck_assert_uint_eq(e.f[0].resp_pkts, 1);
-	ck_assert_uint_eq(e.f[0].orig_bytes, 56);
+	ck_assert_uint_eq(flow_orig_bytes(&e.f[0]), 56);
 	ck_assert_str_eq(flow_conn_state(&e.f[0]), "OTH");
 	ck_assert_str_eq(flow_proto_name(&e.f[0]), "icmp");
-	ck_assert_str_eq(e.f[0].history, "");
+	ck_assert_str_eq(e.hist[0], "");
 	ck_assert_int_eq(e.f[1].orig_p, 3);
 	ck_assert_int_eq(e.f[1].resp_p, 3);
 	flow_table_free(t);
@@ -613,6 +637,125 @@ START_TEST(test_uid_determinism)
 }
 END_TEST
 
+START_TEST(test_tcp_retransmit_scaled)
+{
+	struct ended e;
+	struct flow_table *t = table(&e, 16);
+	int i;
+
+	feed(t, tcp(T0, C, CP, S, SP, TCPF_SYN, 1000, 0, 0));
+	feed(t, tcp(T0 + 10, S, SP, C, CP, SA, 5000, 1001, 0));
+	feed(t, tcp(T0 + 20, C, CP, S, SP, PA, 1001, 5001, 100));
+	/* 'T' at the 1st, 10th and 100th: never at the 11th .. 99th */
+	for (i = 0; i < 150; i++)
+		feed(t, tcp(T0 + 40 + i, C, CP, S, SP, PA, 1001, 5001, 100));
+	flow_flush(t);
+	ck_assert_str_eq(e.hist[0], "ShDTTT");
+	flow_table_free(t);
+}
+END_TEST
+
+/* Every letter Zeek logs survives the 5-bit packing; 31 are kept. */
+START_TEST(test_history_packing)
+{
+	static const char all[] = "SHADFRCGIQTWshadfrcgiqtw^";
+	struct {
+		struct flow f;
+		uint8_t addrs[32];
+	} e;
+	char out[FLOW_HISTORY_MAX];
+	size_t i;
+
+	memset(&e, 0, sizeof(e));
+	for (i = 0; all[i] != '\0'; i++)
+		flow_history_add(&e.f, all[i]);
+	ck_assert_uint_eq(flow_history(&e.f, out), strlen(all));
+	ck_assert_str_eq(out, all);
+	flow_history_add(&e.f, 'x'); /* not a history letter: not kept */
+	ck_assert_uint_eq(flow_history(&e.f, out), strlen(all));
+	for (i = 0; i < 40; i++)
+		flow_history_add(&e.f, 'T');
+	ck_assert_uint_eq(flow_history(&e.f, out), FLOW_HISTORY_MAX - 1);
+	ck_assert_int_eq(out[FLOW_HISTORY_MAX - 2], 'T');
+	ck_assert_int_eq(out[FLOW_HISTORY_MAX - 1], '\0');
+}
+END_TEST
+
+/*
+ * IPv4 connections take the compact pool, IPv6 ones the other; both sit
+ * in one table with the same extension bytes, match in both directions,
+ * give their addresses back whole, and reuse their pool's entries.
+ */
+START_TEST(test_ipv4_ipv6_pools)
+{
+	struct ended e;
+	struct flow_config cfg;
+	struct flow_table *t;
+	struct flow_addrs a;
+	struct flow *f4, *f6, *g;
+	struct packet p4, p6, r6;
+	char err[SW_ERRLEN];
+	uint32_t off;
+	int is_new, from_orig, round;
+
+	memset(&e, 0, sizeof(e));
+	flow_config_default(&cfg);
+	cfg.max_flows = 4;
+	cfg.seed = 42;
+	off = flow_ext_add(&cfg, 24);
+	t = flow_table_new(&cfg, on_end, &e, err);
+	ck_assert_ptr_nonnull(t);
+	for (round = 0; round < 3; round++) {
+		p4 = mk(T0 + round * 1000 * SEC, IPPROTO_NUM_UDP, C, 40000, S,
+		    9999, 10);
+		p6 = p4;
+		p6.family = 6;
+		memset(p6.src, 0x20, 16);
+		memset(p6.dst, 0x30, 16);
+		p6.src[15] = 1;
+		p6.dst[15] = 2;
+		f4 = flow_update(t, &p4, &is_new, &from_orig);
+		ck_assert_int_eq(is_new, 1);
+		memset(flow_ext(f4, off), 0x44, 24);
+		f6 = flow_update(t, &p6, &is_new, &from_orig);
+		ck_assert_int_eq(is_new, 1);
+		ck_assert_ptr_ne(f4, f6);
+		memset(flow_ext(f6, off), 0x66, 24);
+		/* the reply finds the IPv6 connection, the other way round */
+		r6 = p6;
+		memcpy(r6.src, p6.dst, 16);
+		memcpy(r6.dst, p6.src, 16);
+		r6.sport = p6.dport;
+		r6.dport = p6.sport;
+		g = flow_update(t, &r6, &is_new, &from_orig);
+		ck_assert_ptr_eq(g, f6);
+		ck_assert_int_eq(is_new, 0);
+		ck_assert_int_eq(from_orig, 0);
+		flow_get_addrs(f6, &a);
+		ck_assert_mem_eq(a.orig_h, p6.src, 16);
+		ck_assert_mem_eq(a.resp_h, p6.dst, 16);
+		ck_assert(flow_addr_is(f6, 1, p6.dst));
+		ck_assert(!flow_addr_is(f6, 0, p6.dst));
+		ck_assert(!flow_addr_is(f6, 0, p4.src));
+		flow_get_addrs(f4, &a);
+		ck_assert_mem_eq(a.orig_h, p4.src, 16);
+		ck_assert_mem_eq(a.resp_h, p4.dst, 16);
+		ck_assert(flow_addr_is(f4, 0, p4.src));
+		ck_assert(!flow_addr_is(f4, 1, p4.src));
+		/* neither flow's writes reached the other's bytes */
+		ck_assert_uint_eq(((uint8_t *)flow_ext(f4, off))[23], 0x44);
+		ck_assert_uint_eq(((uint8_t *)flow_ext(f6, off))[0], 0x66);
+		ck_assert_uint_eq(flow_table_stats(t)->active, 2);
+		flow_flush(t);
+		ck_assert_uint_eq(flow_table_stats(t)->active, 0);
+	}
+	/* three rounds, each ending its two: the entries were reused */
+	ck_assert_int_eq(e.n, 6);
+	ck_assert_mem_eq(e.a[1].orig_h, p6.src, 16);
+	flow_table_free(t);
+}
+END_TEST
+
 START_TEST(test_vlan_separates)
 {
 	struct ended e;
@@ -654,6 +797,9 @@ flow_suite(void)
 	tcase_add_test(tc, test_cap_eviction);
 	tcase_add_test(tc, test_uid_determinism);
 	tcase_add_test(tc, test_vlan_separates);
+	tcase_add_test(tc, test_tcp_retransmit_scaled);
+	tcase_add_test(tc, test_history_packing);
+	tcase_add_test(tc, test_ipv4_ipv6_pools);
 	suite_add_tcase(s, tc);
 	return s;
 }

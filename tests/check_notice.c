@@ -24,14 +24,21 @@ static const uint8_t phone[16] = { 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0xff, 0xff,
 static const uint8_t c2[16] = { 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0xff, 0xff,
     212, 129, 6, 180 };
 
+/* A flow and the room for its addresses that a table entry has. */
+struct test_flow {
+	struct flow f;
+	uint8_t addrs[32];
+};
+
 static void
-make_flow(struct flow *f)
+make_flow(struct test_flow *tf)
 {
-	memset(f, 0, sizeof(*f));
+	struct flow *f = &tf->f;
+
+	memset(tf, 0, sizeof(*tf));
 	f->proto = IPPROTO_NUM_TCP;
 	f->family = 4;
-	memcpy(f->orig_h, phone, 16);
-	memcpy(f->resp_h, c2, 16);
+	flow_set_addrs(f, phone, c2);
 	f->orig_p = 49152;
 	f->resp_p = 443;
 	/* the bits flow_uid() writes as "CabcDEF123" */
@@ -72,7 +79,7 @@ make_notice(struct notice *n, const struct flow *f,
 
 START_TEST(test_format_fields_in_order)
 {
-	struct flow f;
+	struct test_flow f;
 	struct intel_item it;
 	struct notice n;
 	char buf[2048];
@@ -80,7 +87,7 @@ START_TEST(test_format_fields_in_order)
 
 	make_flow(&f);
 	make_item(&it);
-	make_notice(&n, &f, &it, 1700000000500000LL);
+	make_notice(&n, &f.f, &it, 1700000000500000LL);
 	len = notice_format(&n, 3600, 0, buf, sizeof(buf));
 	ck_assert_uint_gt(len, 0);
 	ck_assert_str_eq(buf,
@@ -102,14 +109,14 @@ END_TEST
 
 START_TEST(test_format_too_small_buffer)
 {
-	struct flow f;
+	struct test_flow f;
 	struct intel_item it;
 	struct notice n;
 	char buf[64];
 
 	make_flow(&f);
 	make_item(&it);
-	make_notice(&n, &f, &it, 1);
+	make_notice(&n, &f.f, &it, 1);
 	ck_assert_uint_eq(notice_format(&n, 3600, 0, buf, sizeof(buf)), 0);
 }
 END_TEST
@@ -137,7 +144,7 @@ START_TEST(test_suppression_window)
 	char dir[] = "/tmp/sw-notice-XXXXXX", err[SW_ERRLEN], path[300];
 	struct logw *w;
 	struct notice_ctx *nc;
-	struct flow f;
+	struct test_flow f;
 	struct intel_item it;
 	struct notice n;
 	cJSON *lines[8];
@@ -151,7 +158,7 @@ START_TEST(test_suppression_window)
 	make_flow(&f);
 	make_item(&it);
 	/* t=0 written; t=600,1200 suppressed; t=3600 written with 2 */
-	make_notice(&n, &f, &it, 1000 * s);
+	make_notice(&n, &f.f, &it, 1000 * s);
 	ck_assert_int_eq(notice_raise(nc, &n), 1);
 	n.ts_us = 1600 * s;
 	ck_assert_int_eq(notice_raise(nc, &n), 0);
@@ -190,7 +197,7 @@ START_TEST(test_suppression_disabled)
 	char dir[] = "/tmp/sw-notice-XXXXXX", err[SW_ERRLEN], path[300];
 	struct logw *w;
 	struct notice_ctx *nc;
-	struct flow f;
+	struct test_flow f;
 	struct intel_item it;
 	struct notice n;
 
@@ -199,7 +206,7 @@ START_TEST(test_suppression_disabled)
 	nc = notice_ctx_new(w, 0, 0, 1, err, sizeof(err));
 	make_flow(&f);
 	make_item(&it);
-	make_notice(&n, &f, &it, 1);
+	make_notice(&n, &f.f, &it, 1);
 	ck_assert_int_eq(notice_raise(nc, &n), 1);
 	ck_assert_int_eq(notice_raise(nc, &n), 1);
 	notice_ctx_free(nc);
