@@ -74,12 +74,12 @@
 
 /* --- flow table ---------------------------------------------------------- */
 
-/* Cap on tracked connections.  372 bytes each with every detector on
- * (struct flow, 320 with its TCP endpoints; the app layer's and the
- * beacon events' slots, 24 each; its hash bucket, 4), so the default
- * costs about 46 MiB at the cap, touched only as connections come; a
- * shelter network of a few dozen devices rarely holds more than 10,000
- * (4 MiB). */
+/* Cap on tracked connections.  276 bytes each with every detector on
+ * for IPv4 (struct flow, 224 with its TCP endpoints; the two addresses,
+ * 8; the app layer's slot, 16, and the beacon events', 24; its hash
+ * bucket, 4), 300 for IPv6 (32 bytes of addresses), so the default costs
+ * about 35 MiB at the cap, touched only as connections come; a shelter
+ * network of a few dozen devices rarely holds more than 10,000 (3 MiB). */
 #define SW_FLOW_MAX		131072
 /* Distinct server names of live connections held (strtab.h): 288 bytes
  * each when used, so at most 18 MiB; past it a new name is refused and
