@@ -19,6 +19,7 @@
 #include "beacon.h"
 #include "decode.h"
 #include "flow.h"
+#include "homenet.h"
 #include "intel.h"
 #include "ring.h"
 
@@ -39,6 +40,8 @@ struct analyzer_config {
 	struct flow_config flow;
 	struct beacon_config beacon;
 	int no_beacon;			/* beacon detection off */
+	struct homenet home;		/* the devices' side (flow.home) */
+	int beacon_lan; /* beacons inside the home network too */
 };
 
 /* Signal flags set by main.c's handlers; any pointer may be NULL. */

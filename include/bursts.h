@@ -28,9 +28,11 @@ struct policy;
 struct bursts_counters {
 	uint64_t beacon_known_good; /* events to known-good services */
 	uint64_t beacon_gated;	    /* events over the low-volume gate */
+	uint64_t beacon_not_server; /* broadcast, multicast, inside home */
 };
 
 struct bursts;
+struct homenet;
 
 /* Register the slot in fcfg (before the flow table is made) and build
  * the trackers.  NULL with errbuf (SW_ERRLEN bytes). */
@@ -41,6 +43,10 @@ void bursts_free(struct bursts *bt);
 
 /* The known-good (allowlist) set, borrowed; NULL: none. */
 void bursts_set_known_good(struct bursts *bt, const struct intel *good);
+
+/* The home network (kept by the caller): traffic that stays inside it
+ * is no beacon unless lan, nor is a home subnet's broadcast address. */
+void bursts_set_home(struct bursts *bt, const struct homenet *home, int lan);
 
 /* Every packet of f (is_new: its first); now_us is network time. */
 void bursts_packet(struct bursts *bt, struct flow *f, const struct packet *p,

@@ -219,6 +219,10 @@
 
 /* --- survivor-risk correlation (correlate.h) ----------------------------- */
 
+/* Ranges in the home network (--home-net): a shelter names a few; 17
+ * bytes each, scanned for new connections and beacon events only. */
+#define SW_HOMENET_MAX 64
+
 /* Devices with evidence tracked: a shelter network has dozens; at the cap
  * the least recently updated is replaced (counted).  1136 + 4 bytes each
  * (the device, its key and table links, a bucket), so 1.1 MiB at the

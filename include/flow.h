@@ -3,7 +3,10 @@
  *
  * A connection is keyed by (VLAN, protocol, the two address/port pairs) in
  * either direction.  The originator is the sender of the first packet seen,
- * flipped when that packet is a SYN-ACK (as Zeek does; history gets '^').
+ * flipped when that packet is a SYN-ACK or comes from a likely server port
+ * (as Zeek does; history gets '^'), and, for a TCP connection first seen
+ * mid-stream whose ports do not tell, when the sender is outside the home
+ * network and the receiver inside it (flow_config.home).
  * Entries come from a pool preallocated at flow_table_new(): nothing is
  * allocated per packet.  Each entry sits on one LRU list per timeout class
  * (TCP, UDP, ICMP, closing TCP), so the head of each list is the next to
@@ -24,6 +27,8 @@
 
 #include "decode.h"
 #include "tcp.h"
+
+struct homenet;
 
 #define FLOW_UID_LEN		20	/* "C" + up to 18 base62 chars + NUL */
 #define FLOW_HISTORY_MAX	32	/* history letters kept */
@@ -142,6 +147,9 @@ struct flow_config {
 	uint32_t tcp_close_delay_s;
 	uint64_t seed;		/* hash key and uid generator seed */
 	uint32_t ext_size;	/* extension bytes per flow (flow_ext_add) */
+	/* the home network, for connections first seen mid-stream (NULL:
+	 * ports only, as Zeek); the caller keeps it alive */
+	const struct homenet *home;
 };
 
 /* Fill with the defaults from config.h (seed 0). */
@@ -187,6 +195,7 @@ typedef void (*flow_end_fn)(void *ctx, struct flow *f,
 
 struct flow_stats {
 	uint64_t created;
+	uint64_t flipped_home; /* mid-stream: home side made originator */
 	uint64_t ended_timeout;
 	uint64_t evicted;
 	uint64_t flushed;

@@ -95,6 +95,7 @@ analyzer_new(const struct analyzer_config *cfg, const struct intel *intel,
 		goto fail;
 	/* each layer registers its per-flow slot before the table is made */
 	fcfg = cfg->flow;
+	fcfg.home = &a->cfg.home;
 	if ((a->app = applayer_new(&fcfg, a->policy, a->rec, cfg->flow.seed,
 		 errbuf)) == NULL)
 		goto fail;
@@ -103,6 +104,8 @@ analyzer_new(const struct analyzer_config *cfg, const struct intel *intel,
 	    (a->bursts = bursts_new(&fcfg, &cfg->beacon, a->policy, a->app,
 		 errbuf)) == NULL)
 		goto fail;
+	if (a->bursts != NULL)
+		bursts_set_home(a->bursts, &a->cfg.home, cfg->beacon_lan);
 	a->flows = flow_table_new(&fcfg, on_flow_end, a, errbuf);
 	if (a->flows == NULL)
 		goto fail;
@@ -195,6 +198,7 @@ write_stats(struct analyzer *a, int final)
 	jbuf_u64(&j, "max_conns", fs->active_max);
 	jbuf_u64(&j, "conns", fs->created);
 	jbuf_u64(&j, "conns_evicted", fs->evicted);
+	jbuf_u64(&j, "conns_flipped_home", fs->flipped_home);
 	jbuf_u64(&j, "intel_hits", policy_get_stats(a->policy)->intel_hits);
 	jbuf_u64(&j, "notices", ns->written);
 	jbuf_u64(&j, "notices_suppressed", ns->suppressed);
@@ -220,6 +224,7 @@ write_stats(struct analyzer *a, int final)
 		jbuf_u64(&j, "beacon_events", bs->events);
 		jbuf_u64(&j, "beacon_gated", bc->beacon_gated + bs->gated);
 		jbuf_u64(&j, "beacon_known_good", bc->beacon_known_good);
+		jbuf_u64(&j, "beacon_not_server", bc->beacon_not_server);
 		jbuf_u64(&j, "beacon_trackers", bs->trackers);
 		jbuf_u64(&j, "beacon_evicted", bs->evicted);
 	}

@@ -15,6 +15,7 @@
 #include "config.h"
 #include "dns.h"
 #include "flow.h"
+#include "homenet.h"
 #include "intel.h"
 #include "jbuf.h"
 #include "policy.h"
@@ -32,6 +33,8 @@ struct bursts {
 	struct policy *policy;
 	const struct applayer *names;	/* the connections' server names */
 	const struct intel *known_good; /* may be NULL */
+	const struct homenet *home;	/* may be NULL */
+	int lan;			/* beacons inside home too */
 	uint32_t burst_off;
 	struct bursts_counters ctr;
 };
@@ -75,6 +78,13 @@ bursts_set_known_good(struct bursts *bt, const struct intel *good)
 }
 
 void
+bursts_set_home(struct bursts *bt, const struct homenet *home, int lan)
+{
+	bt->home = home;
+	bt->lan = lan;
+}
+
+void
 bursts_conn_end(struct bursts *bt, const struct flow *f, int64_t now_us)
 {
 	burst_end(bt, f, now_us);
@@ -101,6 +111,28 @@ bursts_beacon_stats(const struct bursts *bt)
  * destination is the server's name when known (a name rotating over
  * addresses is one destination), else "address:port".
  */
+/* A destination that is no server: broadcast and multicast, by address
+ * or by the all-ones Ethernet destination. */
+static int
+not_a_server(const struct bursts *bt, const struct flow *f,
+    const struct flow_addrs *fa)
+{
+	static const uint8_t bcast[6] = { 0xff, 0xff, 0xff, 0xff, 0xff, 0xff };
+
+	if (fa->resp_h[0] == 0xff)
+		return 1; /* IPv6 multicast */
+	if (addr_is_v4mapped(fa->resp_h) &&
+	    (fa->resp_h[12] >= 224 ||
+		homenet_is_broadcast(bt->home, fa->resp_h)))
+		return 1; /* IPv4 multicast, 240/4, a home /24's broadcast */
+	if (f->has_resp_l2 &&
+	    (memcmp(f->resp_l2, bcast, 6) == 0 || (f->resp_l2[0] & 1)))
+		return 1; /* an Ethernet broadcast or multicast frame */
+	/* a device talking to another at home: no C2 there */
+	return !bt->lan && homenet_contains(bt->home, fa->orig_h) &&
+	    homenet_contains(bt->home, fa->resp_h);
+}
+
 static int
 beacon_candidate(const struct flow *f, const struct flow_addrs *fa)
 {
@@ -112,12 +144,6 @@ beacon_candidate(const struct flow *f, const struct flow_addrs *fa)
 		return 0;
 	if (f->proto == IPPROTO_NUM_UDP &&
 	    (f->resp_p == 123 || f->orig_p == 123))
-		return 0;
-	/* multicast and broadcast destinations are not servers */
-	if (fa->resp_h[0] == 0xff)
-		return 0;
-	if (addr_is_v4mapped(fa->resp_h) &&
-	    (fa->resp_h[12] >= 224 || (fa->resp_h[12] == 255)))
 		return 0;
 	return 1;
 }
@@ -140,6 +166,10 @@ burst_end(struct bursts *bt, const struct flow *f, int64_t now_us)
 	flow_get_addrs(f, &fa);
 	if (!beacon_candidate(f, &fa))
 		return;
+	if (not_a_server(bt, f, &fa)) {
+		bt->ctr.beacon_not_server++;
+		return;
+	}
 	if (b->up == 0 && b->down == 0 && f->proto == IPPROTO_NUM_TCP &&
 	    b->start_us != f->first_us)
 		return; /* pure ACKs are no burst */

@@ -25,6 +25,7 @@
 #include "config.h"
 #include "flow.h"
 #include "hash.h"
+#include "homenet.h"
 
 #define NIL 0u
 
@@ -806,6 +807,21 @@ flow_new(struct flow_table *t, const struct packet *p, int compact, uint16_t sp,
 			flip = !(p->tcp_flags & TCPF_SYN) && sp < dp;
 		else
 			flip = 1;
+	}
+	/*
+	 * A TCP connection first seen mid-stream (no SYN) whose ports do not
+	 * tell which end serves: the device is the home side.  Without this
+	 * a capture that starts during a phone's long push connection makes
+	 * the internet server the "device" when it speaks first.
+	 */
+	if (!flip && p->ip_proto == IPPROTO_NUM_TCP &&
+	    !(p->tcp_flags & TCPF_SYN) && t->cfg.home != NULL &&
+	    flow_likely_server(p->ip_proto, sp) ==
+		flow_likely_server(p->ip_proto, dp) &&
+	    !homenet_contains(t->cfg.home, p->src) &&
+	    homenet_contains(t->cfg.home, p->dst)) {
+		flip = 1;
+		t->stats.flipped_home++;
 	}
 	if (flip && flow_is_broadcast(p->dst))
 		flip = 0;

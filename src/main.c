@@ -96,6 +96,8 @@ usage(FILE *fp)
 "      --lenient          skip bad IOC lines (reported) instead of failing\n"
 "                         (SIGHUP re-reads every indicator file)\n"
 "      --seed N           fixed seed for uids and hashing (tests)\n"
+"      --home-net CIDR    the devices' network (repeatable; default the\n"
+"                         private and link-local ranges)\n"
 "beacon detection (Spyware::Suspicious_Beaconing), see stalkerwatch(8):\n"
 "      --no-beacon        off\n"
 "      --beacon-min-events N   events before a notice (default %u)\n"
@@ -106,6 +108,7 @@ usage(FILE *fp)
 "      --beacon-min-period S   shortest, over the idle gap (default %u)\n"
 "      --beacon-max-period S   longest period (default %u)\n"
 "      --beacon-trackers N     (device, destination) pairs (default %u)\n"
+"      --beacon-lan            also between two home-network hosts\n"
 "  -q, --quiet            no summary on stderr\n"
 "  -h, --help             this help\n"
 "  -V, --version          version\n"
@@ -368,6 +371,8 @@ enum {
 	OPT_STATS_INTERVAL,
 	OPT_LENIENT,
 	OPT_SEED,
+	OPT_HOME_NET,
+	OPT_BEACON_LAN,
 	OPT_DNS_LOG,
 	OPT_SSL_LOG,
 	OPT_VENDOR_SITES,
@@ -388,8 +393,8 @@ enum {
 int
 main(int argc, char **argv)
 {
-	static const struct option longopts[] = {
-		{ "read", required_argument, NULL, 'r' },
+	static const struct option longopts[] = { { "read", required_argument,
+						      NULL, 'r' },
 		{ "interface", required_argument, NULL, 'i' },
 		{ "logdir", required_argument, NULL, 'o' },
 		{ "intel", required_argument, NULL, 'I' },
@@ -405,6 +410,8 @@ main(int argc, char **argv)
 		    OPT_STATS_INTERVAL },
 		{ "lenient", no_argument, NULL, OPT_LENIENT },
 		{ "seed", required_argument, NULL, OPT_SEED },
+		{ "home-net", required_argument, NULL, OPT_HOME_NET },
+		{ "beacon-lan", no_argument, NULL, OPT_BEACON_LAN },
 		{ "known-good", required_argument, NULL, 'A' },
 		{ "dns-log", no_argument, NULL, OPT_DNS_LOG },
 		{ "ssl-log", no_argument, NULL, OPT_SSL_LOG },
@@ -421,14 +428,14 @@ main(int argc, char **argv)
 		{ "no-default-iocs", no_argument, NULL, OPT_NO_DEFAULT_IOCS },
 		{ "allow-empty-iocs", no_argument, NULL, OPT_ALLOW_EMPTY },
 		{ "check-iocs", no_argument, NULL, OPT_CHECK_IOCS },
-		{ NULL, 0, NULL, 0 }
-	};
+		{ NULL, 0, NULL, 0 } };
 	const char *files[SW_MAX_FILES];
 	const char *iocs[SW_MAX_FILES];
 	const char *good[SW_MAX_FILES];
 	struct iocset sets;
 	int ngood = 0;
-	int nfiles = 0, niocs = 0, quiet = 0, have_seed = 0, ch, i, rc;
+	int nfiles = 0, niocs = 0, quiet = 0, have_seed = 0, have_home = 0, ch,
+	    i, rc;
 	int no_default_iocs = 0, allow_empty = 0, check_iocs = 0;
 	const char *iface = NULL, *bpf = NULL, *user = NULL;
 	struct analyzer_config acfg;
@@ -455,6 +462,7 @@ main(int argc, char **argv)
 	acfg.stats_interval_s = SW_STATS_INTERVAL;
 	flow_config_default(&acfg.flow);
 	beacon_config_default(&acfg.beacon);
+	homenet_default(&acfg.home);
 	memset(&lopts, 0, sizeof(lopts));
 	lopts.warn = warn_ioc;
 	lopts.warn_ctx = &ioc_warnings;
@@ -578,6 +586,17 @@ main(int argc, char **argv)
 		case OPT_SEED:
 			seed = parse_num("--seed", optarg, UINT64_MAX);
 			have_seed = 1;
+			break;
+		case OPT_HOME_NET:
+			/* the first --home-net replaces the defaults */
+			if (!have_home)
+				homenet_clear(&acfg.home);
+			have_home = 1;
+			if (homenet_add(&acfg.home, optarg, err) != 0)
+				die_usage(err, NULL);
+			break;
+		case OPT_BEACON_LAN:
+			acfg.beacon_lan = 1;
 			break;
 		default:
 			usage(stderr);

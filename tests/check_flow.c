@@ -12,6 +12,7 @@
 #include <string.h>
 
 #include "flow.h"
+#include "homenet.h"
 
 Suite *flow_suite(void);
 
@@ -304,6 +305,72 @@ START_TEST(test_tcp_midstream_from_server_flips)
 	ck_assert_str_eq(flow_conn_state(&e.f[0]), "OTH");
 	ck_assert_uint_eq(flow_resp_bytes(&e.f[0]), 100);
 	flow_table_free(t);
+}
+END_TEST
+
+/*
+ * A capture that starts during a phone's push connection (port 5228,
+ * which Zeek's port list does not name): the server's heartbeat comes
+ * first.  With the home network known, the phone is the originator;
+ * without it, the first sender is, as in Zeek.  A SYN from outside is an
+ * inbound connection and keeps its roles; two home hosts keep theirs.
+ */
+START_TEST(test_tcp_midstream_home_net)
+{
+	struct ended e;
+	struct flow_config cfg;
+	struct flow_table *t;
+	struct homenet home;
+	struct packet p;
+	char err[SW_ERRLEN];
+	int with_home, i;
+
+	homenet_clear(&home);
+	ck_assert_int_eq(homenet_add(&home, "192.168.0.0/16", err), 0);
+	for (with_home = 0; with_home < 2; with_home++) {
+		memset(&e, 0, sizeof(e));
+		flow_config_default(&cfg);
+		cfg.seed = 42;
+		cfg.home = with_home ? &home : NULL;
+		t = flow_table_new(&cfg, on_end, &e, err);
+		ck_assert_ptr_nonnull(t);
+		/* 142.250.1.188:5228 -> 192.168.1.5:40000, a heartbeat */
+		p = tcp(T0, 9, 5228, 1, 40000, PA, 7000, 3000, 30);
+		p.src[12] = 142, p.src[13] = 250, p.src[14] = 1;
+		p.src[15] = 188;
+		p.dst[12] = 192, p.dst[13] = 168, p.dst[14] = 1, p.dst[15] = 5;
+		feed(t, p);
+		/* an inbound SYN from outside to a home host's port 8443 */
+		p = tcp(T0 + 1, 9, 50000, 1, 8443, TCPF_SYN, 1, 0, 0);
+		p.src[12] = 198, p.src[13] = 51, p.src[14] = 100;
+		p.dst[12] = 192, p.dst[13] = 168, p.dst[14] = 1, p.dst[15] = 5;
+		feed(t, p);
+		/* mid-stream between two home hosts */
+		p = tcp(T0 + 2, 7, 6000, 8, 7000, PA, 1, 1, 10);
+		p.src[12] = 192, p.src[13] = 168, p.src[14] = 1;
+		p.dst[12] = 192, p.dst[13] = 168, p.dst[14] = 1;
+		feed(t, p);
+		flow_flush(t);
+		ck_assert_int_eq(e.n, 3);
+		ck_assert_uint_eq(flow_table_stats(t)->flipped_home,
+		    (uint64_t)with_home);
+		if (with_home) {
+			ck_assert_int_eq(e.a[0].orig_h[12], 192);
+			ck_assert_int_eq(e.f[0].orig_p, 40000);
+			ck_assert_int_eq(e.f[0].resp_p, 5228);
+			ck_assert_str_eq(e.hist[0], "^d");
+		} else {
+			ck_assert_int_eq(e.a[0].orig_h[12], 142);
+			ck_assert_str_eq(e.hist[0], "D");
+		}
+		for (i = 1; i < 3; i++) {
+			if (e.f[i].resp_p == 8443) /* the SYN: as sent */
+				ck_assert_int_eq(e.a[i].orig_h[12], 198);
+			else /* both home: as first seen */
+				ck_assert_int_eq(e.a[i].orig_h[15], 7);
+		}
+		flow_table_free(t);
+	}
 }
 END_TEST
 
@@ -785,6 +852,7 @@ flow_suite(void)
 	tcase_add_test(tc, test_tcp_synack_first_flips);
 	tcase_add_test(tc, test_tcp_midstream_oth);
 	tcase_add_test(tc, test_tcp_midstream_from_server_flips);
+	tcase_add_test(tc, test_tcp_midstream_home_net);
 	tcase_add_test(tc, test_tcp_retransmit);
 	tcase_add_test(tc, test_tcp_zero_window_and_multiflag);
 	tcase_add_test(tc, test_tcp_rsto_and_reuse);

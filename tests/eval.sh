@@ -30,25 +30,33 @@ tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT INT TERM
 fail=0
 total=0
-# scenario, destination, expected: "fire" or "quiet"
-for row in beacon-tls:sync.tele-metrics.example:fire \
-    beacon-keepalive:push.tele-metrics.example:fire \
-    beacon-allow:mtalk.google.com:quiet \
-    beacon-background:-:quiet; do
+# scenario, destination, expected ("fire" or "quiet"), an option or "-"
+for row in beacon-tls:sync.tele-metrics.example:fire:- \
+    beacon-keepalive:push.tele-metrics.example:fire:- \
+    beacon-allow:mtalk.google.com:quiet:- \
+    beacon-background:-:quiet:- \
+    beacon-lan:192.168.1.255:quiet:- \
+    beacon-lan:192.168.1.50:fire:--beacon-lan; do
 	scen=${row%%:*}
 	rest=${row#*:}
 	dest=${rest%%:*}
-	want=${rest#*:}
-	"$SW_BUILD/tests/mkpcap" "$scen" "$tmp/$scen.pcap"
-	"$SW_BIN" -r "$tmp/$scen.pcap" -o - >"$tmp/$scen.log" 2>/dev/null ||
-	    true
+	rest=${rest#*:}
+	want=${rest%%:*}
+	opt=${rest#*:}
+	[ "$opt" = - ] && opt=
+	[ -f "$tmp/$scen.pcap" ] ||
+	    "$SW_BUILD/tests/mkpcap" "$scen" "$tmp/$scen.pcap"
+	# shellcheck disable=SC2086
+	"$SW_BIN" -r "$tmp/$scen.pcap" -o - $opt >"$tmp/$scen.log" \
+	    2>/dev/null || true
 	n=$(grep -c '"Spyware::Suspicious_Beaconing"' "$tmp/$scen.log" ||
 	    true)
 	total=$((total + n))
 	first=$(grep '"Spyware::Suspicious_Beaconing"' "$tmp/$scen.log" |
 	    head -1 | sed -n 's/.*"events":\([0-9]*\).*/\1/p')
-	printf '   %-18s %-28s want %-5s notices %s%s\n' "$scen" "$dest" \
-	    "$want" "$n" "${first:+ (first after $first events)}"
+	printf '   %-18s %-28s want %-5s notices %s%s%s\n' "$scen" "$dest" \
+	    "$want" "$n" "${first:+ (first after $first events)}" \
+	    "${opt:+ with $opt}"
 	if [ "$want" = fire ] && [ "$n" -eq 0 ]; then fail=1; fi
 	if [ "$want" = quiet ] && [ "$n" -ne 0 ]; then fail=1; fi
 done

@@ -1858,6 +1858,66 @@ scen_beacon_keepalive(struct pcapgen *g, const struct pcapgen_opts *o)
 }
 
 /*
+ * 2 h of a home LAN's discovery and local polling from the laptop, all of
+ * it periodic and small: Spotify Connect (UDP 57621) and Dropbox LAN sync
+ * (UDP 17500) to the subnet's broadcast address every 30 s, NetBIOS name
+ * queries (UDP 137) to it every 60 s, SSDP M-SEARCH to 239.255.255.250
+ * every 90-110 s, and a printer status poll (IPP, TCP 631) to another
+ * home host every 60 s.  Must not fire: broadcast and multicast are no
+ * servers, and a device talking to another at home is no C2 (unless
+ * --beacon-lan, where the printer poll does fire).
+ */
+static int
+scen_beacon_lan(struct pcapgen *g, const struct pcapgen_opts *o)
+{
+	struct pcapgen_host bcast, ssdp, printer;
+	struct pcapgen_tcp c;
+	struct lan l;
+	uint64_t start = g->now_us, t, next_ssdp, next_nb, next_ipp;
+	int rc = 0;
+
+	(void)o;
+	lan_init(g, &l);
+	if (pcapgen_host(&bcast, "192.168.1.255", "ff:ff:ff:ff:ff:ff") != 0 ||
+	    pcapgen_host(&ssdp, "239.255.255.250", "01:00:5e:7f:ff:fa") != 0 ||
+	    pcapgen_host(&printer, "192.168.1.50", "00:1b:a9:33:21:07") != 0)
+		return -1;
+	next_ssdp = start + 5 * SEC;
+	next_nb = start + 12 * SEC;
+	next_ipp = start + 20 * SEC;
+	for (t = start + 1 * SEC; t < start + 7200 * SEC; t += 30 * SEC) {
+		beacon_until(g, t);
+		rc |= pcapgen_udp(g, &l.laptop, 57621, &bcast, 57621, NULL, 44);
+		pcapgen_advance(g, 2000);
+		rc |= pcapgen_udp(g, &l.laptop, 17500, &bcast, 17500, NULL,
+		    pcapgen_rand_range(g, 140, 160));
+		if (g->now_us >= next_nb) {
+			rc |= pcapgen_udp(g, &l.laptop, 137, &bcast, 137, NULL,
+			    50);
+			next_nb += 60 * SEC;
+		}
+		if (g->now_us >= next_ssdp) {
+			rc |= pcapgen_udp(g, &l.laptop, lan_port(g, &l), &ssdp,
+			    1900, NULL, 125);
+			next_ssdp += pcapgen_rand_range(g, 90, 110) * SEC;
+		}
+		if (g->now_us >= next_ipp) {
+			pcapgen_tcp_init(g, &c, &l.laptop, lan_port(g, &l),
+			    &printer, 631);
+			c.rtt_us = 1500;
+			rc |= pcapgen_tcp_connect(g, &c);
+			rc |= pcapgen_tcp_send(g, &c, PCAPGEN_C2S, NULL,
+			    pcapgen_rand_range(g, 180, 220));
+			rc |= pcapgen_tcp_send(g, &c, PCAPGEN_S2C, NULL,
+			    pcapgen_rand_range(g, 600, 700));
+			rc |= pcapgen_tcp_close(g, &c, PCAPGEN_C2S);
+			next_ipp += 60 * SEC;
+		}
+	}
+	return rc ? -1 : 0;
+}
+
+/*
  * 2 h of allowlisted periodic services from the phone: a TLS connection to
  * mtalk.google.com every 10 min (+-2%), NTP to time.android.com every
  * 64 s doubling to 1024 s, captive-portal probes to
@@ -2011,6 +2071,9 @@ const struct pcapgen_scenario pcapgen_scenarios[] = {
 	    "request every 60-120 s (must fire)", scen_beacon_keepalive },
 	{ "beacon-allow", "2 h: mtalk.google.com every 10 min, NTP, captive "
 	    "portal probes (must not fire: known-good)", scen_beacon_allow },
+	{ "beacon-lan", "2 h: LAN broadcast and multicast discovery "
+	    "(Spotify, Dropbox, NetBIOS, SSDP) and a printer poll (must not "
+	    "fire; the poll fires with --beacon-lan)", scen_beacon_lan },
 	{ "beacon-background", "2 h: ordinary browsing and chat bursts "
 	    "(must not fire)", scen_beacon_background },
 	{ NULL, NULL, NULL }

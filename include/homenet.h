@@ -1,0 +1,46 @@
+/*
+ * homenet.h - the home network: the address ranges whose hosts are the
+ * devices the sensor watches over (Zeek's Site::local_nets).
+ *
+ * A connection's device is its home side.  The flow table orients a
+ * connection first seen mid-stream by it (the home end becomes the
+ * originator when the ports do not say), and the beacon detector never
+ * treats traffic that stays inside it, or a home subnet's broadcast
+ * address, as a beacon.  By default the private and link-local ranges
+ * (RFC 1918, RFC 3927, RFC 4193, RFC 4291's fe80::/10); --home-net
+ * replaces them.
+ */
+#ifndef SW_HOMENET_H
+#define SW_HOMENET_H
+
+#include <stdint.h>
+
+#include "config.h"
+
+struct homenet {
+	unsigned n;
+	struct {
+		uint8_t addr[16]; /* network, IPv4-mapped for IPv4 */
+		uint8_t prefix;	  /* over 128 bits */
+	} net[SW_HOMENET_MAX];
+};
+
+/* The default ranges. */
+void homenet_default(struct homenet *h);
+
+/* Empty the set (before the first --home-net). */
+void homenet_clear(struct homenet *h);
+
+/* Add one "a.b.c.d/n" or IPv6 CIDR (or a single address).  Returns 0,
+ * or -1 with a one-line reason in errbuf (SW_ERRLEN bytes). */
+int homenet_add(struct homenet *h, const char *cidr, char *errbuf);
+
+/* 1 when a (16 bytes, IPv4-mapped for IPv4) lies in the home network;
+ * 0 for any address when h is NULL. */
+int homenet_contains(const struct homenet *h, const uint8_t a[16]);
+
+/* 1 when a is, by a /24 guess, the broadcast address of a home IPv4
+ * subnet (x.y.z.255 inside the home network). */
+int homenet_is_broadcast(const struct homenet *h, const uint8_t a[16]);
+
+#endif /* SW_HOMENET_H */

@@ -1,0 +1,85 @@
+/*
+ * homenet.c - the home network's address ranges (homenet.h).
+ *
+ * A short list scanned in order: a shelter names a handful of ranges, and
+ * the table asks only for a new connection and a beacon event, not per
+ * packet.
+ */
+#include <stdio.h>
+#include <string.h>
+
+#include "decode.h"
+#include "homenet.h"
+#include "intel.h"
+
+void
+homenet_clear(struct homenet *h)
+{
+	memset(h, 0, sizeof(*h));
+}
+
+void
+homenet_default(struct homenet *h)
+{
+	static const char *const nets[] = { "10.0.0.0/8", "172.16.0.0/12",
+		"192.168.0.0/16", "169.254.0.0/16", "fc00::/7", "fe80::/10" };
+	char err[SW_ERRLEN];
+	size_t i;
+
+	homenet_clear(h);
+	for (i = 0; i < sizeof(nets) / sizeof(nets[0]); i++)
+		(void)homenet_add(h, nets[i], err);
+}
+
+int
+homenet_add(struct homenet *h, const char *cidr, char *errbuf)
+{
+	const char *why = NULL;
+	uint8_t a[16], plen;
+
+	if (intel_parse_cidr(cidr, a, &plen, NULL, &why) != 0) {
+		snprintf(errbuf, SW_ERRLEN, "home network \"%s\": %s", cidr,
+		    why);
+		return -1;
+	}
+	if (h->n >= SW_HOMENET_MAX) {
+		snprintf(errbuf, SW_ERRLEN,
+		    "home network \"%s\": more than %d ranges", cidr,
+		    SW_HOMENET_MAX);
+		return -1;
+	}
+	memcpy(h->net[h->n].addr, a, 16);
+	h->net[h->n].prefix = plen;
+	h->n++;
+	return 0;
+}
+
+static int
+in_prefix(const uint8_t *a, const uint8_t *net, unsigned plen)
+{
+	unsigned full = plen / 8, rest = plen % 8;
+
+	if (memcmp(a, net, full) != 0)
+		return 0;
+	return rest == 0 ||
+	    ((a[full] ^ net[full]) & (uint8_t)(0xff00u >> rest)) == 0;
+}
+
+int
+homenet_contains(const struct homenet *h, const uint8_t a[16])
+{
+	unsigned i;
+
+	if (h == NULL)
+		return 0;
+	for (i = 0; i < h->n; i++)
+		if (in_prefix(a, h->net[i].addr, h->net[i].prefix))
+			return 1;
+	return 0;
+}
+
+int
+homenet_is_broadcast(const struct homenet *h, const uint8_t a[16])
+{
+	return addr_is_v4mapped(a) && a[15] == 255 && homenet_contains(h, a);
+}
