@@ -117,17 +117,14 @@ static int
 not_a_server(const struct bursts *bt, const struct flow *f,
     const struct flow_addrs *fa)
 {
-	static const uint8_t bcast[6] = { 0xff, 0xff, 0xff, 0xff, 0xff, 0xff };
-
 	if (fa->resp_h[0] == 0xff)
 		return 1; /* IPv6 multicast */
 	if (addr_is_v4mapped(fa->resp_h) &&
 	    (fa->resp_h[12] >= 224 ||
 		homenet_is_broadcast(bt->home, fa->resp_h)))
 		return 1; /* IPv4 multicast, 240/4, a home /24's broadcast */
-	if (f->has_resp_l2 &&
-	    (memcmp(f->resp_l2, bcast, 6) == 0 || (f->resp_l2[0] & 1)))
-		return 1; /* an Ethernet broadcast or multicast frame */
+	if (f->has_resp_l2 && (f->resp_l2[0] & 1))
+		return 1; /* an Ethernet group address: broadcast, multicast */
 	/* a device talking to another at home: no C2 there */
 	return !bt->lan && homenet_contains(bt->home, fa->orig_h) &&
 	    homenet_contains(bt->home, fa->resp_h);

@@ -851,7 +851,7 @@ flow_hash(const struct flow_table *t, const struct packet *p)
 	uint16_t sp, dp, lp, hp;
 	uint32_t s4, d4;
 	size_t n;
-	int c, swap;
+	int c, swap, compact = flow_addrs_compact(p->src, p->dst);
 
 	flow_packet_ports(p, &sp, &dp);
 	buf[0] = (uint8_t)(p->vlan >> 8);
@@ -859,7 +859,7 @@ flow_hash(const struct flow_table *t, const struct packet *p)
 	buf[2] = (uint8_t)(p->inner_vlan >> 8);
 	buf[3] = (uint8_t)p->inner_vlan;
 	buf[4] = p->ip_proto;
-	if (flow_addrs_compact(p->src, p->dst)) {
+	if (compact) {
 		/* same prefix: the order is that of the IPv4 addresses */
 		s4 = (uint32_t)p->src[12] << 24 | (uint32_t)p->src[13] << 16 |
 		    (uint32_t)p->src[14] << 8 | p->src[15];
@@ -878,7 +878,7 @@ flow_hash(const struct flow_table *t, const struct packet *p)
 		lp = dp;
 		hp = sp;
 	}
-	if (flow_addrs_compact(p->src, p->dst)) {
+	if (compact) {
 		memcpy(buf + 5, lo + 12, 4);
 		buf[9] = (uint8_t)(lp >> 8);
 		buf[10] = (uint8_t)lp;
