@@ -88,13 +88,14 @@ void analyzer_run(struct analyzer *a, struct ring *r, struct capture *c,
 
 /*
  * The replay capture thread's share of the per-packet work (capture.h's
- * classifier; ctx is the analyzer): decode the frame and hash its flow
- * into meta, returning its length.  Reads only what is fixed once
- * analyzer_new() returns.  Records without it (live capture) are decoded
- * by analyzer_run().
+ * classifier; ctx is analyzer_classify_ctx()): decode the frame and
+ * hash its flow into meta, returning its length.  Reads only the flow
+ * hash key, fixed once analyzer_new() returns and on cache lines of its
+ * own.  Records without it (live capture) are decoded by analyzer_run().
  */
 uint32_t analyzer_classify(const void *ctx, const struct ring_rec *rec,
     const uint8_t *data, void *meta);
+const void *analyzer_classify_ctx(const struct analyzer *a);
 
 /* End of input: flush every connection, write the final stats line. */
 void analyzer_finish(struct analyzer *a, struct capture *c);

@@ -6,8 +6,10 @@
  * Replay opens every file up front (so a missing or non-pcap file fails
  * before any packet is processed), each with a large stdio buffer
  * (SW_FILE_BUFFER) through pcap_fopen_offline(), and reads them in order as
- * one stream; "-" is standard input.  pcap and pcapng are both read by
- * libpcap.  A file that ends in the middle of a record stops that file:
+ * one stream; "-" is standard input.  libpcap opens every file and reads
+ * pcapng, pipes and filtered replays; a regular classic pcap file in this
+ * machine's byte order is then read by pcapfile.c (one copy fewer, no
+ * fread() per packet: pcapfile.h).  A file that ends in the middle of a record stops that file:
  * what was readable is processed, the position is reported by
  * capture_errors(), and the run ends non-zero.  Live capture opens one
  * interface (promiscuous, immediate mode, optional BPF filter).

@@ -39,6 +39,14 @@
  * adjacent-line prefetcher pairs lines), the bare loop 0.34 s. */
 #define SW_RING_BATCH (32u << 10)
 
+/* Bytes apart that data one thread writes often and data the other
+ * thread reads must lie: two cache lines, because the adjacent-line
+ * prefetcher fetches them in pairs.  The ring's indices, and the flow
+ * hash key that the replay's capture thread reads (flow.h), which shared
+ * a line with the flow table's clock: every packet moved it between the
+ * cores twice. */
+#define SW_CACHE_PAIR 128
+
 /* Live snap length, bytes.  Whole frames: DNS answers, TLS ClientHellos and
  * HTTP headers are parsed later, and payloads are never stored. */
 #define SW_SNAPLEN		65535

@@ -230,6 +230,19 @@ struct flow *flow_update(struct flow_table *t, const struct packet *p,
  * one packet ahead; then flow_update_hashed() with the hash.
  */
 uint64_t flow_hash(const struct flow_table *t, const struct packet *p);
+
+/*
+ * The table's hash key, fixed at its creation, for another thread that
+ * hashes packets for it (the replay's capture thread): that thread keeps
+ * its own copy on a cache line of its own, because the table's lines are
+ * written every packet and a shared one would move between the cores
+ * twice a packet.  flow_hash_with(k, p) == flow_hash(t, p).
+ */
+struct flow_hash_key {
+	uint64_t k0, k1;
+};
+void flow_hash_key_get(const struct flow_table *t, struct flow_hash_key *k);
+uint64_t flow_hash_with(const struct flow_hash_key *k, const struct packet *p);
 void flow_prefetch(const struct flow_table *t, uint64_t hash, int stage);
 struct flow *flow_update_hashed(struct flow_table *t, const struct packet *p,
     uint64_t hash, int *is_new, int *from_orig);

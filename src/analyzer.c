@@ -36,6 +36,9 @@ struct analyzer {
 	struct analyzer_config cfg;
 	const struct intel *intel;
 	struct flow_table *flows;
+	/* flows' hash key on lines of its own: analyzer_classify() reads
+	 * it on the capture thread while this one writes the table */
+	struct flow_hash_key *hkey;
 	struct notice_ctx *notices;
 	struct logw *notice_log;
 	struct logw *stats_log;		/* NULL unless enabled */
@@ -109,6 +112,12 @@ analyzer_new(const struct analyzer_config *cfg, const struct intel *intel,
 	a->flows = flow_table_new(&fcfg, on_flow_end, a, errbuf);
 	if (a->flows == NULL)
 		goto fail;
+	a->hkey = aligned_alloc(SW_CACHE_PAIR, SW_CACHE_PAIR);
+	if (a->hkey == NULL) {
+		snprintf(errbuf, errlen, "out of memory");
+		goto fail;
+	}
+	flow_hash_key_get(a->flows, a->hkey);
 	a->now_us = INT64_MIN;
 	return a;
 fail:
@@ -137,6 +146,7 @@ analyzer_free(struct analyzer *a)
 	if (a == NULL)
 		return;
 	flow_table_free(a->flows);
+	free(a->hkey);
 	bursts_free(a->bursts);
 	applayer_free(a->app);
 	policy_free(a->policy);
@@ -442,11 +452,17 @@ struct pkt_meta {
 _Static_assert(sizeof(struct pkt_meta) <= RING_META_MAX,
     "struct pkt_meta outgrew the ring's meta area");
 
+const void *
+analyzer_classify_ctx(const struct analyzer *a)
+{
+	return a->hkey;
+}
+
 uint32_t
 analyzer_classify(const void *ctx, const struct ring_rec *rec,
     const uint8_t *data, void *meta)
 {
-	const struct analyzer *a = ctx;
+	const struct flow_hash_key *key = ctx;
 	struct pkt_meta *m = meta;
 
 	m->st = (uint8_t)decode_packet(&m->p, rec->dlt, data, rec->caplen,
@@ -458,7 +474,7 @@ analyzer_classify(const void *ctx, const struct ring_rec *rec,
 	m->p.payload = NULL;
 	/* the table's hash key is fixed at its creation: safe to read here */
 	if (m->st == DS_OK)
-		m->hash = flow_hash(a->flows, &m->p);
+		m->hash = flow_hash_with(key, &m->p);
 	return (uint32_t)((sizeof(*m) + 7) & ~(size_t)7);
 }
 
@@ -485,7 +501,7 @@ inflight_fill(struct analyzer *a, struct inflight *e,
 
 	if (rec->meta_len < sizeof(*m)) {
 		m = &e->own;
-		(void)analyzer_classify(a, rec, data, m);
+		(void)analyzer_classify(a->hkey, rec, data, m);
 	}
 	if (m->payload_off != UINT32_MAX)
 		m->p.payload = data + m->payload_off;

@@ -20,8 +20,10 @@
 #include <string.h>
 #include <sys/stat.h>
 #include <time.h>
+#include <unistd.h>
 
 #include "config.h"
+#include "pcapfile.h"
 #include "ring.h"
 
 struct source {
@@ -29,6 +31,7 @@ struct source {
 	FILE *fp;	/* replay: our stream under pcap (NULL live) */
 	char *fbuf;	/* fp's SW_FILE_BUFFER-byte stdio buffer */
 	pcap_t *pc;
+	struct pcapfile *pf; /* our reader over fp's file, or NULL */
 	int dlt;
 	int is_stdin;
 };
@@ -42,7 +45,10 @@ struct capture {
 	int started;
 	_Atomic int stop;
 
-	_Atomic uint64_t packets;
+	/* written every packet by the capture thread, read now and then by
+	 * others: lines of their own, or each packet would move the lines
+	 * above (read by the analyzer when it waits) between the cores */
+	_Alignas(SW_CACHE_PAIR) _Atomic uint64_t packets;
 	_Atomic uint64_t bytes;
 	_Atomic uint64_t ring_drops;
 	_Atomic uint64_t ring_waits;
@@ -50,7 +56,7 @@ struct capture {
 	_Atomic uint64_t kernel_drops;
 	_Atomic uint64_t iface_drops;
 
-	char *errors[SW_CAPTURE_MAX_ERRORS];
+	_Alignas(SW_CACHE_PAIR) char *errors[SW_CAPTURE_MAX_ERRORS];
 	int nerr;
 
 	capture_classify_fn classify; /* may be NULL */
@@ -65,7 +71,10 @@ capture_alloc(int n, char *errbuf, size_t errlen)
 {
 	struct capture *c;
 
-	c = calloc(1, sizeof(*c));
+	/* sizeof(*c) is a multiple of its alignment */
+	c = aligned_alloc(_Alignof(struct capture), sizeof(*c));
+	if (c != NULL)
+		memset(c, 0, sizeof(*c));
 	if (c == NULL || (c->src = calloc((size_t)n, sizeof(*c->src))) ==
 	    NULL) {
 		free(c);
@@ -120,6 +129,28 @@ capture_check_filter(const char *bpf, char *errbuf, size_t errlen)
 		pcap_freecode(&prog);
 	pcap_close(pc);
 	return rc;
+}
+
+/*
+ * pcapfile.c reads a regular classic pcap file in this machine's byte
+ * order, without a filter, in place of libpcap (pcapfile.h says why);
+ * libpcap has read the file header and keeps the link type and snapshot
+ * it found there.  NULL: libpcap reads it.
+ */
+static struct pcapfile *
+own_reader(struct source *s)
+{
+	uint8_t hdr[PCAPFILE_HDR_LEN];
+	enum pcapfile_kind kind;
+	struct stat st;
+	int fd = fileno(s->fp);
+
+	if (fstat(fd, &st) != 0 || !S_ISREG(st.st_mode) ||
+	    pread(fd, hdr, sizeof(hdr), 0) != (ssize_t)sizeof(hdr))
+		return NULL;
+	kind = pcapfile_probe(hdr, sizeof(hdr));
+	return pcapfile_open(fd, PCAPFILE_HDR_LEN, kind,
+	    (uint32_t)pcap_snapshot(s->pc));
 }
 
 struct capture *
@@ -182,6 +213,8 @@ capture_open_files(const char *const *paths, int n, const char *bpf,
 		s->dlt = pcap_datalink(s->pc);
 		if (set_filter(s->pc, s->name, bpf, errbuf, errlen) != 0)
 			goto fail;
+		if (!s->is_stdin && bpf == NULL)
+			s->pf = own_reader(s);
 	}
 	return c;
 fail:
@@ -268,15 +301,16 @@ counter_add(_Atomic uint64_t *ctr, uint64_t n)
 
 /* Copy one packet in; wait for room in replay, drop in live mode. */
 static void
-deliver(struct capture *c, int dlt, const struct pcap_pkthdr *ph,
-    const uint8_t *data, int flush_each)
+deliver(struct capture *c, int dlt, const struct pcapfile_pkt *pkt,
+    int flush_each)
 {
 	struct ring_rec rec;
 	_Alignas(8) unsigned char meta[RING_META_MAX];
+	const uint8_t *data = pkt->data;
 
-	rec.ts_us = (int64_t)ph->ts.tv_sec * 1000000 + ph->ts.tv_usec;
-	rec.caplen = ph->caplen;
-	rec.wirelen = ph->len;
+	rec.ts_us = pkt->ts_us;
+	rec.caplen = pkt->caplen;
+	rec.wirelen = pkt->wirelen;
 	rec.dlt = dlt;
 	if (rec.caplen > ring_max_payload(c->ring)) {
 		rec.caplen = (uint32_t)ring_max_payload(c->ring);
@@ -305,11 +339,40 @@ deliver(struct capture *c, int dlt, const struct pcap_pkthdr *ph,
 		ring_flush(c->ring);
 }
 
+/* A regular pcap file, read by pcapfile.c (capture_open_files()). */
+static void
+read_own(struct capture *c, struct source *s)
+{
+	struct pcapfile_pkt pkt;
+	char perr[SW_ERRLEN], msg[SW_ERRLEN + 256];
+	uint64_t n = 0;
+	int rc;
+
+	while (!atomic_load_explicit(&c->stop, memory_order_relaxed)) {
+		rc = pcapfile_next(s->pf, &pkt, perr, sizeof(perr));
+		if (rc == 0)
+			break;
+		if (rc < 0) {
+			snprintf(msg, sizeof(msg),
+			    "%s: truncated or "
+			    "unreadable after packet %llu (the next record "
+			    "starts at byte %lld): %s",
+			    s->name, (unsigned long long)n,
+			    (long long)pcapfile_offset(s->pf), perr);
+			add_error(c, msg);
+			break;
+		}
+		n++;
+		deliver(c, s->dlt, &pkt, 0);
+	}
+}
+
 static void
 read_source(struct capture *c, uint32_t idx)
 {
 	struct source *s = &c->src[idx];
 	struct pcap_pkthdr *ph;
+	struct pcapfile_pkt pkt;
 	const u_char *data;
 	uint64_t n = 0;
 	time_t last_stats = 0, now;
@@ -323,11 +386,20 @@ read_source(struct capture *c, uint32_t idx)
 	flush_each = c->live || s->fp == NULL ||
 	    fstat(fileno(s->fp), &st) != 0 || !S_ISREG(st.st_mode);
 
+	if (s->pf != NULL) {
+		read_own(c, s);
+		return;
+	}
 	while (!atomic_load_explicit(&c->stop, memory_order_relaxed)) {
 		rc = pcap_next_ex(s->pc, &ph, &data);
 		if (rc == 1) {
 			n++;
-			deliver(c, s->dlt, ph, data, flush_each);
+			pkt.ts_us = (int64_t)ph->ts.tv_sec * 1000000 +
+			    ph->ts.tv_usec;
+			pkt.caplen = ph->caplen;
+			pkt.wirelen = ph->len;
+			pkt.data = data;
+			deliver(c, s->dlt, &pkt, flush_each);
 		} else if (rc == 0) {
 			/* live read timeout: nothing arrived */
 		} else if (rc == PCAP_ERROR_BREAK) {
@@ -463,6 +535,7 @@ capture_free(struct capture *c)
 	}
 	for (i = 0; i < c->nsrc; i++) {
 		/* pcap_close() closes the FILE * it was opened over */
+		pcapfile_close(c->src[i].pf);
 		if (c->src[i].pc != NULL)
 			pcap_close(c->src[i].pc);
 		else if (c->src[i].fp != NULL && !c->src[i].is_stdin)

@@ -62,7 +62,7 @@ struct flow_table {
 	uint32_t mask; /* buckets - 1, a power of two minus one */
 	struct flow_list lru[FLOW_LRU_N];
 	int64_t timeout_us[FLOW_LRU_N];
-	uint64_t k0, k1;	/* SipHash key */
+	struct flow_hash_key key; /* SipHash key */
 	uint64_t uid_state;	/* splitmix64 state for uids */
 	int64_t now_us;		/* highest packet time seen */
 	struct flow_stats stats;
@@ -206,8 +206,8 @@ flow_table_new(const struct flow_config *cfg, flow_end_fn on_end, void *ctx,
 	    (int64_t)cfg->tcp_close_delay_s * 1000000;
 	/* Separate streams for the hash key and the uids. */
 	s = cfg->seed;
-	t->k0 = hash_splitmix64(&s);
-	t->k1 = hash_splitmix64(&s);
+	t->key.k0 = hash_splitmix64(&s);
+	t->key.k1 = hash_splitmix64(&s);
 	t->uid_state = hash_splitmix64(&s);
 	t->now_us = INT64_MIN;
 	return t;
@@ -843,8 +843,20 @@ flow_new(struct flow_table *t, const struct packet *p, int compact, uint16_t sp,
  * differ, so the forms never meet).  The capture thread runs this for
  * every packet in replay: no key struct, no memset, no memcmp call.
  */
+void
+flow_hash_key_get(const struct flow_table *t, struct flow_hash_key *k)
+{
+	*k = t->key;
+}
+
 uint64_t
 flow_hash(const struct flow_table *t, const struct packet *p)
+{
+	return flow_hash_with(&t->key, p);
+}
+
+uint64_t
+flow_hash_with(const struct flow_hash_key *k, const struct packet *p)
 {
 	uint8_t buf[41];
 	const uint8_t *lo = p->src, *hi = p->dst;
@@ -895,7 +907,7 @@ flow_hash(const struct flow_table *t, const struct packet *p)
 		buf[40] = (uint8_t)hp;
 		n = 41;
 	}
-	return hash_siphash13(t->k0, t->k1, buf, n);
+	return hash_siphash13(k->k0, k->k1, buf, n);
 }
 
 void

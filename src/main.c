@@ -714,7 +714,8 @@ main(int argc, char **argv)
 	signal(SIGPIPE, SIG_IGN);	/* a closed stdout is a write error */
 
 	/* the capture thread decodes and hashes: see analyzer_classify() */
-	capture_set_classifier(cap, analyzer_classify, an);
+	capture_set_classifier(cap, analyzer_classify,
+	    analyzer_classify_ctx(an));
 	if (capture_start(cap, ring, err, sizeof(err)) != 0) {
 		fprintf(stderr, "stalkerwatch: %s\n", err);
 		rc = EXIT_RUNTIME;

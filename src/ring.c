@@ -23,9 +23,7 @@
 
 #define RING_SKIP	UINT32_MAX
 #define RING_ALIGN	8
-#define CACHELINE \
-	128 /* two lines: the adjacent-line prefetcher
-				 * fetches pairs */
+#define CACHELINE	SW_CACHE_PAIR
 
 struct ring {
 	/* published indices, each on its own cache line: the other side

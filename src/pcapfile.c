@@ -1,0 +1,207 @@
+/*
+ * pcapfile.c - replay's reader for classic pcap savefiles (pcapfile.h).
+ *
+ * The buffer holds one gulp (SW_FILE_BUFFER) plus the largest record, so
+ * a record is always whole in it once read; what is left of a gulp moves
+ * to the front before the next pread().  Faults get libpcap's words
+ * (sf-pcap.c), so a replay reports the same thing whichever reader read.
+ */
+#include "pcapfile.h"
+
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "config.h"
+
+#define MAGIC_USEC 0xa1b2c3d4u
+#define MAGIC_NSEC 0xa1b23c4du
+/* libpcap's largest packet for every link type but these three */
+#define MAX_CAPLEN 262144u
+#define LT_DBUS	   231
+#define LT_USBPCAP 249
+#define LT_EBHSCR  279
+
+struct pcapfile {
+	int fd;
+	int nsec;
+	int eof;
+	uint32_t snaplen;
+	off_t base; /* file offset of buf[0] */
+	size_t pos; /* next record in buf */
+	size_t len; /* bytes read into buf */
+	size_t cap;
+	uint8_t *buf;
+};
+
+static uint32_t
+get32(const uint8_t *p)
+{
+	uint32_t v;
+
+	memcpy(&v, p, sizeof(v));
+	return v;
+}
+
+static uint16_t
+get16(const uint8_t *p)
+{
+	uint16_t v;
+
+	memcpy(&v, p, sizeof(v));
+	return v;
+}
+
+enum pcapfile_kind
+pcapfile_probe(const uint8_t *hdr, size_t len)
+{
+	uint32_t magic, lt;
+
+	if (len < PCAPFILE_HDR_LEN)
+		return PCAPFILE_OTHER;
+	magic = get32(hdr);
+	if ((magic != MAGIC_USEC && magic != MAGIC_NSEC) ||
+	    get16(hdr + 4) != 2 || get16(hdr + 6) != 4)
+		return PCAPFILE_OTHER;
+	lt = get32(hdr + 20) & 0xffffu;
+	if (lt == LT_DBUS || lt == LT_USBPCAP || lt == LT_EBHSCR)
+		return PCAPFILE_OTHER;
+	return magic == MAGIC_NSEC ? PCAPFILE_NSEC : PCAPFILE_USEC;
+}
+
+struct pcapfile *
+pcapfile_open(int fd, off_t start, enum pcapfile_kind kind, uint32_t snaplen)
+{
+	struct pcapfile *pf;
+
+	if (kind == PCAPFILE_OTHER || (pf = calloc(1, sizeof(*pf))) == NULL)
+		return NULL;
+	pf->cap = SW_FILE_BUFFER + PCAPFILE_REC_LEN + MAX_CAPLEN;
+	if ((pf->buf = malloc(pf->cap)) == NULL) {
+		free(pf);
+		return NULL;
+	}
+	pf->fd = fd;
+	pf->nsec = kind == PCAPFILE_NSEC;
+	pf->snaplen = snaplen > 0 ? snaplen : MAX_CAPLEN;
+	pf->base = start;
+	return pf;
+}
+
+/* Have n bytes from pos in buf, reading as needed: how many there are
+ * (fewer only at the end of the file), or -1 on a read error (errno). */
+static long
+fill(struct pcapfile *pf, size_t n)
+{
+	ssize_t r;
+
+	if (pf->len - pf->pos >= n)
+		return (long)n;
+	if (pf->pos > 0) {
+		memmove(pf->buf, pf->buf + pf->pos, pf->len - pf->pos);
+		pf->base += (off_t)pf->pos;
+		pf->len -= pf->pos;
+		pf->pos = 0;
+	}
+	while (pf->len < n && !pf->eof) {
+		r = pread(pf->fd, pf->buf + pf->len, pf->cap - pf->len,
+		    pf->base + (off_t)pf->len);
+		if (r < 0) {
+			if (errno == EINTR)
+				continue;
+			return -1;
+		}
+		if (r == 0)
+			pf->eof = 1;
+		pf->len += (size_t)r;
+	}
+	return (long)(pf->len < n ? pf->len : n);
+}
+
+static int
+read_error(char *errbuf, size_t errlen)
+{
+	snprintf(errbuf, errlen, "error reading dump file: %s",
+	    strerror(errno));
+	return -1;
+}
+
+int
+pcapfile_next(struct pcapfile *pf, struct pcapfile_pkt *pkt, char *errbuf,
+    size_t errlen)
+{
+	const uint8_t *h;
+	uint32_t caplen, want;
+	int32_t sec, frac;
+	long got;
+
+	if ((got = fill(pf, PCAPFILE_REC_LEN)) < 0)
+		return read_error(errbuf, errlen);
+	if (got == 0)
+		return 0;
+	if (got < PCAPFILE_REC_LEN) {
+		snprintf(errbuf, errlen,
+		    "truncated dump file; tried to read "
+		    "%d header bytes, only got %ld",
+		    PCAPFILE_REC_LEN, got);
+		return -1;
+	}
+	h = pf->buf + pf->pos;
+	/* libpcap's pcap_timeval is two bpf_int32s */
+	sec = (int32_t)get32(h);
+	frac = (int32_t)get32(h + 4);
+	caplen = get32(h + 8);
+	pkt->wirelen = get32(h + 12);
+	if (caplen > MAX_CAPLEN) {
+		if (caplen > pf->snaplen)
+			snprintf(errbuf, errlen,
+			    "invalid packet capture "
+			    "length %u, bigger than snaplen of %u",
+			    caplen, pf->snaplen);
+		else
+			snprintf(errbuf, errlen,
+			    "invalid packet capture "
+			    "length %u, bigger than maximum of %u",
+			    caplen, MAX_CAPLEN);
+		return -1;
+	}
+	if ((got = fill(pf, PCAPFILE_REC_LEN + (size_t)caplen)) < 0)
+		return read_error(errbuf, errlen);
+	got -= PCAPFILE_REC_LEN;
+	if (got < (long)caplen) {
+		/* a record longer than the snapshot: libpcap reads the
+		 * snapshot, then what it discards */
+		want = caplen > pf->snaplen && got < (long)pf->snaplen ?
+		    pf->snaplen :
+		    caplen;
+		snprintf(errbuf, errlen,
+		    "truncated dump file; tried to read "
+		    "%u captured bytes, only got %ld",
+		    want, got);
+		return -1;
+	}
+	if (pf->nsec)
+		frac /= 1000;
+	pkt->ts_us = (int64_t)sec * 1000000 + frac;
+	pkt->caplen = caplen < pf->snaplen ? caplen : pf->snaplen;
+	pkt->data = pf->buf + pf->pos + PCAPFILE_REC_LEN;
+	pf->pos += PCAPFILE_REC_LEN + (size_t)caplen;
+	return 1;
+}
+
+off_t
+pcapfile_offset(const struct pcapfile *pf)
+{
+	return pf->base + (off_t)pf->pos;
+}
+
+void
+pcapfile_close(struct pcapfile *pf)
+{
+	if (pf == NULL)
+		return;
+	free(pf->buf);
+	free(pf);
+}
