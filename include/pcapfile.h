@@ -4,7 +4,7 @@
  * libpcap reads a savefile with two fread() calls per packet (header,
  * then data) and copies each packet from stdio's buffer into its own:
  * for a replay that is most of a bare read loop's time.  This reader
- * takes the file in SW_FILE_BUFFER-byte pread() gulps and hands out each
+ * takes the file in SW_PCAPFILE_GULP-byte pread() gulps and hands out each
  * packet where it lies in its buffer, so the bytes are copied once, by
  * the kernel.
  *

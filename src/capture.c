@@ -29,7 +29,8 @@
 struct source {
 	char *name;
 	FILE *fp;	/* replay: our stream under pcap (NULL live) */
-	char *fbuf;	/* fp's SW_FILE_BUFFER-byte stdio buffer */
+	char *fbuf;	/* fp's SW_FILE_BUFFER-byte stdio buffer, or
+			 * NULL (pcapfile.c reads the file) */
 	pcap_t *pc;
 	struct pcapfile *pf; /* our reader over fp's file, or NULL */
 	int dlt;
@@ -137,19 +138,23 @@ capture_check_filter(const char *bpf, char *errbuf, size_t errlen)
  * libpcap has read the file header and keeps the link type and snapshot
  * it found there.  NULL: libpcap reads it.
  */
-static struct pcapfile *
-own_reader(struct source *s)
+static enum pcapfile_kind
+own_kind(FILE *fp)
 {
 	uint8_t hdr[PCAPFILE_HDR_LEN];
-	enum pcapfile_kind kind;
 	struct stat st;
-	int fd = fileno(s->fp);
+	int fd = fileno(fp);
 
 	if (fstat(fd, &st) != 0 || !S_ISREG(st.st_mode) ||
 	    pread(fd, hdr, sizeof(hdr), 0) != (ssize_t)sizeof(hdr))
-		return NULL;
-	kind = pcapfile_probe(hdr, sizeof(hdr));
-	return pcapfile_open(fd, PCAPFILE_HDR_LEN, kind,
+		return PCAPFILE_OTHER;
+	return pcapfile_probe(hdr, sizeof(hdr));
+}
+
+static struct pcapfile *
+own_reader(struct source *s)
+{
+	return pcapfile_open(fileno(s->fp), PCAPFILE_HDR_LEN, own_kind(s->fp),
 	    (uint32_t)pcap_snapshot(s->pc));
 }
 
@@ -192,11 +197,16 @@ capture_open_files(const char *const *paths, int n, const char *bpf,
 		 */
 		if (s->is_stdin)
 			s->fbuf = stdin_buf;
-		else if ((s->fbuf = malloc(SW_FILE_BUFFER)) == NULL) {
-			snprintf(errbuf, errlen, "out of memory");
-			goto fail;
+		else if (bpf != NULL || !own_kind(s->fp)) {
+			if ((s->fbuf = malloc(SW_FILE_BUFFER)) == NULL) {
+				snprintf(errbuf, errlen, "out of memory");
+				goto fail;
+			}
 		}
-		setvbuf(s->fp, s->fbuf, _IOFBF, SW_FILE_BUFFER);
+		/* a file pcapfile.c reads: libpcap reads only its header,
+		 * stdio's own small buffer will do */
+		if (s->fbuf != NULL)
+			setvbuf(s->fp, s->fbuf, _IOFBF, SW_FILE_BUFFER);
 		perr[0] = '\0';
 		s->pc = pcap_fopen_offline_with_tstamp_precision(s->fp,
 		    PCAP_TSTAMP_PRECISION_MICRO, perr);

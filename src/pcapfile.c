@@ -1,7 +1,7 @@
 /*
  * pcapfile.c - replay's reader for classic pcap savefiles (pcapfile.h).
  *
- * The buffer holds one gulp (SW_FILE_BUFFER) plus the largest record, so
+ * The buffer holds one gulp (SW_PCAPFILE_GULP) plus the largest record, so
  * a record is always whole in it once read; what is left of a gulp moves
  * to the front before the next pread().  Faults get libpcap's words
  * (sf-pcap.c), so a replay reports the same thing whichever reader read.
@@ -78,7 +78,7 @@ pcapfile_open(int fd, off_t start, enum pcapfile_kind kind, uint32_t snaplen)
 
 	if (kind == PCAPFILE_OTHER || (pf = calloc(1, sizeof(*pf))) == NULL)
 		return NULL;
-	pf->cap = SW_FILE_BUFFER + PCAPFILE_REC_LEN + MAX_CAPLEN;
+	pf->cap = SW_PCAPFILE_GULP + PCAPFILE_REC_LEN + MAX_CAPLEN;
 	if ((pf->buf = malloc(pf->cap)) == NULL) {
 		free(pf);
 		return NULL;
