@@ -81,6 +81,8 @@ struct intel_item {
 	enum intel_category category;
 	uint8_t addr[16];	/* ADDR/SUBNET: network, IPv4-mapped */
 	uint8_t prefix;		/* ADDR/SUBNET: prefix length over 128 bits */
+	uint16_t port;		/* ADDR/SUBNET: the server port it is limited
+				 * to ("17.0.0.0/8 port 5223"), 0 = any */
 	uint8_t subdomains;	/* DOMAIN: 1 = the name and every name under
 				 * it; 0 = that exact name only */
 	uint8_t platform;	/* DOMAIN: lies under a shared platform (exact
@@ -140,6 +142,16 @@ int intel_finalize(struct intel *in, char *errbuf, size_t errlen);
  */
 const struct intel_item *intel_match_addr(const struct intel *in,
     const uint8_t addr[16]);
+
+/*
+ * The same for a connection to addr on server port `port`: an indicator
+ * limited to a port (intel_item.port) covers only connections to it, one
+ * without covers every port.  intel_match_addr() is this with no port
+ * known: port-limited indicators never match it.  Cost: as above, plus
+ * the entries of one network that differ by port.
+ */
+const struct intel_item *intel_match_addr_port(const struct intel *in,
+    const uint8_t addr[16], uint16_t port);
 
 /*
  * The most specific domain indicator covering `name` (a DNS query, CNAME

@@ -49,6 +49,7 @@ struct intel_rec {
 	char text[INTEL_REC_TEXT];	/* normalised indicator */
 	uint8_t addr[16];
 	uint8_t prefix;
+	uint16_t port; /* ADDR/SUBNET limited to a port, 0: any */
 };
 
 /* The state of one load; defined in intel_load.c. */

@@ -180,7 +180,8 @@ burst_end(struct bursts *bt, const struct flow *f, int64_t now_us)
 	is_name = name[0] != '\0' && strlen(name) < sizeof(dest);
 	if (bt->known_good != NULL &&
 	    ((is_name && intel_match_domain(bt->known_good, name) != NULL) ||
-		intel_match_addr(bt->known_good, fa.resp_h) != NULL)) {
+		intel_match_addr_port(bt->known_good, fa.resp_h, f->resp_p) !=
+		    NULL)) {
 		bt->ctr.beacon_known_good++;
 		return;
 	}

@@ -475,6 +475,8 @@ dup_cmp(const void *pa, const void *pb)
 		if (a->prefix != b->prefix)
 			return a->prefix < b->prefix ? -1 : 1;
 		c = memcmp(a->addr, b->addr, sizeof(a->addr));
+		if (c == 0 && a->port != b->port)
+			c = a->port < b->port ? -1 : 1;
 	} else {
 		if (a->type != b->type)
 			return a->type < b->type ? -1 : 1;
@@ -511,7 +513,7 @@ same_key(const struct intel_item *a, const struct intel_item *b)
 	if (na != nb)
 		return 0;
 	if (na)
-		return a->prefix == b->prefix &&
+		return a->prefix == b->prefix && a->port == b->port &&
 		    memcmp(a->addr, b->addr, sizeof(a->addr)) == 0;
 	if (a->type != b->type)
 		return 0;
@@ -529,7 +531,11 @@ net_cmp(const void *pa, const void *pb)
 
 	if (a->hi != b->hi)
 		return a->hi < b->hi ? -1 : 1;
-	return a->lo < b->lo ? -1 : a->lo > b->lo;
+	if (a->lo != b->lo)
+		return a->lo < b->lo ? -1 : 1;
+	/* one network, several ports: the port-less entry first */
+	return a->item->port < b->item->port ? -1 :
+					       a->item->port > b->item->port;
 }
 
 static uint64_t
@@ -812,6 +818,13 @@ nomem:
 const struct intel_item *
 intel_match_addr(const struct intel *in, const uint8_t addr[16])
 {
+	return intel_match_addr_port(in, addr, 0);
+}
+
+const struct intel_item *
+intel_match_addr_port(const struct intel *in, const uint8_t addr[16],
+    uint16_t port)
+{
 	const struct intel_level *lv;
 	const struct intel_net *hit;
 	struct intel_net key;
@@ -822,20 +835,27 @@ intel_match_addr(const struct intel *in, const uint8_t addr[16])
 	for (i = 0; i < in->nlevels; i++) {
 		lv = &in->levels[i];
 		net_key(&key, addr, lv->plen);
-		/* an inline binary search: bsearch()'s call per compare
-		 * costs a third of the lookup */
+		/* an inline binary search for the network's first entry:
+		 * bsearch()'s call per compare costs a third of the lookup */
 		lo = 0;
 		hi = lv->n;
 		while (lo < hi) {
 			mid = lo + (hi - lo) / 2;
 			hit = &lv->nets[mid];
-			if (hit->hi == key.hi && hit->lo == key.lo)
-				return hit->item;
 			if (hit->hi < key.hi ||
 			    (hit->hi == key.hi && hit->lo < key.lo))
 				lo = mid + 1;
 			else
 				hi = mid;
+		}
+		/* its entries by port, the port-less one first */
+		for (; lo < lv->n; lo++) {
+			hit = &lv->nets[lo];
+			if (hit->hi != key.hi || hit->lo != key.lo)
+				break;
+			if (hit->item->port == 0 ||
+			    (port != 0 && hit->item->port == port))
+				return hit->item;
 		}
 	}
 	return NULL;

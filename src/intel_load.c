@@ -87,6 +87,7 @@ intel_emit(struct intel_load *ld, struct intel_rec *r, char *why,
 	it.role_assumed = r->role_assumed != 0;
 	memcpy(it.addr, r->addr, sizeof(it.addr));
 	it.prefix = r->prefix;
+	it.port = r->port;
 	it.subdomains = r->type == INTEL_DOMAIN && r->subdomains;
 	return intel_add(ld->in, &it, ld->base, why, whylen);
 }

@@ -634,6 +634,32 @@ plain_sniff(const char *first)
 	return 1;
 }
 
+/* "port N" after an address or range (*pp at "port"): N in 1..65535,
+ * *pp moved past it and the spaces after. */
+static int
+plain_port(char **pp, uint16_t *port, char *why, size_t whylen)
+{
+	char *p = *pp + 4, *end, q[64];
+	unsigned long v;
+
+	while (intel_is_space(*p))
+		p++;
+	v = (*p >= '0' && *p <= '9') ? strtoul(p, &end, 10) : 0;
+	if (v == 0 || v > 65535 || (*end != '\0' && !intel_is_space(*end))) {
+		intel_quote(q, sizeof(q), p, strcspn(p, " \t#"));
+		snprintf(why, whylen,
+		    "port %s: not a port number (1 to "
+		    "65535)",
+		    q);
+		return -1;
+	}
+	*port = (uint16_t)v;
+	for (p = end; intel_is_space(*p); p++)
+		;
+	*pp = p;
+	return 0;
+}
+
 static int
 plain_line(struct intel_rctx *x, char *line, char *why, size_t whylen)
 {
@@ -656,6 +682,9 @@ plain_line(struct intel_rctx *x, char *line, char *why, size_t whylen)
 		*p++ = '\0';
 		while (intel_is_space(*p))
 			p++;
+		if (strncmp(p, "port", 4) == 0 && intel_is_space(p[4]) &&
+		    plain_port(&p, &r.port, why, whylen) != 0)
+			return -1;
 		if (*p != '\0' && *p != '#') {
 			intel_quote(q, sizeof(q), p, strlen(p));
 			snprintf(why, whylen, "unexpected text after indicator:"
@@ -677,6 +706,14 @@ plain_line(struct intel_rctx *x, char *line, char *why, size_t whylen)
 		return rc < 0 ? -1 : intel_emit(x->ld, &r, why, whylen);
 	if (intel_rec_any(&r, tok, why, whylen) != 0)
 		return -1;
+	if (r.port != 0 && r.type != INTEL_ADDR && r.type != INTEL_SUBNET) {
+		intel_quote(q, sizeof(q), tok, strlen(tok));
+		snprintf(why, whylen,
+		    "a port limits an address or a range, "
+		    "not %s",
+		    q);
+		return -1;
+	}
 	return intel_emit(x->ld, &r, why, whylen);
 }
 

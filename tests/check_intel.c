@@ -291,6 +291,48 @@ START_TEST(plain_details)
 }
 END_TEST
 
+/* "CIDR port N": only connections to that server port; the same
+ * network once per port; a port-less entry covers every port. */
+START_TEST(plain_ports)
+{
+	static const char text[] =
+	    "17.0.0.0/8 port 5223 # Apple push\n"
+	    "17.0.0.0/8 port 443\n"
+	    "17.0.0.0/8 port 5223\n" /* the same again: one entry */
+	    "142.250.0.0/15 port 5228\n"
+	    "142.250.7.0/24\n"
+	    "2a00:1450::/32 port 5228\n";
+	struct intel *in = set_of("known-good.txt", text);
+	const struct intel_item *it;
+	uint8_t a[16];
+
+	ck_assert_uint_eq(intel_count(in, INTEL_SUBNET), 5);
+	addr_of("17.57.144.10", a);
+	it = intel_match_addr_port(in, a, 5223);
+	ck_assert_ptr_nonnull(it);
+	ck_assert_uint_eq(it->port, 5223);
+	ck_assert_str_eq(it->desc, "Apple push");
+	ck_assert_str_eq(it->indicator, "17.0.0.0/8");
+	ck_assert_uint_eq(intel_match_addr_port(in, a, 443)->port, 443);
+	/* must not cover: another port, or no port known */
+	ck_assert_ptr_null(intel_match_addr_port(in, a, 5228));
+	ck_assert_ptr_null(intel_match_addr_port(in, a, 0));
+	ck_assert_ptr_null(intel_match_addr(in, a));
+	/* a longer port-less prefix covers every port; outside it, the
+	 * port-limited /15 still decides */
+	addr_of("142.250.7.9", a);
+	ck_assert_uint_eq(intel_match_addr_port(in, a, 80)->port, 0);
+	ck_assert_ptr_nonnull(intel_match_addr(in, a));
+	addr_of("142.251.1.1", a);
+	ck_assert_uint_eq(intel_match_addr_port(in, a, 5228)->port, 5228);
+	ck_assert_ptr_null(intel_match_addr_port(in, a, 5229));
+	addr_of("2a00:1450:4001::200e", a);
+	ck_assert_ptr_nonnull(intel_match_addr_port(in, a, 5228));
+	ck_assert_ptr_null(intel_match_addr_port(in, a, 443));
+	intel_free(in);
+}
+END_TEST
+
 START_TEST(plain_domains)
 {
 	char long_label[64], long_name[400], buf[600];
@@ -383,99 +425,111 @@ static const struct {
 	{ "1.2.3.4\n300.1.2.3\n", ":2: bad IPv4 address \"300.1.2.3\"" },
 	{ "# x\n\n1.2.3.0/33\n", ":3: prefix length 33 out of range for IPv4" },
 	{ "2001:db8::/129 # x\n",
-	  ":1: prefix length 129 out of range for IPv6" },
+	    ":1: prefix length 129 out of range for IPv6" },
 	{ "1.2.3.0/08\n", ":1: bad prefix length \"08\"" },
 	{ "2001:db8:::1\n", ":1: bad IPv6 address \"2001:db8:::1\"" },
 	{ "010.0.0.1\n", ":1: bad IPv4 address \"010.0.0.1\"" },
 	{ "1.2.3.4 5.6.7.8\n",
-	  ":1: unexpected text after indicator: \"5.6.7.8\"" },
+	    ":1: unexpected text after indicator: \"5.6.7.8\"" },
+	{ "17.0.0.0/8 port 0\n",
+	    ":1: port \"0\": not a port number (1 to 65535)" },
+	{ "17.0.0.0/8 port 65536 # x\n",
+	    ":1: port \"65536\": not a port number (1 to 65535)" },
+	{ "17.0.0.0/8 port 52x3\n",
+	    ":1: port \"52x3\": not a port number (1 to 65535)" },
+	{ "17.0.0.0/8 port\n",
+	    ":1: unexpected text after indicator: \"port\"" },
+	{ "17.0.0.0/8 port 5223 5224\n",
+	    ":1: unexpected text after indicator: \"5224\"" },
+	{ "push.example port 5223\n",
+	    ":1: a port limits an address or a range, not \"push.example\"" },
 	{ "ex!mple.com\n", ":1: bad character in domain \"ex!mple.com\"" },
 	{ "a..com\n", ":1: empty label in domain \"a..com\"" },
 	{ "x\n\"quoted\"\x01\n",
-	  ":2: bad character in domain \"\\x22quoted\\x22\\x01\"" },
+	    ":2: bad character in domain \"\\x22quoted\\x22\\x01\"" },
 	{ "ok.example\nbad\0nul\n", ":2: NUL byte in line" },
 	{ ZH "1.2.3.4\tIntel::ADDR\tsrc\n",
-	  ":2: expected 4 TAB-separated fields, got 3" },
+	    ":2: expected 4 TAB-separated fields, got 3" },
 	{ ZH "1.2.3.4\tIntel::ADDR\tsrc\tdesc\textra\n",
-	  ":2: expected 4 TAB-separated fields, got 5" },
+	    ":2: expected 4 TAB-separated fields, got 5" },
 	{ "#fields\tindicator\tmeta.source\n1.2.3.4\tx\n",
-	  ":1: #fields header has no \"indicator_type\" field" },
+	    ":1: #fields header has no \"indicator_type\" field" },
 	{ "#fields\tindicator_type\tmeta.source\n",
-	  ":1: #fields header has no \"indicator\" field" },
+	    ":1: #fields header has no \"indicator\" field" },
 	{ "#fields indicator indicator_type\n",
-	  ":1: #fields header must be TAB-separated" },
+	    ":1: #fields header must be TAB-separated" },
 	{ ZH "1.2.3.0/24\tIntel::ADDR\t-\t-\n",
-	  ":2: Intel::ADDR \"1.2.3.0/24\" is a prefix, not an address" },
+	    ":2: Intel::ADDR \"1.2.3.0/24\" is a prefix, not an address" },
 	{ ZH "1.2.3.4\tIntel::SUBNET\t-\t-\n",
-	  ":2: Intel::SUBNET \"1.2.3.4\" has no prefix length" },
+	    ":2: Intel::SUBNET \"1.2.3.4\" has no prefix length" },
 	{ ZH "1.2.3.4\tIntel::DOMAIN\t-\t-\n",
-	  ":2: Intel::DOMAIN \"1.2.3.4\" is an address" },
+	    ":2: Intel::DOMAIN \"1.2.3.4\" is an address" },
 	{ ZH "1.2.3.4\tFOO\t-\t-\n", ":2: bad indicator type \"FOO\"" },
 	{ ZH "-\tIntel::ADDR\t-\t-\n", ":2: indicator is unset" },
 	{ ZH "300.1.2.3\tIntel::ADDR\t-\t-\n",
-	  ":2: bad IPv4 address \"300.1.2.3\"" },
+	    ":2: bad IPv4 address \"300.1.2.3\"" },
 	{ ZH "#fields\tindicator\tindicator\tindicator_type\n",
-	  ":2: field \"indicator\" named twice in #fields header" },
+	    ":2: field \"indicator\" named twice in #fields header" },
 	/* Zeek meta columns of ours */
 	{ "#fields\tindicator\tindicator_type\tmeta.subdomains\n"
 	  "a.example\tIntel::DOMAIN\tyes\n",
-	  ":2: bad meta.subdomains \"yes\" (T or F)" },
+	    ":2: bad meta.subdomains \"yes\" (T or F)" },
 	{ "#fields\tindicator\tindicator_type\tmeta.category\n"
 	  "a.example\tIntel::DOMAIN\tads\n",
-	  ":2: bad meta.category \"ads\" (stalkerware, watchware, c2, website "
-	  "or distribution)" },
+	    ":2: bad meta.category \"ads\" (stalkerware, watchware, c2, website "
+	    "or distribution)" },
 	/* list directives */
 	{ "# category: ads\na.example\n",
-	  ":1: bad category \"ads\" (stalkerware, watchware, c2, website or "
-	  "distribution)" },
+	    ":1: bad category \"ads\" (stalkerware, watchware, c2, website or "
+	    "distribution)" },
 	{ "a.example\n# match: some\n",
-	  ":2: bad match \"some\" (exact or subdomains)" },
+	    ":2: bad match \"some\" (exact or subdomains)" },
 	/* Echap CSV */
 	{ "type,indicator,app\ndomain,ok.example,X\ndomain,b@d.example,X\n",
-	  ":3: bad character in domain \"b@d.example\"" },
+	    ":3: bad character in domain \"b@d.example\"" },
 	{ "type,indicator,app\ndomain,ok.example\n",
-	  ":2: expected 3 comma-separated fields, got 2" },
+	    ":2: expected 3 comma-separated fields, got 2" },
 	{ "type,indicator,app\nipv4,1.2.3.400,X\n",
-	  ":2: bad IPv4 address \"1.2.3.400\"" },
+	    ":2: bad IPv4 address \"1.2.3.400\"" },
 	{ "type,indicator,app\ndomain,\"ok.example,X\n",
-	  ":2: unterminated quote" },
+	    ":2: unterminated quote" },
 	{ "type,indicator,app\ndomain,,X\n", ":2: empty indicator" },
 	/* hosts files */
 	{ "# blocklist\n0.0.0.0 ok.example\n0.0.0.0\n",
-	  ":3: hosts line without a name" },
+	    ":3: hosts line without a name" },
 	{ "0.0.0.0 ok.example\n999.0.0.1 x.example\n",
-	  ":2: bad address \"999.0.0.1\" in hosts line" },
+	    ":2: bad address \"999.0.0.1\" in hosts line" },
 	{ "127.0.0.1 ok.example\n127.0.0.1 a.example 1.2.3.4\n",
-	  ":2: hosts name \"1.2.3.4\" is an address" },
+	    ":2: hosts name \"1.2.3.4\" is an address" },
 	{ "0.0.0.0 ok.example\n0.0.0.0 a..example\n",
-	  ":2: empty label in domain \"a..example\"" },
+	    ":2: empty label in domain \"a..example\"" },
 	/* TinyCheck JSON */
 	{ "{\"iocs\": [\n {\"type\": \"domain\", \"value\": \"ok.example\"},\n"
 	  " {\"type\": \"domain\", \"value\": \"a b.example\"}\n]}\n",
-	  ":3: iocs[1]: bad character in domain \"a b.example\"" },
+	    ":3: iocs[1]: bad character in domain \"a b.example\"" },
 	{ "{\"iocs\": [{\"type\": \"domain\"}]}",
-	  ":1: iocs[0]: not an object with \"type\" and \"value\" strings" },
+	    ":1: iocs[0]: not an object with \"type\" and \"value\" strings" },
 	{ "{\"iocs\": [\n{\"type\": \"ip4addr\", \"value\": \"1.2.3\"}]}",
-	  ":2: iocs[0]: bad IPv4 address \"1.2.3\"" },
+	    ":2: iocs[0]: bad IPv4 address \"1.2.3\"" },
 	/* JSON in general */
 	{ "{\"iocs\": [\n\n{\"type\": }]}", ":3: JSON syntax error" },
 	{ "{\"iocs\": []} x", ":1: text after the JSON document" },
 	{ "{\"a\": 1}\n",
-	  ":1: JSON is none of TinyCheck IOCs ({\"iocs\": [...]}), a MISP "
-	  "event or a STIX 2.1 bundle" },
+	    ":1: JSON is none of TinyCheck IOCs ({\"iocs\": [...]}), a MISP "
+	    "event or a STIX 2.1 bundle" },
 	/* MISP */
 	{ "{\"Event\": {\"info\": \"x\", \"Attribute\": [\n"
 	  "{\"type\": \"ip-dst\", \"value\": \"10.0.0.0/33\"}]}}",
-	  ":2: Event.Attribute[0]: prefix length 33 out of range for IPv4" },
+	    ":2: Event.Attribute[0]: prefix length 33 out of range for IPv4" },
 	{ "{\"Object\": [{\"Attribute\": [{\"type\": \"sha1\", \"value\": "
 	  "\"x\"},\n{\"type\": \"domain\", \"value\": \"-bad!\"}]}]}",
-	  ":2: Object[0].Attribute[1]: bad character in domain \"-bad!\"" },
+	    ":2: Object[0].Attribute[1]: bad character in domain \"-bad!\"" },
 	{ "{\"response\": [{\"Event\": {\"Attribute\": [{\"type\": "
 	  "\"url\", \"value\": \"https:///x\"}]}}]}",
-	  ":1: response[0].Event.Attribute[0]: no host in url" },
+	    ":1: response[0].Event.Attribute[0]: no host in url" },
 	{ "{\"Event\": {\"Attribute\": [{\"type\": \"ip-dst|port\", "
 	  "\"value\": \"1.2.3.4\"}]}}",
-	  ":1: Event.Attribute[0]: ip-dst|port value without '|'" },
+	    ":1: Event.Attribute[0]: ip-dst|port value without '|'" },
 };
 
 START_TEST(error_messages)
@@ -1277,6 +1331,7 @@ intel_suite(void)
 	tcase_add_test(tc, lpm_empty_and_unfinalized);
 	tcase_add_test(tc, duplicates_keep_first);
 	tcase_add_test(tc, plain_details);
+	tcase_add_test(tc, plain_ports);
 	tcase_add_test(tc, plain_domains);
 	tcase_add_test(tc, zeek_reordered);
 	tcase_add_test(tc, bundled_iocs);
