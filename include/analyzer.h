@@ -42,6 +42,8 @@ struct analyzer_config {
 	int no_beacon;			/* beacon detection off */
 	struct homenet home;		/* the devices' side (flow.home) */
 	int beacon_lan; /* beacons inside the home network too */
+	uint32_t name_hold_s; /* names outlive connections (held.h); 0:
+			       * not; main.c's default SW_NAME_HOLD_S */
 };
 
 /* Signal flags set by main.c's handlers; any pointer may be NULL. */

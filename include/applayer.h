@@ -41,17 +41,19 @@ struct applayer_stats {
 	uint64_t names_cached, names_evicted;
 	uint64_t server_names, server_names_refused;
 	uint64_t reasm_in_use_max, reasm_exhausted;
+	uint64_t names_held, names_held_hits, names_held_evicted;
 };
 
 struct applayer;
 
 /*
  * Build the layer and register its slot in fcfg (before the flow table
- * is made from it).  The policy and the records are borrowed.  NULL
- * with the reason in errbuf (SW_ERRLEN bytes).
+ * is made from it).  The policy and the records are borrowed.  Names
+ * outlive their connections for name_hold_s seconds (held.h; 0: not at
+ * all).  NULL with the reason in errbuf (SW_ERRLEN bytes).
  */
 struct applayer *applayer_new(struct flow_config *fcfg, struct policy *pol,
-    struct records *rec, uint64_t seed, char *errbuf);
+    struct records *rec, uint64_t seed, uint32_t name_hold_s, char *errbuf);
 void applayer_free(struct applayer *al);
 
 /* The indicator set from now on (borrowed; NULL: none). */

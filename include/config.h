@@ -179,6 +179,16 @@
  * estimate), so the cap should rarely be reached; at it the least recently
  * inserted entry is evicted, counted. */
 #define SW_NAMES_MAX		65536
+
+/* Names that outlive a connection (held.h): places (device, server,
+ * port) remembered, and the seconds of network time a name is kept
+ * without being learned again or used.  A shelter's few dozen devices
+ * hold a few hundred long-lived connections (push, messaging, mail);
+ * 16384 places cost 1.3 MiB.  Six hours outlasts every push heartbeat
+ * interval (FCM about 28 minutes, APNs 15 to 30) many times over, and
+ * each beat renews the name (--name-hold). */
+#define SW_HELD_MAX		16384
+#define SW_NAME_HOLD_S		21600
 /* TTL clamp, seconds.  Minimum: CDNs answer with TTLs of 0-30 s, yet
  * phones connect right after the answer and their caches keep using the
  * address past a tiny TTL (Chrome and Android cache at least a minute).

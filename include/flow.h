@@ -36,9 +36,10 @@ struct homenet;
 /* Where a connection's server name was learnt, weakest first: a later,
  * stronger source replaces a weaker one. */
 #define FLOW_NAME_NONE	0
-#define FLOW_NAME_DNS	1	/* the device resolved this address */
-#define FLOW_NAME_HTTP	2	/* HTTP Host header */
-#define FLOW_NAME_SNI	3	/* TLS ClientHello server_name */
+#define FLOW_NAME_HELD	1 /* this place's last name (held.h) */
+#define FLOW_NAME_DNS	2 /* the device resolved this address */
+#define FLOW_NAME_HTTP	3 /* HTTP Host header */
+#define FLOW_NAME_SNI	4 /* TLS ClientHello server_name */
 
 enum flow_end_reason {
 	FLOW_END_TIMEOUT,	/* idle timeout or close delay passed */

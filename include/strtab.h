@@ -49,6 +49,9 @@ void strtab_free(struct strtab *t);
  */
 uint32_t strtab_intern(struct strtab *t, const char *s, size_t len);
 
+/* One more reference to a held handle: id, or 0 for 0 or a free one. */
+uint32_t strtab_ref(struct strtab *t, uint32_t id);
+
 /* Take one reference back; the string goes when the last one does.
  * 0 is ignored. */
 void strtab_release(struct strtab *t, uint32_t id);

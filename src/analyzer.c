@@ -100,7 +100,7 @@ analyzer_new(const struct analyzer_config *cfg, const struct intel *intel,
 	fcfg = cfg->flow;
 	fcfg.home = &a->cfg.home;
 	if ((a->app = applayer_new(&fcfg, a->policy, a->rec, cfg->flow.seed,
-		 errbuf)) == NULL)
+		 cfg->name_hold_s, errbuf)) == NULL)
 		goto fail;
 	applayer_set_intel(a->app, intel);
 	if (!cfg->no_beacon &&
@@ -241,6 +241,9 @@ write_stats(struct analyzer *a, int final)
 	jbuf_u64(&j, "http_hosts", ac->http_hosts);
 	jbuf_u64(&j, "reasm_in_use_max", as.reasm_in_use_max);
 	jbuf_u64(&j, "reasm_exhausted", as.reasm_exhausted);
+	jbuf_u64(&j, "names_held", as.names_held);
+	jbuf_u64(&j, "names_held_hits", as.names_held_hits);
+	jbuf_u64(&j, "names_held_evicted", as.names_held_evicted);
 	jbuf_key_open(&j, "decoder");
 	for (i = 1; i < DS__COUNT; i++)
 		if (a->ctr.decode[i] != 0)

@@ -18,6 +18,7 @@
 #include "config.h"
 #include "decode.h"
 #include "flow.h"
+#include "held.h"
 #include "intel.h"
 #include "names.h"
 #include "policy.h"
@@ -50,6 +51,8 @@ struct applayer {
 	struct reasm *reasm;	   /* TLS first-flight reassembly */
 	struct strtab *snames;	   /* connections' server names */
 	struct names_cache *names; /* (device, address) -> DNS name */
+	struct held_names *held;   /* (device, server, port) -> last name,
+				    * or NULL (--name-hold 0) */
 	uint32_t app_off;	   /* struct app_flow in each flow */
 	struct applayer_counters ctr;
 	struct dns_msg dnsmsg;
@@ -57,7 +60,7 @@ struct applayer {
 
 struct applayer *
 applayer_new(struct flow_config *fcfg, struct policy *pol, struct records *rec,
-    uint64_t seed, char *errbuf)
+    uint64_t seed, uint32_t name_hold_s, char *errbuf)
 {
 	struct applayer *al;
 	struct names_config ncfg;
@@ -78,6 +81,10 @@ applayer_new(struct flow_config *fcfg, struct policy *pol, struct records *rec,
 	ncfg.seed = seed;
 	if ((al->names = names_new(&ncfg, errbuf)) == NULL)
 		goto fail;
+	if (name_hold_s > 0 &&
+	    (al->held = held_new(0, name_hold_s, al->snames, seed, errbuf)) ==
+		NULL)
+		goto fail;
 	return al;
 fail:
 	applayer_free(al);
@@ -90,6 +97,7 @@ applayer_free(struct applayer *al)
 	if (al == NULL)
 		return;
 	reasm_free(al->reasm);
+	held_free(al->held); /* before the names it holds */
 	strtab_free(al->snames);
 	names_free(al->names);
 	free(al);
@@ -122,16 +130,41 @@ applayer_get_stats(const struct applayer *al, struct applayer_stats *st)
 	st->server_names_refused = strtab_get_stats(al->snames)->refused;
 	st->reasm_in_use_max = reasm_stats(al->reasm)->in_use_max;
 	st->reasm_exhausted = reasm_stats(al->reasm)->exhausted;
+	if (al->held != NULL) {
+		st->names_held = held_get_stats(al->held)->entries;
+		st->names_held_hits = held_get_stats(al->held)->hits;
+		st->names_held_evicted = held_get_stats(al->held)->evicted;
+	}
+}
+
+/* The connection's server name is now handle id, from src: the flow
+ * takes the reference; a name learned on the wire is held for the place
+ * (held.h), for the nameless connections that come later. */
+static void
+adopt_name(struct applayer *al, struct flow *f, uint32_t id, uint8_t src,
+    int64_t ts_us)
+{
+	struct flow_addrs fa;
+
+	strtab_release(al->snames, f->name_id);
+	f->name_id = id;
+	f->name_src = src;
+	if (src != FLOW_NAME_HELD && al->held != NULL) {
+		flow_get_addrs(f, &fa);
+		held_put(al->held, fa.orig_h, fa.resp_h, f->resp_p, f->proto,
+		    id, src, ts_us);
+	}
 }
 
 /*
  * Record a name for the connection's server when it is at least as good
- * as the one known (SNI over Host over DNS).  Names with bytes outside
- * printable ASCII are not names a device resolved: they are left out.
+ * as the one known (SNI over Host over DNS over a held name).  Names with
+ * bytes outside printable ASCII are not names a device resolved: they are
+ * left out.
  */
 static void
 set_server_name(struct applayer *al, struct flow *f, const char *name,
-    uint8_t src)
+    uint8_t src, int64_t ts_us)
 {
 	uint32_t id;
 
@@ -141,9 +174,7 @@ set_server_name(struct applayer *al, struct flow *f, const char *name,
 	 * for every connection to it (a full table keeps the old name) */
 	if ((id = strtab_intern(al->snames, name, strlen(name))) == 0)
 		return;
-	strtab_release(al->snames, f->name_id);
-	f->name_id = id;
-	f->name_src = src;
+	adopt_name(al, f, id, src, ts_us);
 }
 
 /* Match both ends of a new connection, as Zeek's Intel framework does. */
@@ -197,13 +228,21 @@ names_check_conn(struct applayer *al, struct flow *f)
 	struct flow_addrs fa;
 	const struct intel_item *it;
 	const char *name, *cname = NULL;
+	uint32_t id;
 
 	flow_get_addrs(f, &fa);
 	name = names_lookup(al->names, fa.orig_h, fa.resp_h, f->first_us,
 	    &cname);
-	if (name == NULL)
-		return;
-	set_server_name(al, f, name, FLOW_NAME_DNS);
+	if (name == NULL) {
+		/* no answer for it: the name this place had last */
+		if ((id = held_get(al->held, fa.orig_h, fa.resp_h, f->resp_p,
+			 f->proto, f->first_us)) == 0 ||
+		    (id = strtab_ref(al->snames, id)) == 0)
+			return;
+		adopt_name(al, f, id, FLOW_NAME_HELD, f->first_us);
+		name = strtab_get(al->snames, id);
+	} else
+		set_server_name(al, f, name, FLOW_NAME_DNS, f->first_us);
 	if (al->intel == NULL)
 		return;
 	it = intel_match_domain(al->intel, name);
@@ -247,8 +286,8 @@ app_tcp(struct applayer *al, struct flow *f, const struct packet *p,
 			records_ssl(al->rec, f, p->ts_us, &hello);
 			if (hello.has_sni && !hello.sni_odd &&
 			    !hello.sni_trunc) {
-				set_server_name(al, f, hello.sni,
-				    FLOW_NAME_SNI);
+				set_server_name(al, f, hello.sni, FLOW_NAME_SNI,
+				    p->ts_us);
 				intel_check_name(al, f, hello.sni, dev, srv,
 				    "SSL::IN_SERVER_NAME", p->ts_us);
 			}
@@ -260,7 +299,8 @@ app_tcp(struct applayer *al, struct flow *f, const struct packet *p,
 		al->ctr.http[hst]++;
 		if (hst == HTTP_OK && !req.host_trunc) {
 			al->ctr.http_hosts++;
-			set_server_name(al, f, req.host, FLOW_NAME_HTTP);
+			set_server_name(al, f, req.host, FLOW_NAME_HTTP,
+			    p->ts_us);
 			intel_check_name(al, f, req.host, dev, srv,
 			    "HTTP::IN_HOST_HEADER", p->ts_us);
 		}

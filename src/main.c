@@ -98,6 +98,8 @@ usage(FILE *fp)
 "      --seed N           fixed seed for uids and hashing (tests)\n"
 "      --home-net CIDR    the devices' network (repeatable; default the\n"
 "                         private and link-local ranges)\n"
+"      --name-hold S      keep a place's server name S network seconds\n"
+"                         after it was last seen or used (default %u; 0 off)\n"
 "beacon detection (Spyware::Suspicious_Beaconing), see stalkerwatch(8):\n"
 "      --no-beacon        off\n"
 "      --beacon-min-events N   events before a notice (default %u)\n"
@@ -116,7 +118,7 @@ usage(FILE *fp)
 "Exit status: 0 ok, 1 runtime error, 2 bad usage or configuration.\n"
 "See stalkerwatch(8) and stalkerwatch-iocs(5).\n",
 	    SW_SEV_WEBSITE, SW_SUPPRESS_FOR, SW_FLOW_MAX, SW_STATS_INTERVAL,
-	    bc.min_events, (unsigned)(bc.min_score * 100 + 0.5), bc.max_up,
+	    SW_NAME_HOLD_S, bc.min_events, (unsigned)(bc.min_score * 100 + 0.5), bc.max_up,
 	    bc.max_down, bc.idle_gap_s, bc.min_period_s, bc.max_period_s,
 	    bc.max_trackers);
 	/* clang-format on */
@@ -373,6 +375,7 @@ enum {
 	OPT_SEED,
 	OPT_HOME_NET,
 	OPT_BEACON_LAN,
+	OPT_NAME_HOLD,
 	OPT_DNS_LOG,
 	OPT_SSL_LOG,
 	OPT_VENDOR_SITES,
@@ -412,6 +415,7 @@ main(int argc, char **argv)
 		{ "seed", required_argument, NULL, OPT_SEED },
 		{ "home-net", required_argument, NULL, OPT_HOME_NET },
 		{ "beacon-lan", no_argument, NULL, OPT_BEACON_LAN },
+		{ "name-hold", required_argument, NULL, OPT_NAME_HOLD },
 		{ "known-good", required_argument, NULL, 'A' },
 		{ "dns-log", no_argument, NULL, OPT_DNS_LOG },
 		{ "ssl-log", no_argument, NULL, OPT_SSL_LOG },
@@ -463,6 +467,7 @@ main(int argc, char **argv)
 	flow_config_default(&acfg.flow);
 	beacon_config_default(&acfg.beacon);
 	homenet_default(&acfg.home);
+	acfg.name_hold_s = SW_NAME_HOLD_S;
 	memset(&lopts, 0, sizeof(lopts));
 	lopts.warn = warn_ioc;
 	lopts.warn_ctx = &ioc_warnings;
@@ -594,6 +599,10 @@ main(int argc, char **argv)
 			have_home = 1;
 			if (homenet_add(&acfg.home, optarg, err) != 0)
 				die_usage(err, NULL);
+			break;
+		case OPT_NAME_HOLD:
+			acfg.name_hold_s = (uint32_t)parse_num("--name-hold",
+			    optarg, 30 * 86400);
 			break;
 		case OPT_BEACON_LAN:
 			acfg.beacon_lan = 1;

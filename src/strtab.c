@@ -97,6 +97,17 @@ strtab_intern(struct strtab *t, const char *s, size_t len)
 	return table_index(t->tab, e);
 }
 
+uint32_t
+strtab_ref(struct strtab *t, uint32_t id)
+{
+	struct strtab_ent *e;
+
+	if (t == NULL || (e = table_at(t->tab, id)) == NULL)
+		return 0;
+	e->refs++;
+	return id;
+}
+
 void
 strtab_release(struct strtab *t, uint32_t id)
 {

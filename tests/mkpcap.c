@@ -2,7 +2,8 @@
  * mkpcap.c - writes one of the named synthetic captures of pcapgen.c:
  * the bundled demo, the golden-test scenarios and the benchmark capture.
  *
- *	mkpcap SCENARIO OUTFILE [COUNT] [--ip ADDR] [--count N] [--seed N]
+ *	mkpcap SCENARIO OUTFILE [COUNT] [--ip ADDR] [--count N] [--days N]
+ *	    [--seed N]
  *	mkpcap -l
  *
  * OUTFILE "-" is standard output.  The same arguments always give the same
@@ -26,8 +27,10 @@ usage(FILE *f)
 {
 	const struct pcapgen_scenario *s;
 
-	fprintf(f, "usage: mkpcap SCENARIO OUTFILE [COUNT] [--ip ADDR] "
-	    "[--count N] [--seed N]\n       mkpcap -l\nscenarios:\n");
+	fprintf(f,
+	    "usage: mkpcap SCENARIO OUTFILE [COUNT] [--ip ADDR] "
+	    "[--count N] [--days N] [--seed N]\n       mkpcap -l\n"
+	    "scenarios:\n");
 	for (s = pcapgen_scenarios; s->name != NULL; s++)
 		fprintf(f, "  %-10s %s\n", s->name, s->help);
 }
@@ -45,14 +48,13 @@ parse_ulong(const char *s, unsigned long long *v)
 int
 main(int argc, char **argv)
 {
-	static const struct option longopts[] = {
-		{ "ip", required_argument, NULL, 'a' },
+	static const struct option longopts[] = { { "ip", required_argument,
+						      NULL, 'a' },
 		{ "count", required_argument, NULL, 'n' },
 		{ "seed", required_argument, NULL, 's' },
+		{ "days", required_argument, NULL, 'd' },
 		{ "list", no_argument, NULL, 'l' },
-		{ "help", no_argument, NULL, 'h' },
-		{ NULL, 0, NULL, 0 }
-	};
+		{ "help", no_argument, NULL, 'h' }, { NULL, 0, NULL, 0 } };
 	struct pcapgen_opts o;
 	unsigned long long v;
 	char errbuf[SW_ERRLEN];
@@ -61,14 +63,15 @@ main(int argc, char **argv)
 	int ch, rc;
 
 	memset(&o, 0, sizeof(o));
-	while ((ch = getopt_long(argc, argv, "a:n:s:lh", longopts,
-	    NULL)) != -1) {
+	while ((ch = getopt_long(argc, argv, "a:n:s:d:lh", longopts, NULL)) !=
+	    -1) {
 		switch (ch) {
 		case 'a':
 			o.ip = optarg;
 			break;
 		case 'n':
 		case 's':
+		case 'd':
 			if (parse_ulong(optarg, &v) != 0) {
 				fprintf(stderr, "mkpcap: %s: not a number\n",
 				    optarg);
@@ -76,6 +79,8 @@ main(int argc, char **argv)
 			}
 			if (ch == 'n')
 				o.count = (unsigned long)v;
+			else if (ch == 'd')
+				o.days = (unsigned long)v;
 			else
 				o.seed = v;
 			break;

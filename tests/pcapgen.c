@@ -906,13 +906,11 @@ pcapgen_tls_app_data(struct pcapgen *g, uint8_t *buf, size_t cap,
 }
 
 int
-pcapgen_https(struct pcapgen *g, struct pcapgen_tcp *c, const char *sni,
-    size_t hs_extra, size_t up, size_t down)
+pcapgen_tls_open(struct pcapgen *g, struct pcapgen_tcp *c, const char *sni,
+    size_t hs_extra)
 {
-	/* One record's worth at a time keeps the buffer small whatever the
-	 * transfer size. */
 	uint8_t buf[16384 + 512];
-	size_t n, chunk;
+	size_t n;
 	int rc;
 
 	rc = pcapgen_tcp_connect(g, c);
@@ -932,18 +930,36 @@ pcapgen_https(struct pcapgen *g, struct pcapgen_tcp *c, const char *sni,
 	buf[5] = 1;
 	n = 6 + pcapgen_tls_app_data(g, buf + 6, sizeof(buf) - 6, 53);
 	rc |= pcapgen_tcp_send(g, c, PCAPGEN_C2S, buf, n);
-	while (up > 0) {
-		chunk = up > 16384 ? 16384 : up;
+	return rc ? -1 : 0;
+}
+
+int
+pcapgen_tls_data(struct pcapgen *g, struct pcapgen_tcp *c, int dir, size_t len)
+{
+	/* One record's worth at a time keeps the buffer small whatever the
+	 * transfer size. */
+	uint8_t buf[16384 + 512];
+	size_t n, chunk;
+	int rc = 0;
+
+	while (len > 0) {
+		chunk = len > 16384 ? 16384 : len;
 		n = pcapgen_tls_app_data(g, buf, sizeof(buf), chunk);
-		rc |= pcapgen_tcp_send(g, c, PCAPGEN_C2S, buf, n);
-		up -= chunk;
+		rc |= pcapgen_tcp_send(g, c, dir, buf, n);
+		len -= chunk;
 	}
-	while (down > 0) {
-		chunk = down > 16384 ? 16384 : down;
-		n = pcapgen_tls_app_data(g, buf, sizeof(buf), chunk);
-		rc |= pcapgen_tcp_send(g, c, PCAPGEN_S2C, buf, n);
-		down -= chunk;
-	}
+	return rc ? -1 : 0;
+}
+
+int
+pcapgen_https(struct pcapgen *g, struct pcapgen_tcp *c, const char *sni,
+    size_t hs_extra, size_t up, size_t down)
+{
+	int rc;
+
+	rc = pcapgen_tls_open(g, c, sni, hs_extra);
+	rc |= pcapgen_tls_data(g, c, PCAPGEN_C2S, up);
+	rc |= pcapgen_tls_data(g, c, PCAPGEN_S2C, down);
 	rc |= pcapgen_tcp_close(g, c, PCAPGEN_C2S);
 	return rc ? -1 : 0;
 }
@@ -2037,6 +2053,315 @@ scen_survivor(struct pcapgen *g, const struct pcapgen_opts *o)
 	return rc ? -1 : 0;
 }
 
+/*
+ * Phones that hold push connections for days (issue 10's backgrounds).
+ * Each device of --count (default 100) over --days (default 10):
+ *   Android: one TLS connection to mtalk.google.com:5228 (FCM; a few
+ *     on 5222, the older channel) with a heartbeat every 28 min +-2;
+ *   iPhone: one to N-courier.push.apple.com:5223 (APNs), a heartbeat
+ *     every 15 to 30 min;
+ *   both: now and then a push message from the server (mean 3 h), and a
+ *     new connection every 4 to 24 h (a DNS lookup, a handshake with the
+ *     name, the old one left to die as NAT does); half of them are
+ *     already connected when the capture starts, so their first packets
+ *     are a heartbeat with no handshake, the server's half the time;
+ *   laptops (one device in five): Spotify Connect and Dropbox LAN sync
+ *     to the broadcast address every 30 s, mDNS every 60-120 s, SSDP
+ *     every 100 s.
+ * Every device has a randomised (locally administered) MAC.  Heartbeats
+ * outlast the sensor's 5-minute TCP timeout, so each is a new connection
+ * entry without a name: must not fire (known-good by name held from the
+ * handshake, or by the push ranges and ports).
+ */
+#define PHONE_FCM    0
+#define PHONE_GCM    1 /* the older channel, port 5222 */
+#define PHONE_APNS   2
+#define PHONE_LAPTOP 3
+
+struct phone {
+	struct pcapgen_host h, srv;
+	struct pcapgen_tcp c;
+	int kind;
+	int open;
+	uint64_t next_beat, next_push, next_conn, next_disc, next_mdns;
+	uint64_t next_ssdp;
+};
+
+static void
+phone_srv(struct pcapgen *g, struct phone *p)
+{
+	char ip[32];
+
+	if (p->kind == PHONE_APNS)
+		snprintf(ip, sizeof(ip), "17.57.144.%u",
+		    pcapgen_rand_range(g, 1, 250));
+	else if (p->kind == PHONE_GCM)
+		snprintf(ip, sizeof(ip), "74.125.%u.%u",
+		    pcapgen_rand_range(g, 0, 255),
+		    pcapgen_rand_range(g, 1, 250));
+	else
+		snprintf(ip, sizeof(ip), "142.250.%u.%u",
+		    pcapgen_rand_range(g, 0, 255),
+		    pcapgen_rand_range(g, 1, 250));
+	(void)remote(&p->srv, ip);
+}
+
+static uint64_t
+phone_beat_gap(struct pcapgen *g, const struct phone *p)
+{
+	if (p->kind == PHONE_APNS)
+		return (uint64_t)pcapgen_rand_range(g, 900, 1800) * SEC;
+	return (uint64_t)pcapgen_rand_range(g, 1560, 1800) * SEC;
+}
+
+static const char *
+phone_name(const struct phone *p, char *buf, size_t len, uint32_t n)
+{
+	if (p->kind == PHONE_APNS)
+		snprintf(buf, len, "%u-courier.push.apple.com", n % 50 + 1);
+	else
+		snprintf(buf, len, "mtalk.google.com");
+	return buf;
+}
+
+/* A new push connection: lookup, handshake with the name, first beat
+ * later. */
+static int
+phone_connect(struct pcapgen *g, struct lan *l, struct phone *p)
+{
+	char name[64];
+	int rc = 0;
+
+	phone_srv(g, p);
+	phone_name(p, name, sizeof(name), pcapgen_rand(g));
+	rc |= pcapgen_dns_exchange(g, &p->h, &l->router, name, 1, p->srv.addr,
+	    1, pcapgen_rand_range(g, 60, 300));
+	pcapgen_advance(g, pcapgen_rand_range(g, 5000, 30000));
+	pcapgen_tcp_init(g, &p->c, &p->h, lan_port(g, l), &p->srv,
+	    p->kind == PHONE_APNS    ? 5223 :
+		p->kind == PHONE_GCM ? 5222 :
+				       5228);
+	p->c.rtt_us = pcapgen_rand_range(g, 15000, 60000);
+	rc |= pcapgen_tls_open(g, &p->c, name,
+	    pcapgen_rand_range(g, 2500, 4000));
+	p->open = 1;
+	p->next_beat = g->now_us + phone_beat_gap(g, p);
+	p->next_conn = g->now_us +
+	    (uint64_t)pcapgen_rand_range(g, 4 * 3600, 24 * 3600) * SEC;
+	if (p->next_push == UINT64_MAX)
+		p->next_push = g->now_us +
+		    (uint64_t)pcapgen_rand_range(g, 600, 21000) * SEC;
+	return rc;
+}
+
+static int
+phone_event(struct pcapgen *g, struct lan *l, struct phone *p,
+    struct pcapgen_host *bcast, struct pcapgen_host *mdns,
+    struct pcapgen_host *ssdp)
+{
+	uint64_t t = g->now_us;
+	int rc = 0;
+
+	if (p->kind == PHONE_LAPTOP) {
+		if (t >= p->next_disc) {
+			rc |= pcapgen_udp(g, &p->h, 57621, bcast, 57621, NULL,
+			    44);
+			rc |= pcapgen_udp(g, &p->h, 17500, bcast, 17500, NULL,
+			    pcapgen_rand_range(g, 140, 160));
+			p->next_disc = t + 30 * SEC;
+		}
+		if (t >= p->next_mdns) {
+			rc |= pcapgen_udp(g, &p->h, 5353, mdns, 5353, NULL,
+			    pcapgen_rand_range(g, 60, 300));
+			p->next_mdns = t + pcapgen_rand_range(g, 60, 120) * SEC;
+		}
+		if (t >= p->next_ssdp) {
+			rc |= pcapgen_udp(g, &p->h, lan_port(g, l), ssdp, 1900,
+			    NULL, 125);
+			p->next_ssdp = t + 100 * SEC;
+		}
+		return rc;
+	}
+	if (t >= p->next_conn) {
+		/* the old connection dies silently (NAT), a new one */
+		return phone_connect(g, l, p);
+	}
+	if (t >= p->next_push) {
+		rc |= pcapgen_tls_data(g, &p->c, PCAPGEN_S2C,
+		    pcapgen_rand_range(g, 300, 3000));
+		rc |= pcapgen_tls_data(g, &p->c, PCAPGEN_C2S,
+		    pcapgen_rand_range(g, 40, 120));
+		p->next_push = t +
+		    (uint64_t)(pcapgen_rand_range(g, 600, 21000)) * SEC;
+		return rc;
+	}
+	/* a heartbeat: the client pings, the server answers (or, at a
+	 * mid-stream start, the first packet may be the server's) */
+	if (!p->open && pcapgen_rand_range(g, 0, 1)) {
+		rc |= pcapgen_tls_data(g, &p->c, PCAPGEN_S2C,
+		    pcapgen_rand_range(g, 30, 60));
+		rc |= pcapgen_tls_data(g, &p->c, PCAPGEN_C2S,
+		    pcapgen_rand_range(g, 30, 60));
+	} else {
+		rc |= pcapgen_tls_data(g, &p->c, PCAPGEN_C2S,
+		    pcapgen_rand_range(g, 30, 60));
+		rc |= pcapgen_tls_data(g, &p->c, PCAPGEN_S2C,
+		    pcapgen_rand_range(g, 30, 60));
+	}
+	p->open = 1;
+	p->next_beat = t + phone_beat_gap(g, p);
+	return rc;
+}
+
+static uint64_t
+phone_next(const struct phone *p)
+{
+	uint64_t t;
+
+	if (p->kind == PHONE_LAPTOP) {
+		t = p->next_disc;
+		if (p->next_mdns < t)
+			t = p->next_mdns;
+		return p->next_ssdp < t ? p->next_ssdp : t;
+	}
+	t = p->next_beat;
+	if (p->next_push < t)
+		t = p->next_push;
+	return p->next_conn < t ? p->next_conn : t;
+}
+
+static int
+scen_phones(struct pcapgen *g, const struct pcapgen_opts *o)
+{
+	struct pcapgen_host bcast, mdns, ssdp;
+	struct phone *ph;
+	struct lan l;
+	unsigned long n = o->count ? o->count : 100;
+	unsigned long days = o->days ? o->days : 10;
+	uint64_t start = g->now_us, end, t;
+	unsigned long i, k;
+	char ip[32], mac[32];
+	int rc = 0;
+
+	if (n > 60000 || days > 365)
+		return -1;
+	lan_init(g, &l);
+	if (pcapgen_host(&bcast, "10.20.255.255", "ff:ff:ff:ff:ff:ff") != 0 ||
+	    pcapgen_host(&mdns, "224.0.0.251", "01:00:5e:00:00:fb") != 0 ||
+	    pcapgen_host(&ssdp, "239.255.255.250", "01:00:5e:7f:ff:fa") != 0)
+		return -1;
+	(void)pcapgen_host(&l.router, "10.20.0.1", MAC_ROUTER);
+	if ((ph = calloc(n, sizeof(*ph))) == NULL)
+		return -1;
+	end = start + days * 86400 * SEC;
+	for (i = 0; i < n; i++) {
+		struct phone *p = &ph[i];
+
+		snprintf(ip, sizeof(ip), "10.20.%lu.%lu", 1 + i / 250,
+		    1 + i % 250);
+		/* a randomised MAC: locally administered, unicast */
+		snprintf(mac, sizeof(mac), "%02x:%02x:%02x:%02x:%02x:%02x",
+		    (pcapgen_rand_range(g, 0, 255) & 0xfc) | 0x02,
+		    pcapgen_rand_range(g, 0, 255),
+		    pcapgen_rand_range(g, 0, 255),
+		    pcapgen_rand_range(g, 0, 255),
+		    pcapgen_rand_range(g, 0, 255),
+		    pcapgen_rand_range(g, 0, 255));
+		(void)pcapgen_host(&p->h, ip, mac);
+		k = pcapgen_rand_range(g, 0, 99);
+		p->kind = i % 5 == 4 ? PHONE_LAPTOP :
+		    k < 45	     ? PHONE_APNS :
+		    k < 52	     ? PHONE_GCM :
+				       PHONE_FCM;
+		if (p->kind == PHONE_LAPTOP) {
+			p->next_disc = start +
+			    pcapgen_rand_range(g, 0, 30) * SEC;
+			p->next_mdns = start +
+			    pcapgen_rand_range(g, 0, 120) * SEC;
+			p->next_ssdp = start +
+			    pcapgen_rand_range(g, 0, 100) * SEC;
+			continue;
+		}
+		p->next_push = start +
+		    (uint64_t)pcapgen_rand_range(g, 600, 21000) * SEC;
+		if (pcapgen_rand_range(g, 0, 1)) {
+			/* connected before the capture: no handshake seen */
+			phone_srv(g, p);
+			pcapgen_tcp_init(g, &p->c, &p->h, lan_port(g, &l),
+			    &p->srv,
+			    p->kind == PHONE_APNS    ? 5223 :
+				p->kind == PHONE_GCM ? 5222 :
+						       5228);
+			p->c.rtt_us = pcapgen_rand_range(g, 15000, 60000);
+			p->next_beat = start +
+			    (uint64_t)pcapgen_rand_range(g, 1, 1800) * SEC;
+			p->next_conn = start +
+			    (uint64_t)pcapgen_rand_range(g, 3600, 24 * 3600) *
+				SEC;
+		} else {
+			/* nothing to beat or push on before it connects */
+			p->next_beat = p->next_push = UINT64_MAX;
+			p->next_conn = start +
+			    (uint64_t)pcapgen_rand_range(g, 1, 1800) * SEC;
+		}
+	}
+	for (;;) {
+		k = 0;
+		t = UINT64_MAX;
+		for (i = 0; i < n; i++)
+			if (phone_next(&ph[i]) < t) {
+				t = phone_next(&ph[i]);
+				k = i;
+			}
+		if (t >= end)
+			break;
+		beacon_until(g, t);
+		rc |= phone_event(g, &l, &ph[k], &bcast, &mdns, &ssdp);
+		if (rc)
+			break;
+	}
+	free(ph);
+	return rc ? -1 : 0;
+}
+
+/*
+ * 6 h of one Android phone whose push server lies outside the bundled
+ * push ranges (198.51.100.7, documentation space): one handshake naming
+ * mtalk.google.com, then a heartbeat every 28 min on the same connection,
+ * each after the sensor's TCP timeout.  Must not fire with the name held
+ * (the known-good name decides); fires with --name-hold 0, where each
+ * beat is "198.51.100.7:5228".
+ */
+static int
+scen_push_held(struct pcapgen *g, const struct pcapgen_opts *o)
+{
+	struct lan l;
+	struct pcapgen_host srv;
+	struct pcapgen_tcp c;
+	uint64_t start = g->now_us;
+	int rc = 0;
+
+	(void)o;
+	lan_init(g, &l);
+	if (remote(&srv, "198.51.100.7") != 0)
+		return -1;
+	pcapgen_advance(g, 20 * SEC);
+	rc |= pcapgen_dns_exchange(g, &l.phone, &l.router, "mtalk.google.com",
+	    1, srv.addr, 1, 300);
+	pcapgen_tcp_init(g, &c, &l.phone, lan_port(g, &l), &srv, 5228);
+	rc |= pcapgen_tls_open(g, &c, "mtalk.google.com", 3000);
+	while (g->now_us < start + 6 * 3600 * SEC) {
+		beacon_until(g,
+		    g->now_us +
+			(uint64_t)pcapgen_rand_range(g, 1650, 1710) * SEC);
+		rc |= pcapgen_tls_data(g, &c, PCAPGEN_C2S,
+		    pcapgen_rand_range(g, 30, 40));
+		rc |= pcapgen_tls_data(g, &c, PCAPGEN_S2C,
+		    pcapgen_rand_range(g, 30, 40));
+	}
+	return rc ? -1 : 0;
+}
+
 /* One row a scenario, laid out by hand. */
 /* clang-format off */
 const struct pcapgen_scenario pcapgen_scenarios[] = {
@@ -2076,6 +2401,13 @@ const struct pcapgen_scenario pcapgen_scenarios[] = {
 	    "fire; the poll fires with --beacon-lan)", scen_beacon_lan },
 	{ "beacon-background", "2 h: ordinary browsing and chat bursts "
 	    "(must not fire)", scen_beacon_background },
+	{ "phones", "--count devices (default 100) over --days (default 10): "
+	    "push connections held for days (FCM, APNs, 5222), some begun "
+	    "before the capture; laptops' LAN discovery (must not fire)",
+	    scen_phones },
+	{ "push-held", "6 h: one push connection named once, heartbeats "
+	    "every 28 min to an address off the push ranges (must not fire; "
+	    "fires with --name-hold 0)", scen_push_held },
 	{ NULL, NULL, NULL }
 };
 /* clang-format on */

@@ -210,6 +210,12 @@ size_t pcapgen_tls_app_data(struct pcapgen *g, uint8_t *buf, size_t cap,
 /* A whole HTTPS-like session on c: connect, ClientHello (with sni, may be
  * NULL), server flight of about hs_extra bytes, client Finished, then up
  * bytes up and down bytes down as app data, close from the client. */
+/* The same up to the client's Finished, the connection left open; then
+ * len bytes of application data records in direction dir. */
+int pcapgen_tls_open(struct pcapgen *g, struct pcapgen_tcp *c, const char *sni,
+    size_t hs_extra);
+int pcapgen_tls_data(struct pcapgen *g, struct pcapgen_tcp *c, int dir,
+    size_t len);
 int pcapgen_https(struct pcapgen *g, struct pcapgen_tcp *c, const char *sni,
     size_t hs_extra, size_t up, size_t down);
 
@@ -217,7 +223,8 @@ int pcapgen_https(struct pcapgen *g, struct pcapgen_tcp *c, const char *sni,
 
 /* Options a scenario may read; zero/NULL means its default. */
 struct pcapgen_opts {
-	unsigned long count;	/* packets (bench) */
+	unsigned long count;	/* packets (bench), devices (phones) */
+	unsigned long days;	/* capture length in days (phones) */
 	const char *ip;		/* indicator address to use */
 	uint64_t seed;		/* 0 = the scenario's fixed seed */
 };
