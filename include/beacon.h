@@ -43,6 +43,8 @@ struct beacon_config {
 	uint32_t idle_gap_s;	/* silence that ends a burst */
 	uint32_t min_period_s;	/* shorter periods are not beacons here */
 	uint32_t max_period_s;	/* longer ones are not either */
+	uint32_t fast_min_events; /* fast scale (beacon_score_fast()): events
+				   * before a notice; 0: no fast scale */
 	uint64_t seed;		/* hash key */
 };
 
@@ -87,6 +89,20 @@ struct beacon_tracker;
  * the cost of having tested it at every event of its life.
  */
 int beacon_score_tracker(const struct beacon_tracker *k,
+    const struct beacon_config *cfg, struct beacon_score *out);
+
+/*
+ * The fast scale: periods from SW_BEACON_FAST_MIN_PERIOD up to
+ * cfg->min_period_s, where the normal scale begins, over the tracker's
+ * events that exchanged data both ways, coalesced at SW_BEACON_FAST_GAP
+ * instead of cfg->idle_gap_s, and SW_BEACON_FAST_MIN_EVENTS of them
+ * (cfg->fast_min_events) before a level.  beacon_fast_config() is the
+ * configuration it scores with, for beacon_level().  0 when the series
+ * cannot be scored or the fast scale is off.
+ */
+void beacon_fast_config(const struct beacon_config *cfg,
+    struct beacon_config *fast);
+int beacon_score_fast(const struct beacon_tracker *k,
     const struct beacon_config *cfg, struct beacon_score *out);
 
 /*

@@ -29,6 +29,7 @@ struct bursts_counters {
 	uint64_t beacon_known_good; /* events to known-good services */
 	uint64_t beacon_gated;	    /* events over the low-volume gate */
 	uint64_t beacon_not_server; /* broadcast, multicast, inside home */
+	uint64_t beacon_fast;	    /* levels reached on the fast scale */
 };
 
 struct bursts;

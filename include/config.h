@@ -306,6 +306,21 @@
 #define SW_BEACON_MIN_PERIOD	20
 #define SW_BEACON_MAX_PERIOD	7200
 
+/* Fast beacons (beacon.h, beacon_score_fast()): a new connection every 2
+ * to 20 s (PowerShell Empire's default 5 s, QuasarRAT's reconnects, the
+ * Slips C&C captures at 2-3 s).  Only events that exchanged data both
+ * ways count (a refused or unanswered retry is no beat), events under
+ * SW_BEACON_FAST_GAP s apart are one beat, and SW_BEACON_FAST_MIN_EVENTS
+ * are needed: at 2 s a connection loop, an API client or a page's lazy
+ * loading reaches 6 events in seconds, so the fast scale asks for more
+ * beats, not a lower bar (20: issue 10's recall floor; make eval).
+ * Candidate periods start at 1 s so that a 2 s timer, whose estimate
+ * falls below 2 half the time, fits: the null's floor (every interval is
+ * at least the gap) gives a period near the 1 s gap no evidence. */
+#define SW_BEACON_FAST_GAP	  1
+#define SW_BEACON_FAST_MIN_PERIOD 1
+#define SW_BEACON_FAST_MIN_EVENTS 20
+
 /* Size evidence (beacon.c, step 5): the null's standard deviation of
  * ln(bytes) per destination, up and down.  The eval's background shows
  * 0.3-0.5 up (browsing, messaging, CDN), 0.2 for app-update checks, whose

@@ -235,6 +235,7 @@ write_stats(struct analyzer *a, int final)
 		jbuf_u64(&j, "beacon_gated", bc->beacon_gated + bs->gated);
 		jbuf_u64(&j, "beacon_known_good", bc->beacon_known_good);
 		jbuf_u64(&j, "beacon_not_server", bc->beacon_not_server);
+		jbuf_u64(&j, "beacon_fast", bc->beacon_fast);
 		jbuf_u64(&j, "beacon_trackers", bs->trackers);
 		jbuf_u64(&j, "beacon_evicted", bs->evicted);
 	}

@@ -137,6 +137,7 @@ beacon_config_default(struct beacon_config *cfg)
 	cfg->max_down = SW_BEACON_MAX_DOWN;
 	cfg->idle_gap_s = SW_BEACON_IDLE_GAP;
 	cfg->min_period_s = SW_BEACON_MIN_PERIOD;
+	cfg->fast_min_events = SW_BEACON_FAST_MIN_EVENTS;
 	cfg->max_period_s = SW_BEACON_MAX_PERIOD;
 	cfg->seed = 0;
 }
@@ -559,6 +560,44 @@ beacon_score_tracker(const struct beacon_tracker *k,
 		pen = log10((double)k->total / k->n);
 		beacon_set_evidence(out, out->evidence > pen ?
 		    out->evidence - pen : 0);
+	}
+	return 1;
+}
+
+void
+beacon_fast_config(const struct beacon_config *cfg, struct beacon_config *fast)
+{
+	*fast = *cfg;
+	fast->idle_gap_s = SW_BEACON_FAST_GAP;
+	fast->min_period_s = SW_BEACON_FAST_MIN_PERIOD;
+	fast->max_period_s = cfg->min_period_s;
+	fast->min_events = cfg->fast_min_events;
+}
+
+int
+beacon_score_fast(const struct beacon_tracker *k,
+    const struct beacon_config *cfg, struct beacon_score *out)
+{
+	struct beacon_event ev[SW_BEACON_HISTORY];
+	struct beacon_config fast;
+	size_t i, n = 0;
+	double pen;
+
+	if (cfg->fast_min_events == 0 ||
+	    cfg->min_period_s <= SW_BEACON_FAST_MIN_PERIOD + 1)
+		return 0;
+	for (i = 0; i < k->n; i++)
+		if (k->ev[i].up > 0 && k->ev[i].down > 0)
+			ev[n++] = k->ev[i];
+	beacon_fast_config(cfg, &fast);
+	if (!beacon_score_events(ev, n, &fast, out))
+		return 0;
+	/* the same price of the windows already tested as
+	 * beacon_score_tracker() pays */
+	if (k->total > k->n && out->evidence > 0) {
+		pen = log10((double)k->total / k->n);
+		beacon_set_evidence(out,
+		    out->evidence > pen ? out->evidence - pen : 0);
 	}
 	return 1;
 }

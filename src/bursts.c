@@ -29,6 +29,7 @@ struct burst {
 
 struct bursts {
 	struct beacon_config cfg;
+	struct beacon_config fast; /* the fast scale's (beacon.h) */
 	struct beacon_table *beacons;
 	struct policy *policy;
 	const struct applayer *names;	/* the connections' server names */
@@ -52,6 +53,7 @@ bursts_new(struct flow_config *fcfg, const struct beacon_config *cfg,
 		return NULL;
 	}
 	bt->cfg = *cfg;
+	beacon_fast_config(cfg, &bt->fast);
 	bt->policy = pol;
 	bt->names = names;
 	bt->burst_off = flow_ext_add(fcfg, sizeof(struct burst));
@@ -196,9 +198,20 @@ burst_end(struct bursts *bt, const struct flow *f, int64_t now_us)
 	tr = beacon_observe(bt->beacons, fa.orig_h, dest, is_name, &e, now_us);
 	if (tr == NULL)
 		return;
-	if (!beacon_score_tracker(tr, &bt->cfg, &sc))
-		return;
-	level = beacon_level(&sc, &bt->cfg);
+	level = 0;
+	if (beacon_score_tracker(tr, &bt->cfg, &sc))
+		level = beacon_level(&sc, &bt->cfg);
+	/* a new connection every few seconds: the fast scale, when this
+	 * beat came soon after the last one */
+	if (level == 0 && bt->fast.min_events > 0 && tr->n >= 2 && e.up > 0 &&
+	    e.down > 0 &&
+	    e.ts_us - tr->ev[tr->n - 2].ts_us <
+		(int64_t)bt->cfg.min_period_s * 1000000 &&
+	    beacon_score_fast(tr, &bt->cfg, &sc)) {
+		level = beacon_level(&sc, &bt->fast);
+		if (level > 0)
+			bt->ctr.beacon_fast++;
+	}
 	if (level <= tr->notified)
 		return;
 	tr->notified = (uint8_t)level;

@@ -110,6 +110,8 @@ usage(FILE *fp)
 "      --beacon-min-period S   shortest, over the idle gap (default %u)\n"
 "      --beacon-max-period S   longest period (default %u)\n"
 "      --beacon-trackers N     (device, destination) pairs (default %u)\n"
+"      --beacon-fast-events N  fast scale (2-20 s): events before a notice\n"
+"                              (default %u; 0 off)\n"
 "      --beacon-lan            also between two home-network hosts\n"
 "  -q, --quiet            no summary on stderr\n"
 "  -h, --help             this help\n"
@@ -120,7 +122,7 @@ usage(FILE *fp)
 	    SW_SEV_WEBSITE, SW_SUPPRESS_FOR, SW_FLOW_MAX, SW_STATS_INTERVAL,
 	    SW_NAME_HOLD_S, bc.min_events, (unsigned)(bc.min_score * 100 + 0.5), bc.max_up,
 	    bc.max_down, bc.idle_gap_s, bc.min_period_s, bc.max_period_s,
-	    bc.max_trackers);
+	    bc.max_trackers, bc.fast_min_events);
 	/* clang-format on */
 }
 
@@ -376,6 +378,7 @@ enum {
 	OPT_HOME_NET,
 	OPT_BEACON_LAN,
 	OPT_NAME_HOLD,
+	OPT_B_FAST,
 	OPT_DNS_LOG,
 	OPT_SSL_LOG,
 	OPT_VENDOR_SITES,
@@ -429,6 +432,7 @@ main(int argc, char **argv)
 		{ "beacon-min-period", required_argument, NULL, OPT_B_PMIN },
 		{ "beacon-max-period", required_argument, NULL, OPT_B_PMAX },
 		{ "beacon-trackers", required_argument, NULL, OPT_B_TRACKERS },
+		{ "beacon-fast-events", required_argument, NULL, OPT_B_FAST },
 		{ "no-default-iocs", no_argument, NULL, OPT_NO_DEFAULT_IOCS },
 		{ "allow-empty-iocs", no_argument, NULL, OPT_ALLOW_EMPTY },
 		{ "check-iocs", no_argument, NULL, OPT_CHECK_IOCS },
@@ -541,6 +545,10 @@ main(int argc, char **argv)
 		case OPT_B_PMAX:
 			acfg.beacon.max_period_s = (uint32_t)parse_num(
 			    "--beacon-max-period", optarg, 7 * 86400);
+			break;
+		case OPT_B_FAST:
+			acfg.beacon.fast_min_events = (uint32_t)parse_num(
+			    "--beacon-fast-events", optarg, SW_BEACON_HISTORY);
 			break;
 		case OPT_B_TRACKERS:
 			acfg.beacon.max_trackers = (uint32_t)parse_num(

@@ -332,6 +332,83 @@ long_background(int api, int seed)
 	return fired;
 }
 
+/*
+ * The fast scale on one tracker: `n` events every `period` s (jitter
+ * +-jit), each exchanging up/down bytes, or a Poisson series of that
+ * mean (poisson); the highest fast level reached.
+ */
+static int
+fast_level(double period, double jit, int n, uint32_t up, uint32_t down,
+    int poisson, uint64_t seed)
+{
+	struct beacon_config cfg, fast;
+	struct beacon_table *t;
+	struct beacon_tracker *k;
+	struct beacon_score sc;
+	struct beacon_event e;
+	char errbuf[SW_ERRLEN];
+	uint8_t dev[16];
+	uint64_t s = seed * 104729 + 3;
+	double ts = 1e9;
+	int i, lv, best = 0;
+
+	beacon_config_default(&cfg);
+	beacon_fast_config(&cfg, &fast);
+	memset(dev, 0, sizeof(dev));
+	t = beacon_new(&cfg, errbuf);
+	ck_assert_ptr_nonnull(t);
+	for (i = 0; i < n; i++) {
+		ts += poisson ? -log(1 - rng_u(&s)) * period :
+				period * (1 + jit * (2 * rng_u(&s) - 1));
+		e.ts_us = (int64_t)(ts * 1e6);
+		e.up = up;
+		e.down = down;
+		k = beacon_observe(t, dev, "fast.example", 1, &e, e.ts_us);
+		ck_assert_ptr_nonnull(k);
+		if (beacon_score_fast(k, &cfg, &sc) &&
+		    (lv = beacon_level(&sc, &fast)) > best)
+			best = lv;
+	}
+	beacon_free(t);
+	return best;
+}
+
+/* Fast C2: must fire from 2 s to under 20 s with 20 beats or more; must
+ * not with fewer, nor for retries that exchanged nothing, nor for random
+ * arrivals of the same mean; nothing when the fast scale is off. */
+START_TEST(test_fast_scale)
+{
+	struct beacon_config cfg;
+	struct beacon_tracker k;
+	struct beacon_score sc;
+	int seed, i;
+
+	for (seed = 0; seed < 5; seed++) {
+		ck_assert_int_gt(fast_level(2, 0.1, 25, 300, 200, 0, seed), 0);
+		ck_assert_int_gt(fast_level(5, 0.0, 25, 300, 200, 0, seed), 0);
+		ck_assert_int_gt(fast_level(15, 0.3, 30, 300, 200, 0, seed), 0);
+		ck_assert_int_eq(fast_level(5, 0.0, 15, 300, 200, 0, seed), 0);
+		ck_assert_int_eq(fast_level(5, 0.0, 30, 0, 0, 0, seed), 0);
+		ck_assert_int_eq(fast_level(5, 0.0, 30, 300, 0, 0, seed), 0);
+		ck_assert_int_eq(fast_level(5, 0, 32, 300, 200, 1, seed), 0);
+	}
+	beacon_config_default(&cfg);
+	cfg.fast_min_events = 0;
+	memset(&k, 0, sizeof(k));
+	for (i = 0; i < 30; i++) {
+		k.ev[i].ts_us = (int64_t)i * 5000000;
+		k.ev[i].up = 300;
+		k.ev[i].down = 200;
+	}
+	k.n = 30;
+	k.total = 30;
+	ck_assert_int_eq(beacon_score_fast(&k, &cfg, &sc), 0);
+	cfg.fast_min_events = 20;
+	ck_assert_int_eq(beacon_score_fast(&k, &cfg, &sc), 1);
+	ck_assert(sc.period_s > 4.9 && sc.period_s < 5.1);
+}
+END_TEST
+
 START_TEST(test_long_background)
 {
 	int seed, chat = 0, api = 0;
@@ -519,6 +596,7 @@ beacon_suite(void)
 	tcase_add_test(tc, test_null);
 	tcase_add_test(tc, test_levels_rise);
 	tcase_add_test(tc, test_table);
+	tcase_add_test(tc, test_fast_scale);
 	suite_add_tcase(s, tc);
 	return s;
 }

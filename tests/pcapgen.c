@@ -13,6 +13,7 @@
  */
 #include <arpa/inet.h>
 #include <errno.h>
+#include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -2362,6 +2363,261 @@ scen_push_held(struct pcapgen *g, const struct pcapgen_opts *o)
 	return rc ? -1 : 0;
 }
 
+/*
+ * Fast C2 (issue 10): --count devices (default 40), each with a C2 of its
+ * own (SNI fastN.c2-relay.example) that it reaches with a new TLS
+ * connection every P seconds, P from 2 to 19 by device, jitter 0 to 30%
+ * (uniform), small requests, for 30 beats after a first lookup.  Must
+ * fire: make eval counts the destinations notified (recall).
+ */
+struct fastc2 {
+	struct pcapgen_host h, srv;
+	char name[64];
+	double period, jitter;
+	uint64_t next;
+	int beats;
+};
+
+static int
+scen_fast_c2(struct pcapgen *g, const struct pcapgen_opts *o)
+{
+	struct fastc2 *d;
+	struct pcapgen_tcp c;
+	struct lan l;
+	unsigned long n = o->count ? o->count : 40, i, k;
+	char ip[32];
+	uint64_t t;
+	double j;
+	int rc = 0;
+
+	if (n > 250)
+		return -1;
+	lan_init(g, &l);
+	if ((d = calloc(n, sizeof(*d))) == NULL)
+		return -1;
+	for (i = 0; i < n; i++) {
+		snprintf(ip, sizeof(ip), "192.168.1.%lu", 100 + i % 150);
+		(void)pcapgen_host(&d[i].h, ip, MAC_PHONE);
+		d[i].h.mac[5] = (uint8_t)i;
+		snprintf(ip, sizeof(ip), "198.51.100.%lu", 10 + i);
+		(void)remote(&d[i].srv, ip);
+		snprintf(d[i].name, sizeof(d[i].name),
+		    "fast%lu.c2-relay.example", i);
+		d[i].period = 2 + (double)(i % 18);
+		d[i].jitter = (double)pcapgen_rand_range(g, 0, 30) / 100;
+		d[i].next = g->now_us + pcapgen_rand_range(g, 1, 60) * SEC;
+	}
+	for (;;) {
+		t = UINT64_MAX;
+		k = 0;
+		for (i = 0; i < n; i++)
+			if (d[i].beats < 30 && d[i].next < t) {
+				t = d[i].next;
+				k = i;
+			}
+		if (t == UINT64_MAX)
+			break;
+		beacon_until(g, t);
+		if (d[k].beats == 0)
+			rc |= pcapgen_dns_exchange(g, &d[k].h, &l.router,
+			    d[k].name, 1, d[k].srv.addr, 1, 300);
+		pcapgen_tcp_init(g, &c, &d[k].h, lan_port(g, &l), &d[k].srv,
+		    443);
+		c.rtt_us = pcapgen_rand_range(g, 20000, 60000);
+		rc |= pcapgen_https(g, &c, d[k].name,
+		    pcapgen_rand_range(g, 2500, 3000),
+		    pcapgen_rand_range(g, 200, 400),
+		    pcapgen_rand_range(g, 100, 300));
+		d[k].beats++;
+		j = d[k].jitter *
+		    (2 * (double)pcapgen_rand_range(g, 0, 1000) / 1000 - 1);
+		d[k].next = t + (uint64_t)(d[k].period * (1 + j) * 1e6);
+		if (rc)
+			break;
+	}
+	free(d);
+	return rc ? -1 : 0;
+}
+
+/*
+ * Fast C2's look-alikes, --count devices (default 20) over --days
+ * (default 5), each day 12 active hours:
+ *   browsing: sessions (mean every 20 min) of 2-10 page views, think
+ *     time lognormal around 20 s, each view 3-8 new connections to the
+ *     site within half a second and 1-3 to its CDN;
+ *   long polling: a web chat's request held by the server up to 15 s
+ *     (answered early when a message comes), on one kept-alive
+ *     connection, the next request at once;
+ *   retries: an app whose server is gone, a SYN every 3-5 s unanswered
+ *     (two tries each) for a few minutes, several times a day, and one
+ *     refused (RST) every 5 s for a while;
+ *   chat typing indicators: on the chat's kept-alive connection, a small
+ *     message every 2-3 s while typing, 5-30 s at a time;
+ *   streaming: HLS, a new connection for each 4 s segment
+ *     (34-60 kB: over the low-volume gate, like any video) for 2-6
+ *     minutes.
+ * Must not fire.
+ */
+static int
+lookalike_session(struct pcapgen *g, struct lan *l,
+    const struct pcapgen_host *dev, uint32_t kind, uint32_t site)
+{
+	struct pcapgen_host srv, cdn;
+	struct pcapgen_tcp c, poll;
+	char name[64], cname[64], ip[32];
+	uint32_t i, v, views, m;
+	uint64_t end;
+	double u1, u2;
+	int rc = 0;
+
+	snprintf(ip, sizeof(ip), "203.0.113.%u", 1 + site % 200);
+	(void)remote(&srv, ip);
+	snprintf(ip, sizeof(ip), "192.0.2.%u", 1 + site % 200);
+	(void)remote(&cdn, ip);
+	switch (kind) {
+	case 0: /* browsing */
+		snprintf(name, sizeof(name), "www.site%u.example", site);
+		snprintf(cname, sizeof(cname), "cdn%u.static.example", site);
+		rc |= pcapgen_dns_exchange(g, dev, &l->router, name, 1,
+		    srv.addr, 1, 300);
+		views = pcapgen_rand_range(g, 2, 10);
+		for (v = 0; v < views; v++) {
+			m = pcapgen_rand_range(g, 3, 8);
+			for (i = 0; i < m; i++) {
+				pcapgen_tcp_init(g, &c, dev, lan_port(g, l),
+				    &srv, 443);
+				c.rtt_us = pcapgen_rand_range(g, 10000, 40000);
+				rc |= pcapgen_https(g, &c, name, 3000,
+				    pcapgen_rand_range(g, 300, 900),
+				    pcapgen_rand_range(g, 500, 8000));
+			}
+			m = pcapgen_rand_range(g, 1, 3);
+			for (i = 0; i < m; i++) {
+				pcapgen_tcp_init(g, &c, dev, lan_port(g, l),
+				    &cdn, 443);
+				c.rtt_us = pcapgen_rand_range(g, 5000, 20000);
+				rc |= pcapgen_https(g, &c, cname, 3000, 400,
+				    pcapgen_rand_range(g, 2000, 12000));
+			}
+			/* think time: lognormal, median 20 s, sigma 1 */
+			u1 = ((double)pcapgen_rand_range(g, 1, 1000000)) / 1e6;
+			u2 = ((double)pcapgen_rand_range(g, 0, 999999)) / 1e6;
+			pcapgen_advance(g,
+			    (uint64_t)(20e6 *
+				exp(sqrt(-2 * log(u1)) * cos(2 * M_PI * u2))));
+		}
+		break;
+	case 1: /* long polling and typing on one chat connection */
+		snprintf(name, sizeof(name), "chat%u.messenger.example", site);
+		rc |= pcapgen_dns_exchange(g, dev, &l->router, name, 1,
+		    srv.addr, 1, 300);
+		pcapgen_tcp_init(g, &poll, dev, lan_port(g, l), &srv, 443);
+		rc |= pcapgen_tls_open(g, &poll, name, 3000);
+		end = g->now_us + pcapgen_rand_range(g, 300, 1800) * SEC;
+		while (g->now_us < end) {
+			rc |= pcapgen_tls_data(g, &poll, PCAPGEN_C2S,
+			    pcapgen_rand_range(g, 300, 400));
+			/* the server answers at 15 s, or earlier with news */
+			pcapgen_advance(g,
+			    pcapgen_rand_range(g, 0, 3) ?
+				15 * SEC :
+				pcapgen_rand_range(g, 1, 15) * SEC);
+			rc |= pcapgen_tls_data(g, &poll, PCAPGEN_S2C,
+			    pcapgen_rand_range(g, 80, 2000));
+			if (pcapgen_rand_range(g, 0, 9) == 0) {
+				/* typing: an indicator every 2-3 s */
+				m = pcapgen_rand_range(g, 2, 12);
+				for (i = 0; i < m; i++) {
+					rc |= pcapgen_tls_data(g, &poll,
+					    PCAPGEN_C2S, 90);
+					pcapgen_advance(g,
+					    pcapgen_rand_range(g, 2000, 3000) *
+						1000);
+				}
+			}
+		}
+		rc |= pcapgen_tcp_close(g, &poll, PCAPGEN_C2S);
+		break;
+	case 2: /* retries to a dead server, then a refusing one */
+		m = pcapgen_rand_range(g, 20, 80);
+		for (i = 0; i < m; i++) {
+			pcapgen_tcp_init(g, &c, dev, lan_port(g, l), &srv,
+			    8443);
+			rc |= pcapgen_tcp_unanswered(g, &c, 2);
+			pcapgen_advance(g,
+			    pcapgen_rand_range(g, 3000, 5000) * 1000);
+		}
+		m = pcapgen_rand_range(g, 20, 60);
+		for (i = 0; i < m; i++) {
+			pcapgen_tcp_init(g, &c, dev, lan_port(g, l), &cdn,
+			    5000);
+			rc |= pcapgen_tcp_segment(g, &c, PCAPGEN_C2S,
+			    PCAPGEN_SYN, NULL, 0);
+			pcapgen_advance(g, c.rtt_us / 2);
+			rc |= pcapgen_tcp_segment(g, &c, PCAPGEN_S2C,
+			    PCAPGEN_RST | PCAPGEN_ACK, NULL, 0);
+			pcapgen_advance(g, 5 * SEC);
+		}
+		break;
+	default: /* streaming: a segment every 4 s on a new connection */
+		snprintf(name, sizeof(name), "video%u.stream.example", site);
+		rc |= pcapgen_dns_exchange(g, dev, &l->router, name, 1,
+		    cdn.addr, 1, 300);
+		m = pcapgen_rand_range(g, 30, 90);
+		for (i = 0; i < m; i++) {
+			pcapgen_tcp_init(g, &c, dev, lan_port(g, l), &cdn, 443);
+			c.rtt_us = pcapgen_rand_range(g, 5000, 20000);
+			rc |= pcapgen_https(g, &c, name, 3000, 500,
+			    pcapgen_rand_range(g, 34000, 60000));
+			beacon_until(g,
+			    g->now_us + 4 * SEC - (g->now_us % SEC));
+		}
+		break;
+	}
+	return rc;
+}
+
+static int
+scen_fast_lookalikes(struct pcapgen *g, const struct pcapgen_opts *o)
+{
+	struct pcapgen_host dev;
+	struct lan l;
+	unsigned long n = o->count ? o->count : 20;
+	unsigned long days = o->days ? o->days : 5, d, i;
+	uint64_t start = g->now_us, day, t;
+	char ip[32];
+	int rc = 0;
+
+	if (n > 250 || days > 60)
+		return -1;
+	lan_init(g, &l);
+	/* one device after another: each has its own day, so the network
+	 * clock runs once per device over the same days */
+	for (d = 0; d < days; d++)
+		for (i = 0; i < n; i++) {
+			snprintf(ip, sizeof(ip), "192.168.1.%lu", 100 + i);
+			(void)pcapgen_host(&dev, ip, MAC_PHONE);
+			dev.mac[5] = (uint8_t)i;
+			day = start + (d * n + i) * 12 * 3600 * SEC;
+			beacon_until(g, day);
+			for (t = day; g->now_us < day + 12 * 3600 * SEC;) {
+				rc |= lookalike_session(g, &l, &dev,
+				    pcapgen_rand_range(g, 0, 9) < 6 ?
+					0 :
+					pcapgen_rand_range(g, 1, 3),
+				    pcapgen_rand_range(g, 1, 60));
+				t = g->now_us +
+				    (uint64_t)(pcapgen_rand_range(g, 60,
+					2400)) *
+					SEC;
+				beacon_until(g, t);
+				if (rc)
+					return -1;
+			}
+		}
+	return 0;
+}
+
 /* One row a scenario, laid out by hand. */
 /* clang-format off */
 const struct pcapgen_scenario pcapgen_scenarios[] = {
@@ -2405,6 +2661,12 @@ const struct pcapgen_scenario pcapgen_scenarios[] = {
 	    "push connections held for days (FCM, APNs, 5222), some begun "
 	    "before the capture; laptops' LAN discovery (must not fire)",
 	    scen_phones },
+	{ "fast-c2", "--count devices (default 40), each a new TLS connection "
+	    "to its own C2 every 2-19 s, jitter 0-30%, 30 beats (must fire)",
+	    scen_fast_c2 },
+	{ "fast-lookalikes", "--count devices (default 20) x --days "
+	    "(default 5) of 12 h: browsing, long polling, chat typing, "
+	    "retries, streaming (must not fire)", scen_fast_lookalikes },
 	{ "push-held", "6 h: one push connection named once, heartbeats "
 	    "every 28 min to an address off the push ranges (must not fire; "
 	    "fires with --name-hold 0)", scen_push_held },
