@@ -81,6 +81,12 @@ struct intel {
 	struct arena_chunk *arena;
 	struct intel_level *levels;	/* longest prefix first */
 	size_t nlevels;
+	/* which server ports some address entry is limited to (a bit a
+	 * port, 8 KiB; NULL: none is), and whether any entry covers every
+	 * port: a lookup on a port no entry can cover walks no level (the
+	 * known-good list's push ranges, asked about every HTTPS beat) */
+	uint8_t *ports;
+	int portless_nets;
 	char **plat;			/* shared platform suffixes (arena) */
 	size_t nplat, platcap;
 	struct intel_dtab dom;		/* domain indicators */
@@ -434,6 +440,9 @@ levels_free(struct intel *in)
 		free(in->levels[i].slot);
 	}
 	free(in->levels);
+	free(in->ports);
+	in->ports = NULL;
+	in->portless_nets = 0;
 	in->levels = NULL;
 	in->nlevels = 0;
 }
@@ -872,10 +881,20 @@ intel_finalize(struct intel *in, char *errbuf, size_t errlen)
 		drop = NULL;
 	}
 	for (i = ndom = 0; i < in->n; i++) {
-		if (in->items[i].type == INTEL_ADDR ||
-		    in->items[i].type == INTEL_SUBNET)
-			per[in->items[i].prefix]++;
-		ndom += in->items[i].type == INTEL_DOMAIN;
+		const struct intel_item *it = &in->items[i];
+
+		if (it->type == INTEL_ADDR || it->type == INTEL_SUBNET) {
+			per[it->prefix]++;
+			if (it->port == 0)
+				in->portless_nets = 1;
+			else if (in->ports == NULL &&
+			    (in->ports = calloc(8192, 1)) == NULL)
+				goto nomem;
+			if (it->port != 0)
+				in->ports[it->port >> 3] |= (uint8_t)(1u
+				    << (it->port & 7));
+		}
+		ndom += it->type == INTEL_DOMAIN;
 	}
 	for (plen = 128, nl = 0; plen >= 0; plen--)
 		nl += per[plen] > 0;
@@ -936,6 +955,10 @@ intel_match_addr_port(const struct intel *in, const uint8_t addr[16],
 	size_t i, lo, s;
 
 	if (in == NULL || !in->finalized || addr == NULL)
+		return NULL;
+	if (!in->portless_nets &&
+	    (in->ports == NULL || port == 0 ||
+		!(in->ports[port >> 3] & (1u << (port & 7)))))
 		return NULL;
 	for (i = 0; i < in->nlevels; i++) {
 		lv = &in->levels[i];
