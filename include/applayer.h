@@ -17,12 +17,14 @@
 
 #include <stdint.h>
 
+#include "dhcp.h"
 #include "dns.h"
 #include "http.h"
 #include "tls.h"
 
 struct flow;
 struct flow_config;
+struct homenet;
 struct intel;
 struct packet;
 struct policy;
@@ -35,6 +37,8 @@ struct applayer_counters {
 	uint64_t http_hosts;
 	uint64_t dns[DNS__COUNT]; /* dns_parse() statuses */
 	uint64_t dns_tcp_partial;
+	uint64_t dhcp[DHCP__COUNT]; /* dhcp_parse() statuses */
+	uint64_t dhcp_subnets;	    /* subnets learned (homenet_learn()) */
 };
 
 struct applayer_stats {
@@ -55,6 +59,10 @@ struct applayer;
 struct applayer *applayer_new(struct flow_config *fcfg, struct policy *pol,
     struct records *rec, uint64_t seed, uint32_t name_hold_s, char *errbuf);
 void applayer_free(struct applayer *al);
+
+/* The home network DHCP acknowledgements teach subnets to (borrowed,
+ * written; NULL: none). */
+void applayer_set_home(struct applayer *al, struct homenet *home);
 
 /* The indicator set from now on (borrowed; NULL: none). */
 void applayer_set_intel(struct applayer *al, const struct intel *intel);

@@ -247,6 +247,11 @@
  * bytes each, scanned for new connections and beacon events only. */
 #define SW_HOMENET_MAX 64
 
+/* IPv4 subnets learned from DHCP acknowledgements (homenet_learn()):
+ * their broadcast addresses are never beacon destinations.  A home or a
+ * shelter has one to a few; the oldest makes room. */
+#define SW_HOMENET_LEARNED 16
+
 /* Devices with evidence tracked: a shelter network has dozens; at the cap
  * the least recently updated is replaced (counted).  1136 + 4 bytes each
  * (the device, its key and table links, a bucket), so 1.1 MiB at the

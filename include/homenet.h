@@ -23,6 +23,11 @@ struct homenet {
 		uint8_t addr[16]; /* network, IPv4-mapped for IPv4 */
 		uint8_t prefix;	  /* over 128 bits */
 	} net[SW_HOMENET_MAX];
+	/* IPv4 subnets seen in DHCP acknowledgements (host order) */
+	unsigned nlearned, next_learned;
+	struct {
+		uint32_t net, mask;
+	} learned[SW_HOMENET_LEARNED];
 };
 
 /* The default ranges. */
@@ -39,8 +44,17 @@ int homenet_add(struct homenet *h, const char *cidr, char *errbuf);
  * 0 for any address when h is NULL. */
 int homenet_contains(const struct homenet *h, const uint8_t a[16]);
 
-/* 1 when a is, by a /24 guess, the broadcast address of a home IPv4
- * subnet (x.y.z.255 inside the home network). */
+/* 1 when a is the broadcast address of a home IPv4 subnet: of the subnet
+ * learned from DHCP that holds it (its host part all ones), else by a /24
+ * guess (x.y.z.255 inside the home network). */
 int homenet_is_broadcast(const struct homenet *h, const uint8_t a[16]);
+
+/*
+ * A DHCP acknowledgement gave a device addr (4 bytes) with this subnet
+ * mask: remember the subnet, when the address is at home and the mask a
+ * contiguous one of /8 to /30.  Returns 1 when it was new.
+ */
+int homenet_learn(struct homenet *h, const uint8_t addr[4],
+    const uint8_t mask[4]);
 
 #endif /* SW_HOMENET_H */

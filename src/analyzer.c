@@ -103,6 +103,7 @@ analyzer_new(const struct analyzer_config *cfg, const struct intel *intel,
 		 cfg->name_hold_s, errbuf)) == NULL)
 		goto fail;
 	applayer_set_intel(a->app, intel);
+	applayer_set_home(a->app, &a->cfg.home);
 	if (!cfg->no_beacon &&
 	    (a->bursts = bursts_new(&fcfg, &cfg->beacon, a->policy, a->app,
 		 errbuf)) == NULL)
@@ -264,6 +265,12 @@ write_stats(struct analyzer *a, int final)
 		if (ac->http[i] != 0)
 			jbuf_u64(&j, http_status_key((enum http_status)i),
 			    ac->http[i]);
+	for (i = 0; i < DHCP__COUNT; i++)
+		if (ac->dhcp[i] != 0)
+			jbuf_u64(&j, dhcp_status_key((enum dhcp_status)i),
+			    ac->dhcp[i]);
+	if (ac->dhcp_subnets != 0)
+		jbuf_u64(&j, "dhcp.subnets_learned", ac->dhcp_subnets);
 	jbuf_close(&j);
 	jbuf_close(&j);
 	if (!j.overflow)

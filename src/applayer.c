@@ -19,6 +19,7 @@
 #include "decode.h"
 #include "flow.h"
 #include "held.h"
+#include "homenet.h"
 #include "intel.h"
 #include "names.h"
 #include "policy.h"
@@ -51,6 +52,7 @@ struct applayer {
 	struct reasm *reasm;	   /* TLS first-flight reassembly */
 	struct strtab *snames;	   /* connections' server names */
 	struct names_cache *names; /* (device, address) -> DNS name */
+	struct homenet *home;	   /* learns DHCP subnets; may be NULL */
 	struct held_names *held;   /* (device, server, port) -> last name,
 				    * or NULL (--name-hold 0) */
 	uint32_t app_off;	   /* struct app_flow in each flow */
@@ -101,6 +103,12 @@ applayer_free(struct applayer *al)
 	strtab_free(al->snames);
 	names_free(al->names);
 	free(al);
+}
+
+void
+applayer_set_home(struct applayer *al, struct homenet *home)
+{
+	al->home = home;
 }
 
 void
@@ -409,6 +417,26 @@ applayer_conn(struct applayer *al, struct flow *f)
 	names_check_conn(al, f);
 }
 
+/*
+ * A DHCP message (UDP 67/68).  An acknowledgement gives a device its
+ * address and subnet mask: the subnet's broadcast address is then never
+ * a beacon destination (homenet_learn()).
+ */
+static void
+app_dhcp(struct applayer *al, const struct packet *p)
+{
+	struct dhcp_msg m;
+	enum dhcp_status st;
+
+	st = dhcp_parse(&m, p->payload, p->payload_caplen);
+	al->ctr.dhcp[st]++;
+	if (st != DHCP_OK || m.type != DHCP_ACK || !m.has_mask ||
+	    al->home == NULL)
+		return;
+	if (homenet_learn(al->home, m.yiaddr, m.mask))
+		al->ctr.dhcp_subnets++;
+}
+
 void
 applayer_packet(struct applayer *al, struct flow *f, const struct packet *p,
     int from_orig)
@@ -416,7 +444,10 @@ applayer_packet(struct applayer *al, struct flow *f, const struct packet *p,
 	if (p->payload_caplen == 0)
 		return;
 	if (p->ip_proto == IPPROTO_NUM_UDP) {
-		if (dns_port(p->sport) || dns_port(p->dport))
+		if ((p->sport == 67 && p->dport == 68) ||
+		    (p->sport == 68 && p->dport == 67))
+			app_dhcp(al, p);
+		else if (dns_port(p->sport) || dns_port(p->dport))
 			app_dns(al, f, p, p->payload, p->payload_caplen,
 			    p->payload_len, p->sport == 53);
 	} else if (p->ip_proto == IPPROTO_NUM_TCP) {

@@ -81,5 +81,46 @@ homenet_contains(const struct homenet *h, const uint8_t a[16])
 int
 homenet_is_broadcast(const struct homenet *h, const uint8_t a[16])
 {
-	return addr_is_v4mapped(a) && a[15] == 255 && homenet_contains(h, a);
+	uint32_t ip;
+	unsigned i;
+
+	if (!addr_is_v4mapped(a) || h == NULL)
+		return 0;
+	ip = (uint32_t)a[12] << 24 | (uint32_t)a[13] << 16 |
+	    (uint32_t)a[14] << 8 | a[15];
+	/* a subnet DHCP gave decides: 10.20.3.255 is a host of a /16,
+	 * 192.168.1.63 the broadcast of a /26 */
+	for (i = 0; i < h->nlearned; i++)
+		if ((ip & h->learned[i].mask) == h->learned[i].net)
+			return (ip | h->learned[i].mask) == UINT32_MAX;
+	return a[15] == 255 && homenet_contains(h, a);
+}
+
+int
+homenet_learn(struct homenet *h, const uint8_t addr[4], const uint8_t mask[4])
+{
+	uint8_t a16[16] = { 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0xff, 0xff };
+	uint32_t ip, m, net;
+	unsigned i;
+
+	ip = (uint32_t)addr[0] << 24 | (uint32_t)addr[1] << 16 |
+	    (uint32_t)addr[2] << 8 | addr[3];
+	m = (uint32_t)mask[0] << 24 | (uint32_t)mask[1] << 16 |
+	    (uint32_t)mask[2] << 8 | mask[3];
+	/* contiguous, /8 to /30 */
+	if ((~m & (~m + 1)) != 0 || m < 0xff000000u || m > 0xfffffffcu)
+		return 0;
+	memcpy(a16 + 12, addr, 4);
+	if (!homenet_contains(h, a16))
+		return 0;
+	net = ip & m;
+	for (i = 0; i < h->nlearned; i++)
+		if (h->learned[i].net == net && h->learned[i].mask == m)
+			return 0;
+	h->learned[h->next_learned].net = net;
+	h->learned[h->next_learned].mask = m;
+	h->next_learned = (h->next_learned + 1) % SW_HOMENET_LEARNED;
+	if (h->nlearned < SW_HOMENET_LEARNED)
+		h->nlearned++;
+	return 1;
 }

@@ -98,6 +98,50 @@ START_TEST(test_broadcast_guess)
 }
 END_TEST
 
+/* Subnets from DHCP decide over the /24 guess for the addresses they
+ * hold; bad masks and addresses away from home teach nothing. */
+START_TEST(test_learned_subnets)
+{
+	static const uint8_t m16[4] = { 255, 255, 0, 0 };
+	static const uint8_t m26[4] = { 255, 255, 255, 192 };
+	static const uint8_t bad[4] = { 255, 0, 255, 0 };
+	static const uint8_t m32[4] = { 255, 255, 255, 255 };
+	static const uint8_t phone[4] = { 10, 20, 3, 4 };
+	static const uint8_t lap[4] = { 192, 168, 1, 10 };
+	static const uint8_t away[4] = { 8, 8, 8, 8 };
+	struct homenet h;
+	uint8_t a[16];
+	int i;
+
+	homenet_default(&h);
+	ck_assert_int_eq(homenet_learn(&h, phone, m16), 1);
+	ck_assert_int_eq(homenet_learn(&h, phone, m16), 0); /* known */
+	v4(a, 10, 20, 255, 255);
+	ck_assert(homenet_is_broadcast(&h, a));
+	v4(a, 10, 20, 3, 255); /* a host of the /16, not a broadcast */
+	ck_assert(!homenet_is_broadcast(&h, a));
+	ck_assert_int_eq(homenet_learn(&h, lap, m26), 1);
+	v4(a, 192, 168, 1, 63);
+	ck_assert(homenet_is_broadcast(&h, a));
+	v4(a, 192, 168, 1, 255); /* outside the /26: the guess again */
+	ck_assert(homenet_is_broadcast(&h, a));
+	v4(a, 192, 168, 1, 62);
+	ck_assert(!homenet_is_broadcast(&h, a));
+	ck_assert_int_eq(homenet_learn(&h, lap, bad), 0);
+	ck_assert_int_eq(homenet_learn(&h, lap, m32), 0);
+	ck_assert_int_eq(homenet_learn(&h, away, m16), 0);
+	/* the oldest makes room */
+	for (i = 0; i < SW_HOMENET_LEARNED; i++) {
+		uint8_t x[4] = { 10, (uint8_t)(100 + i), 0, 1 };
+
+		ck_assert_int_eq(homenet_learn(&h, x, m16), 1);
+	}
+	ck_assert_uint_eq(h.nlearned, SW_HOMENET_LEARNED);
+	v4(a, 10, 20, 3, 255); /* the /16 is gone: the guess */
+	ck_assert(homenet_is_broadcast(&h, a));
+}
+END_TEST
+
 Suite *
 homenet_suite(void)
 {
@@ -107,6 +151,7 @@ homenet_suite(void)
 	tcase_add_test(tc, test_defaults);
 	tcase_add_test(tc, test_add_and_errors);
 	tcase_add_test(tc, test_broadcast_guess);
+	tcase_add_test(tc, test_learned_subnets);
 	suite_add_tcase(s, tc);
 	return s;
 }

@@ -2231,10 +2231,52 @@ phone_next(const struct phone *p)
 	return p->next_conn < t ? p->next_conn : t;
 }
 
+/* A DHCPACK (RFC 2131) from the router giving dev its address in
+ * 10.20.0.0/16, with its host name, to the broadcast address. */
+static int
+phone_dhcp_ack(struct pcapgen *g, const struct lan *l,
+    const struct pcapgen_host *dev, const struct pcapgen_host *bcast,
+    unsigned long i)
+{
+	uint8_t b[320];
+	size_t n = 240;
+	char name[16];
+	int k;
+
+	memset(b, 0, sizeof(b));
+	b[0] = 2;
+	b[1] = 1;
+	b[2] = 6;
+	put32(b + 4, pcapgen_rand(g));
+	memcpy(b + 16, dev->addr, 4);
+	memcpy(b + 28, dev->mac, 6);
+	put32(b + 236, 0x63825363u);
+	b[n++] = 53;
+	b[n++] = 1;
+	b[n++] = 5;
+	b[n++] = 1; /* subnet mask: /16 */
+	b[n++] = 4;
+	b[n++] = 255;
+	b[n++] = 255;
+	b[n++] = 0;
+	b[n++] = 0;
+	b[n++] = 3;
+	b[n++] = 4;
+	memcpy(b + n, l->router.addr, 4);
+	n += 4;
+	k = snprintf(name, sizeof(name), "phone-%lu", i);
+	b[n++] = 12;
+	b[n++] = (uint8_t)k;
+	memcpy(b + n, name, (size_t)k);
+	n += (size_t)k;
+	b[n++] = 255;
+	return pcapgen_udp(g, &l->router, 67, bcast, 68, b, n);
+}
+
 static int
 scen_phones(struct pcapgen *g, const struct pcapgen_opts *o)
 {
-	struct pcapgen_host bcast, mdns, ssdp;
+	struct pcapgen_host bcast, mdns, ssdp, dhcp_bcast;
 	struct phone *ph;
 	struct lan l;
 	unsigned long n = o->count ? o->count : 100;
@@ -2249,7 +2291,9 @@ scen_phones(struct pcapgen *g, const struct pcapgen_opts *o)
 	lan_init(g, &l);
 	if (pcapgen_host(&bcast, "10.20.255.255", "ff:ff:ff:ff:ff:ff") != 0 ||
 	    pcapgen_host(&mdns, "224.0.0.251", "01:00:5e:00:00:fb") != 0 ||
-	    pcapgen_host(&ssdp, "239.255.255.250", "01:00:5e:7f:ff:fa") != 0)
+	    pcapgen_host(&ssdp, "239.255.255.250", "01:00:5e:7f:ff:fa") != 0 ||
+	    pcapgen_host(&dhcp_bcast, "255.255.255.255", "ff:ff:ff:ff:ff:ff") !=
+		0)
 		return -1;
 	(void)pcapgen_host(&l.router, "10.20.0.1", MAC_ROUTER);
 	if ((ph = calloc(n, sizeof(*ph))) == NULL)
@@ -2269,6 +2313,7 @@ scen_phones(struct pcapgen *g, const struct pcapgen_opts *o)
 		    pcapgen_rand_range(g, 0, 255),
 		    pcapgen_rand_range(g, 0, 255));
 		(void)pcapgen_host(&p->h, ip, mac);
+		rc |= phone_dhcp_ack(g, &l, &p->h, &dhcp_bcast, i);
 		k = pcapgen_rand_range(g, 0, 99);
 		p->kind = i % 5 == 4 ? PHONE_LAPTOP :
 		    k < 45	     ? PHONE_APNS :
