@@ -137,8 +137,13 @@ int intel_parse_domain(const char *s, size_t len, char out[INTEL_REC_TEXT],
     char *why, size_t whylen);
 
 /* A blank inside a line of an indicator file: space, tab, VT, FF (the
- * line readers get lines without their CR and LF). */
-int intel_is_space(char c);
+ * line readers get lines without their CR and LF).  Inline: the readers
+ * ask it of every byte. */
+static inline int
+intel_is_space(char c)
+{
+	return c == ' ' || c == '\t' || c == '\v' || c == '\f';
+}
 
 /* Does this token look like an address (so a failure is a bad address)? */
 int intel_looks_like_addr(const char *tok, size_t len);

@@ -188,22 +188,54 @@ intel_parse_cidr(const char *s, uint8_t addr[16], uint8_t *prefix,
 	return 0;
 }
 
-/* Canonical text of a network: IPv4 when mapped and long enough. */
+/* Decimal digits of v (< 1000) at p; the end. */
+static char *
+put_dec(char *p, unsigned v)
+{
+	if (v >= 100)
+		*p++ = (char)('0' + v / 100);
+	if (v >= 10)
+		*p++ = (char)('0' + v / 10 % 10);
+	*p++ = (char)('0' + v % 10);
+	return p;
+}
+
+/*
+ * Canonical text of a network: IPv4 when mapped and long enough.  IPv4
+ * and the length by hand: glibc's inet_ntop() prints IPv4 with sprintf(),
+ * and with the snprintf() after it that was 13 % of the instructions of
+ * loading 100,000 indicators (callgrind).
+ */
 static void
 format_net(char *out, size_t outlen, const uint8_t a[16], unsigned plen,
     int with_len)
 {
-	char b[INET6_ADDRSTRLEN];
+	char b[INET6_ADDRSTRLEN + 4], *p = b;
+	size_t n;
+	int i;
 
 	if (addr_is_v4mapped(a) && plen >= 96) {
-		inet_ntop(AF_INET, a + 12, b, sizeof(b));
+		for (i = 12; i < 16; i++) {
+			p = put_dec(p, a[i]);
+			*p++ = '.';
+		}
+		p--;
 		plen -= 96;
-	} else
-		inet_ntop(AF_INET6, a, b, sizeof(b));
-	if (with_len)
-		snprintf(out, outlen, "%s/%u", b, plen);
-	else
-		snprintf(out, outlen, "%s", b);
+	} else {
+		inet_ntop(AF_INET6, a, b, INET6_ADDRSTRLEN);
+		p = b + strlen(b);
+	}
+	if (with_len) {
+		*p++ = '/';
+		p = put_dec(p, plen);
+	}
+	if (outlen == 0)
+		return;
+	n = (size_t)(p - b);
+	if (n >= outlen)
+		n = outlen - 1;
+	memcpy(out, b, n);
+	out[n] = '\0';
 }
 
 /*
@@ -239,7 +271,9 @@ intel_parse_domain(const char *s, size_t len, char out[INTEL_REC_TEXT],
 			out[i] = '.';
 			continue;
 		}
-		c = (unsigned char)tolower(c);
+		/* ASCII only: tolower() asks the locale for every byte */
+		if (c >= 'A' && c <= 'Z')
+			c = (unsigned char)(c - 'A' + 'a');
 		if (!((c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') ||
 		    c == '-' || c == '_')) {
 			snprintf(why, whylen, "bad character in domain");
@@ -379,12 +413,6 @@ intel_url_host(const char *url, char *out, size_t outlen)
 	memcpy(out, h, n);
 	out[n] = '\0';
 	return 0;
-}
-
-int
-intel_is_space(char c)
-{
-	return c == ' ' || c == '\t' || c == '\v' || c == '\f';
 }
 
 void

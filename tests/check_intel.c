@@ -330,6 +330,16 @@ START_TEST(plain_ports)
 	ck_assert_ptr_nonnull(intel_match_addr_port(in, a, 5228));
 	ck_assert_ptr_null(intel_match_addr_port(in, a, 443));
 	intel_free(in);
+	/* one network with and without a port, read in either order: the
+	 * entry for every port answers every port */
+	in = set_of("kg2.txt",
+	    "10.9.0.0/16 port 443\n10.9.0.0/16 # all\n"
+	    "10.9.0.0/16 port 80\n");
+	addr_of("10.9.1.1", a);
+	ck_assert_uint_eq(intel_match_addr_port(in, a, 443)->port, 0);
+	ck_assert_uint_eq(intel_match_addr_port(in, a, 22)->port, 0);
+	ck_assert_ptr_nonnull(intel_match_addr(in, a));
+	intel_free(in);
 }
 END_TEST
 
