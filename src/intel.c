@@ -72,7 +72,23 @@ struct intel_dslot {
 struct intel_dtab {
 	struct intel_dslot *slot;
 	size_t mask;		/* slots - 1, a power of two less one */
+	/* a filter of the keys' hashes, two bits a key among 16 bits per
+	 * key (1.4 % false hits): a name under no indicator, the common
+	 * case, is told without touching the slots (48 bytes each, 6 MB
+	 * at 50,000 names: a cache miss a suffix) */
+	uint64_t *filter;
+	size_t fmask; /* filter bits - 1 */
 };
+
+static int
+dtab_maybe(const struct intel_dtab *t, uint64_t h)
+{
+	size_t a = (size_t)(h >> 24) & t->fmask;
+	size_t b = (size_t)(h >> 44) & t->fmask;
+
+	return (t->filter[a >> 6] >> (a & 63) & 1) &&
+	    (t->filter[b >> 6] >> (b & 63) & 1);
+}
 
 struct intel {
 	struct intel_item *items;
@@ -212,7 +228,7 @@ dtab_find(const struct intel_dtab *t, uint64_t h, const char *s, size_t len)
 	const struct intel_dslot *sl;
 	size_t i;
 
-	if (t->slot == NULL)
+	if (t->slot == NULL || !dtab_maybe(t, h))
 		return NULL;
 	for (i = (size_t)h & t->mask;; i = (i + 1) & t->mask) {
 		sl = &t->slot[i];
@@ -245,6 +261,10 @@ dtab_slot(struct intel_dtab *t, uint64_t h, const char *key, size_t len)
 	sl->h = h;
 	sl->key = key;
 	sl->len = len;
+	i = (size_t)(h >> 24) & t->fmask;
+	t->filter[i >> 6] |= UINT64_C(1) << (i & 63);
+	i = (size_t)(h >> 44) & t->fmask;
+	t->filter[i >> 6] |= UINT64_C(1) << (i & 63);
 	sl->exact = sl->tree = NULL;
 	sl->exact_rank = sl->tree_rank = ~0u;
 	return sl;
@@ -306,6 +326,13 @@ dtab_init(struct intel_dtab *t, size_t n)
 	if ((t->slot = calloc(size, sizeof(*t->slot))) == NULL)
 		return -1;
 	t->mask = size - 1;
+	/* 16 bits a key: size is 2n to 4n slots, so 8 bits a slot */
+	t->fmask = size * 8 - 1;
+	if ((t->filter = calloc(size * 8 / 64, sizeof(*t->filter))) == NULL) {
+		free(t->slot);
+		t->slot = NULL;
+		return -1;
+	}
 	return 0;
 }
 
@@ -313,8 +340,10 @@ static void
 dtab_free(struct intel_dtab *t)
 {
 	free(t->slot);
+	free(t->filter);
 	t->slot = NULL;
-	t->mask = 0;
+	t->filter = NULL;
+	t->mask = t->fmask = 0;
 }
 
 /* The hash of a whole name (its longest suffix). */
