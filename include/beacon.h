@@ -96,14 +96,15 @@ int beacon_score_tracker(const struct beacon_tracker *k,
  * cfg->min_period_s, where the normal scale begins, over the tracker's
  * events that exchanged data both ways, coalesced at SW_BEACON_FAST_GAP
  * instead of cfg->idle_gap_s, and SW_BEACON_FAST_MIN_EVENTS of them
- * (cfg->fast_min_events) before a level.  beacon_fast_config() is the
- * configuration it scores with, for beacon_level().  0 when the series
- * cannot be scored or the fast scale is off.
+ * (cfg->fast_min_events) before a level.  beacon_fast_config() makes
+ * that configuration from the normal one, once: beacon_score_fast() and
+ * beacon_level() take it.  0 when the series cannot be scored or the
+ * fast scale is off.
  */
 void beacon_fast_config(const struct beacon_config *cfg,
     struct beacon_config *fast);
 int beacon_score_fast(const struct beacon_tracker *k,
-    const struct beacon_config *cfg, struct beacon_score *out);
+    const struct beacon_config *fast, struct beacon_score *out);
 
 /*
  * Notice level of a score: 0 none (too few events or score under

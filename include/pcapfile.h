@@ -9,8 +9,9 @@
  * the kernel.
  *
  * It reads only what it can read exactly as libpcap does: the tcpdump
- * format, version 2.4, in this machine's byte order (libpcap swaps some
- * link types' pseudo-headers in the other), microsecond or nanosecond
+ * format, version 2.4, little-endian on a little-endian machine (libpcap
+ * swaps some link types' pseudo-headers in the other order; the bytes
+ * are read through rd.h), microsecond or nanosecond
  * stamps, link types whose largest packet is libpcap's default 262144
  * bytes.  pcapfile_probe() says whether a file is one; capture.c leaves
  * every other file (pcapng, a pipe, a BPF filter) to libpcap.  The

@@ -548,19 +548,27 @@ beacon_score_events(const struct beacon_event *ev, size_t n,
 	return 1;
 }
 
-int
-beacon_score_tracker(const struct beacon_tracker *k,
-    const struct beacon_config *cfg, struct beacon_score *out)
+/* The price of the windows a tracker has already been tested on (step
+ * 6), off out's evidence. */
+static void
+window_price(const struct beacon_tracker *k, struct beacon_score *out)
 {
 	double pen;
 
-	if (!beacon_score_events(k->ev, k->n, cfg, out))
-		return 0;
 	if (k->total > k->n && out->evidence > 0) {
 		pen = log10((double)k->total / k->n);
 		beacon_set_evidence(out, out->evidence > pen ?
 		    out->evidence - pen : 0);
 	}
+}
+
+int
+beacon_score_tracker(const struct beacon_tracker *k,
+    const struct beacon_config *cfg, struct beacon_score *out)
+{
+	if (!beacon_score_events(k->ev, k->n, cfg, out))
+		return 0;
+	window_price(k, out);
 	return 1;
 }
 
@@ -576,29 +584,20 @@ beacon_fast_config(const struct beacon_config *cfg, struct beacon_config *fast)
 
 int
 beacon_score_fast(const struct beacon_tracker *k,
-    const struct beacon_config *cfg, struct beacon_score *out)
+    const struct beacon_config *fast, struct beacon_score *out)
 {
 	struct beacon_event ev[SW_BEACON_HISTORY];
-	struct beacon_config fast;
 	size_t i, n = 0;
-	double pen;
 
-	if (cfg->fast_min_events == 0 ||
-	    cfg->min_period_s <= SW_BEACON_FAST_MIN_PERIOD + 1)
+	if (fast->min_events == 0 ||
+	    fast->max_period_s <= SW_BEACON_FAST_MIN_PERIOD + 1)
 		return 0;
 	for (i = 0; i < k->n; i++)
 		if (k->ev[i].up > 0 && k->ev[i].down > 0)
 			ev[n++] = k->ev[i];
-	beacon_fast_config(cfg, &fast);
-	if (!beacon_score_events(ev, n, &fast, out))
+	if (!beacon_score_events(ev, n, fast, out))
 		return 0;
-	/* the same price of the windows already tested as
-	 * beacon_score_tracker() pays */
-	if (k->total > k->n && out->evidence > 0) {
-		pen = log10((double)k->total / k->n);
-		beacon_set_evidence(out,
-		    out->evidence > pen ? out->evidence - pen : 0);
-	}
+	window_price(k, out);
 	return 1;
 }
 

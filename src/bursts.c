@@ -207,7 +207,7 @@ burst_end(struct bursts *bt, const struct flow *f, int64_t now_us)
 	    e.down > 0 &&
 	    e.ts_us - tr->ev[tr->n - 2].ts_us <
 		(int64_t)bt->cfg.min_period_s * 1000000 &&
-	    beacon_score_fast(tr, &bt->cfg, &sc)) {
+	    beacon_score_fast(tr, &bt->fast, &sc)) {
 		level = beacon_level(&sc, &bt->fast);
 		if (level > 0)
 			bt->ctr.beacon_fast++;

@@ -33,6 +33,7 @@ struct source {
 			 * NULL (pcapfile.c reads the file) */
 	pcap_t *pc;
 	struct pcapfile *pf; /* our reader over fp's file, or NULL */
+	enum pcapfile_kind kind; /* what the probe found (own_kind()) */
 	int dlt;
 	int is_stdin;
 };
@@ -133,10 +134,10 @@ capture_check_filter(const char *bpf, char *errbuf, size_t errlen)
 }
 
 /*
- * pcapfile.c reads a regular classic pcap file in this machine's byte
- * order, without a filter, in place of libpcap (pcapfile.h says why);
- * libpcap has read the file header and keeps the link type and snapshot
- * it found there.  NULL: libpcap reads it.
+ * pcapfile.c reads a regular classic pcap file (pcapfile_probe() says
+ * which), without a filter, in place of libpcap (pcapfile.h says why):
+ * PCAPFILE_OTHER, libpcap reads it.  Asked once per file, before the
+ * stdio buffer is chosen.
  */
 static enum pcapfile_kind
 own_kind(FILE *fp)
@@ -149,13 +150,6 @@ own_kind(FILE *fp)
 	    pread(fd, hdr, sizeof(hdr), 0) != (ssize_t)sizeof(hdr))
 		return PCAPFILE_OTHER;
 	return pcapfile_probe(hdr, sizeof(hdr));
-}
-
-static struct pcapfile *
-own_reader(struct source *s)
-{
-	return pcapfile_open(fileno(s->fp), PCAPFILE_HDR_LEN, own_kind(s->fp),
-	    (uint32_t)pcap_snapshot(s->pc));
 }
 
 struct capture *
@@ -197,7 +191,8 @@ capture_open_files(const char *const *paths, int n, const char *bpf,
 		 */
 		if (s->is_stdin)
 			s->fbuf = stdin_buf;
-		else if (bpf != NULL || !own_kind(s->fp)) {
+		else if (bpf != NULL ||
+		    (s->kind = own_kind(s->fp)) == PCAPFILE_OTHER) {
 			if ((s->fbuf = malloc(SW_FILE_BUFFER)) == NULL) {
 				snprintf(errbuf, errlen, "out of memory");
 				goto fail;
@@ -223,8 +218,11 @@ capture_open_files(const char *const *paths, int n, const char *bpf,
 		s->dlt = pcap_datalink(s->pc);
 		if (set_filter(s->pc, s->name, bpf, errbuf, errlen) != 0)
 			goto fail;
-		if (!s->is_stdin && bpf == NULL)
-			s->pf = own_reader(s);
+		/* libpcap has read the header: the link type and the
+		 * snapshot are its own */
+		if (s->kind != PCAPFILE_OTHER)
+			s->pf = pcapfile_open(fileno(s->fp), PCAPFILE_HDR_LEN,
+			    s->kind, (uint32_t)pcap_snapshot(s->pc));
 	}
 	return c;
 fail:

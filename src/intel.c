@@ -80,11 +80,17 @@ struct intel_dtab {
 	size_t fmask; /* filter bits - 1 */
 };
 
+/* A key's two filter bits (from bits the slot index does not use). */
+static size_t
+dtab_bit(const struct intel_dtab *t, uint64_t h, int which)
+{
+	return (size_t)(h >> (which ? 44 : 24)) & t->fmask;
+}
+
 static int
 dtab_maybe(const struct intel_dtab *t, uint64_t h)
 {
-	size_t a = (size_t)(h >> 24) & t->fmask;
-	size_t b = (size_t)(h >> 44) & t->fmask;
+	size_t a = dtab_bit(t, h, 0), b = dtab_bit(t, h, 1);
 
 	return (t->filter[a >> 6] >> (a & 63) & 1) &&
 	    (t->filter[b >> 6] >> (b & 63) & 1);
@@ -249,6 +255,7 @@ dtab_slot(struct intel_dtab *t, uint64_t h, const char *key, size_t len)
 {
 	struct intel_dslot *sl;
 	size_t i;
+	int w;
 
 	for (i = (size_t)h & t->mask;; i = (i + 1) & t->mask) {
 		sl = &t->slot[i];
@@ -261,10 +268,10 @@ dtab_slot(struct intel_dtab *t, uint64_t h, const char *key, size_t len)
 	sl->h = h;
 	sl->key = key;
 	sl->len = len;
-	i = (size_t)(h >> 24) & t->fmask;
-	t->filter[i >> 6] |= UINT64_C(1) << (i & 63);
-	i = (size_t)(h >> 44) & t->fmask;
-	t->filter[i >> 6] |= UINT64_C(1) << (i & 63);
+	for (w = 0; w < 2; w++) {
+		i = dtab_bit(t, h, w);
+		t->filter[i >> 6] |= UINT64_C(1) << (i & 63);
+	}
 	sl->exact = sl->tree = NULL;
 	sl->exact_rank = sl->tree_rank = ~0u;
 	return sl;

@@ -15,6 +15,7 @@
 #include <unistd.h>
 
 #include "config.h"
+#include "rd.h"
 
 #define MAGIC_USEC 0xa1b2c3d4u
 #define MAGIC_NSEC 0xa1b23c4du
@@ -36,36 +37,24 @@ struct pcapfile {
 	uint8_t *buf;
 };
 
-static uint32_t
-get32(const uint8_t *p)
-{
-	uint32_t v;
-
-	memcpy(&v, p, sizeof(v));
-	return v;
-}
-
-static uint16_t
-get16(const uint8_t *p)
-{
-	uint16_t v;
-
-	memcpy(&v, p, sizeof(v));
-	return v;
-}
-
 enum pcapfile_kind
 pcapfile_probe(const uint8_t *hdr, size_t len)
 {
-	uint32_t magic, lt;
+	struct rd r;
+	uint32_t magic, version, lt;
 
-	if (len < PCAPFILE_HDR_LEN)
+	/* little-endian files on a little-endian machine: the order in
+	 * which libpcap swaps nothing */
+	if (__BYTE_ORDER__ != __ORDER_LITTLE_ENDIAN__ || len < PCAPFILE_HDR_LEN)
 		return PCAPFILE_OTHER;
-	magic = get32(hdr);
+	rd_init(&r, hdr, len);
+	magic = rd_le32(&r);
+	version = rd_le32(&r); /* major, then minor, 16 bits each */
+	rd_skip(&r, 12);       /* thiszone, sigfigs, snaplen */
+	lt = rd_le32(&r) & 0xffffu;
 	if ((magic != MAGIC_USEC && magic != MAGIC_NSEC) ||
-	    get16(hdr + 4) != 2 || get16(hdr + 6) != 4)
+	    version != (2u | 4u << 16))
 		return PCAPFILE_OTHER;
-	lt = get32(hdr + 20) & 0xffffu;
 	if (lt == LT_DBUS || lt == LT_USBPCAP || lt == LT_EBHSCR)
 		return PCAPFILE_OTHER;
 	return magic == MAGIC_NSEC ? PCAPFILE_NSEC : PCAPFILE_USEC;
@@ -132,7 +121,7 @@ int
 pcapfile_next(struct pcapfile *pf, struct pcapfile_pkt *pkt, char *errbuf,
     size_t errlen)
 {
-	const uint8_t *h;
+	struct rd h;
 	uint32_t caplen, want;
 	int32_t sec, frac;
 	long got;
@@ -148,12 +137,12 @@ pcapfile_next(struct pcapfile *pf, struct pcapfile_pkt *pkt, char *errbuf,
 		    PCAPFILE_REC_LEN, got);
 		return -1;
 	}
-	h = pf->buf + pf->pos;
+	rd_init(&h, pf->buf + pf->pos, PCAPFILE_REC_LEN);
 	/* libpcap's pcap_timeval is two bpf_int32s */
-	sec = (int32_t)get32(h);
-	frac = (int32_t)get32(h + 4);
-	caplen = get32(h + 8);
-	pkt->wirelen = get32(h + 12);
+	sec = (int32_t)rd_le32(&h);
+	frac = (int32_t)rd_le32(&h);
+	caplen = rd_le32(&h);
+	pkt->wirelen = rd_le32(&h);
 	if (caplen > MAX_CAPLEN) {
 		if (caplen > pf->snaplen)
 			snprintf(errbuf, errlen,

@@ -365,7 +365,7 @@ fast_level(double period, double jit, int n, uint32_t up, uint32_t down,
 		e.down = down;
 		k = beacon_observe(t, dev, "fast.example", 1, &e, e.ts_us);
 		ck_assert_ptr_nonnull(k);
-		if (beacon_score_fast(k, &cfg, &sc) &&
+		if (beacon_score_fast(k, &fast, &sc) &&
 		    (lv = beacon_level(&sc, &fast)) > best)
 			best = lv;
 	}
@@ -378,7 +378,7 @@ fast_level(double period, double jit, int n, uint32_t up, uint32_t down,
  * arrivals of the same mean; nothing when the fast scale is off. */
 START_TEST(test_fast_scale)
 {
-	struct beacon_config cfg;
+	struct beacon_config cfg, fast;
 	struct beacon_tracker k;
 	struct beacon_score sc;
 	int seed, i;
@@ -402,9 +402,11 @@ START_TEST(test_fast_scale)
 	}
 	k.n = 30;
 	k.total = 30;
-	ck_assert_int_eq(beacon_score_fast(&k, &cfg, &sc), 0);
+	beacon_fast_config(&cfg, &fast);
+	ck_assert_int_eq(beacon_score_fast(&k, &fast, &sc), 0);
 	cfg.fast_min_events = 20;
-	ck_assert_int_eq(beacon_score_fast(&k, &cfg, &sc), 1);
+	beacon_fast_config(&cfg, &fast);
+	ck_assert_int_eq(beacon_score_fast(&k, &fast, &sc), 1);
 	ck_assert(sc.period_s > 4.9 && sc.period_s < 5.1);
 }
 END_TEST
