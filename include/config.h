@@ -369,6 +369,10 @@
 /* Longest line of an indicator file, bytes.  A longer one is an error,
  * never truncated: a cut indicator would silently match something else. */
 #define SW_INTEL_MAX_LINE	4096
+/* How many items ahead building an index asks for the slot an item
+ * will take (a prefetch): the tables are larger than the cache, and each
+ * insertion was a cache miss waited for.  A power of two. */
+#define SW_INTEL_PREFETCH	8
 /* Largest indicator file, bytes; files are read whole (Echap's STIX 2.1
  * bundle is 4 MB, its MISP event 3 MB). */
 #define SW_INTEL_MAX_FILE	(64u << 20)

@@ -73,6 +73,7 @@ struct intel_item {
 	char *indicator;	/* as written (addresses normalised, names
 				 * lower-cased without a trailing dot) */
 	enum intel_type type;
+	uint32_t len;		/* strlen(indicator), set by intel_add() */
 	char *zeek_type;	/* "Intel::ADDR", ... as in the file */
 	char *source;		/* meta.source, else the file's base name */
 	char *desc;		/* meta.desc or trailing comment, or NULL */

@@ -54,19 +54,24 @@ struct intel_level {
 };
 
 /*
- * One slot of a name table: the full 64-bit hash (compared before the
- * bytes), the name, and the items: `exact` for that name itself, `tree`
- * for the names under it (both NULL in the platform table).  A slot with
- * key NULL is empty.  `exact_rank` orders candidates for `exact` (lower
- * wins, see rank()).
+ * One slot of a name table (32 bytes, two a cache line): the name, the
+ * items (`exact` for that name itself, `tree` for the names under it;
+ * both NULL in the platform table), the upper half of the name's hash
+ * (compared before the bytes; the lower half chose the slot) and its
+ * length.  A slot with key NULL is empty.  `exact_rank` orders candidates
+ * for `exact` (lower wins, see rank(); RANK_NONE: no candidate yet).
  */
 struct intel_dslot {
-	uint64_t h;
 	const char *key;
-	size_t len;
 	const struct intel_item *exact, *tree;
-	unsigned exact_rank, tree_rank;
+	uint32_t hh;
+	uint16_t len;
+	uint8_t exact_rank, tree_rank;
 };
+
+#define RANK_NONE   0xff
+/* the half of a hash a slot keeps */
+#define DSLOT_HH(h) ((uint32_t)((h) >> 32))
 
 /* Open addressing, linear probing, at most half full. */
 struct intel_dtab {
@@ -168,7 +173,8 @@ arena_again(struct intel *in, unsigned k, const char *s)
 	unsigned i;
 
 	for (i = 0; i < 4; i++)
-		if (in->again[k][i] != NULL && strcmp(in->again[k][i], s) == 0)
+		if (in->again[k][i] != NULL && in->again[k][i][0] == s[0] &&
+		    strcmp(in->again[k][i], s) == 0)
 			return in->again[k][i];
 	i = in->again_next[k]++ % 4;
 	return in->again[k][i] = arena_strdup(in, s);
@@ -240,7 +246,7 @@ dtab_find(const struct intel_dtab *t, uint64_t h, const char *s, size_t len)
 		sl = &t->slot[i];
 		if (sl->key == NULL)
 			return NULL;
-		if (sl->h == h && sl->len == len &&
+		if (sl->hh == DSLOT_HH(h) && sl->len == len &&
 		    memcmp(sl->key, s, len) == 0)
 			return sl;
 	}
@@ -261,19 +267,19 @@ dtab_slot(struct intel_dtab *t, uint64_t h, const char *key, size_t len)
 		sl = &t->slot[i];
 		if (sl->key == NULL)
 			break;
-		if (sl->h == h && sl->len == len && memcmp(sl->key, key, len) ==
-		    0)
+		if (sl->hh == DSLOT_HH(h) && sl->len == len &&
+		    memcmp(sl->key, key, len) == 0)
 			return sl;
 	}
-	sl->h = h;
+	sl->hh = DSLOT_HH(h);
 	sl->key = key;
-	sl->len = len;
+	sl->len = (uint16_t)len;
 	for (w = 0; w < 2; w++) {
 		i = dtab_bit(t, h, w);
 		t->filter[i >> 6] |= UINT64_C(1) << (i & 63);
 	}
 	sl->exact = sl->tree = NULL;
-	sl->exact_rank = sl->tree_rank = ~0u;
+	sl->exact_rank = sl->tree_rank = RANK_NONE;
 	return sl;
 }
 
@@ -312,10 +318,10 @@ dtab_offer(struct intel_dtab *t, uint64_t h, const char *key, size_t len,
 
 	if (exact && r < sl->exact_rank) {
 		sl->exact = it;
-		sl->exact_rank = r;
+		sl->exact_rank = (uint8_t)r;
 	} else if (!exact && r < sl->tree_rank) {
 		sl->tree = it;
-		sl->tree_rank = r;
+		sl->tree_rank = (uint8_t)r;
 	}
 }
 
@@ -417,7 +423,9 @@ intel_add(struct intel *in, const struct intel_item *t, const char *source,
 	it->subdomains = t->type == INTEL_DOMAIN && t->subdomains &&
 	    t->role != INTEL_ROLE_WEBSITE;
 	it->source = NULL;
-	if ((it->indicator = arena_strdup(in, t->indicator)) == NULL ||
+	it->len = (uint32_t)strlen(t->indicator);
+	if ((it->indicator = arena_strndup(in, t->indicator, it->len)) ==
+		NULL ||
 	    (t->zeek_type != NULL &&
 		(it->zeek_type = arena_again(in, 0, t->zeek_type)) == NULL) ||
 	    (it->source = arena_again(in, 1,
@@ -599,6 +607,30 @@ same_key(const struct intel_item *a, const struct intel_item *b)
 }
 
 static uint64_t
+be64(const uint8_t *p)
+{
+	uint64_t v = 0;
+	int i;
+
+	for (i = 0; i < 8; i++)
+		v = v << 8 | p[i];
+	return v;
+}
+
+/* The key of addr masked to plen bits. */
+static void
+net_key(struct intel_net *k, const uint8_t addr[16], unsigned plen)
+{
+	k->hi = be64(addr);
+	k->lo = be64(addr + 8);
+	if (plen <= 64) {
+		k->hi &= plen == 0 ? 0 : ~UINT64_C(0) << (64 - plen);
+		k->lo = 0;
+	} else if (plen < 128)
+		k->lo &= ~UINT64_C(0) << (128 - plen);
+}
+
+static uint64_t
 net_hash(const struct intel_net *k)
 {
 	uint64_t x = k->hi * 0x9e3779b97f4a7c15ULL ^ k->lo;
@@ -624,6 +656,10 @@ level_index(struct intel_level *lv)
 		return -1;
 	lv->mask = cap - 1;
 	for (i = 0; i < lv->n; i++) {
+		if (i + SW_INTEL_PREFETCH < lv->n)
+			__builtin_prefetch(&lv->slot[net_hash(&lv->nets[i +
+							 SW_INTEL_PREFETCH]) &
+			    lv->mask]);
 		a = &lv->nets[i];
 		for (s = net_hash(a) & lv->mask; (h = lv->slot[s]) != 0;
 		     s = (s + 1) & lv->mask) {
@@ -646,33 +682,30 @@ level_index(struct intel_level *lv)
 	return 0;
 }
 
-/* A hash of what same_key() compares (FNV-1a: the files are the
- * operator's, not the wire's). */
+/*
+ * A hash of what same_key() compares: a name's hash (name_hashes()) with
+ * its role; an address's network, length and port; any other's text
+ * (FNV-1a: the files are the operator's, not the wire's).
+ */
 static uint64_t
-key_hash(const struct intel_item *it)
+key_hash(const struct intel_item *it, uint64_t name_h)
 {
 	uint64_t h = 1469598103934665603ULL;
-	const unsigned char *p;
-	size_t n, i;
-	unsigned char b[20];
+	size_t i;
 
 	if (it->type == INTEL_ADDR || it->type == INTEL_SUBNET) {
-		memcpy(b, it->addr, 16);
-		b[16] = it->prefix;
-		b[17] = (unsigned char)(it->port >> 8);
-		b[18] = (unsigned char)it->port;
-		b[19] = 0xa5;
-		p = b;
-		n = sizeof(b);
-	} else {
-		p = (const unsigned char *)it->indicator;
-		n = strlen(it->indicator);
-		h ^= (uint64_t)it->type * 0x100000001b3ULL;
-		if (it->type == INTEL_DOMAIN)
-			h ^= (uint64_t)(it->role + 1) << 32;
+		struct intel_net k;
+
+		net_key(&k, it->addr, 128);
+		return net_hash(&k) ^
+		    mix64(((uint64_t)it->prefix << 16 | it->port) + 1);
 	}
-	for (i = 0; i < n; i++) {
-		h ^= p[i];
+	if (it->type == INTEL_DOMAIN)
+		return mix64(name_h ^
+		    (uint64_t)(it->role + 1) * 0x9e3779b97f4a7c15ULL);
+	h ^= (uint64_t)it->type * 0x100000001b3ULL;
+	for (i = 0; i < it->len; i++) {
+		h ^= (unsigned char)it->indicator[i];
 		h *= 1099511628211ULL;
 	}
 	return h;
@@ -683,24 +716,35 @@ key_hash(const struct intel_item *it)
  * dup_cmp() orders first, which is the one a sort would keep (the order
  * is total: ties go by position).  A hash of the keys, not a sort: at
  * 100,000 indicators the sort's comparisons were a quarter of loading.
+ * name_h: the items' name hashes (name_hashes()).
  */
 static int
-drop_duplicates(struct intel *in, unsigned char *drop)
+drop_duplicates(struct intel *in, unsigned char *drop, const uint64_t *name_h)
 {
 	const struct intel_item *a, *b;
+	uint64_t ahead[SW_INTEL_PREFETCH], h;
 	uint32_t *slot;
-	size_t cap = 16, i, s;
+	size_t cap = 16, i, s, k;
 
 	while (cap < in->n * 2)
 		cap <<= 1;
 	if ((slot = malloc(cap * sizeof(*slot))) == NULL)
 		return -1;
 	memset(slot, 0xff, cap * sizeof(*slot));
+	for (k = 0; k < SW_INTEL_PREFETCH && k < in->n; k++)
+		ahead[k] = key_hash(&in->items[k], name_h[k]);
 	for (i = 0; i < in->n; i++) {
+		h = ahead[i % SW_INTEL_PREFETCH];
+		if ((k = i + SW_INTEL_PREFETCH) < in->n) {
+			ahead[k % SW_INTEL_PREFETCH] = key_hash(&in->items[k],
+			    name_h[k]);
+			__builtin_prefetch(
+			    &slot[ahead[k % SW_INTEL_PREFETCH] & (cap - 1)]);
+		}
 		if (drop[i])
 			continue;
 		a = &in->items[i];
-		for (s = key_hash(a) & (cap - 1); slot[s] != UINT32_MAX;
+		for (s = h & (cap - 1); slot[s] != UINT32_MAX;
 		     s = (s + 1) & (cap - 1)) {
 			b = &in->items[slot[s]];
 			if (!same_key(a, b))
@@ -719,46 +763,22 @@ drop_duplicates(struct intel *in, unsigned char *drop)
 	return 0;
 }
 
-static uint64_t
-be64(const uint8_t *p)
-{
-	uint64_t v = 0;
-	int i;
-
-	for (i = 0; i < 8; i++)
-		v = v << 8 | p[i];
-	return v;
-}
-
-/* The key of addr masked to plen bits. */
-static void
-net_key(struct intel_net *k, const uint8_t addr[16], unsigned plen)
-{
-	k->hi = be64(addr);
-	k->lo = be64(addr + 8);
-	if (plen <= 64) {
-		k->hi &= plen == 0 ? 0 : ~UINT64_C(0) << (64 - plen);
-		k->lo = 0;
-	} else if (plen < 128)
-		k->lo &= ~UINT64_C(0) << (128 - plen);
-}
-
 /*
- * The shared platform rule: mark (drop[i] = 1) each domain that is a
- * platform suffix itself; make each one strictly under a platform exact.
- * Returns 0 or -1 (memory).
+ * Each name's hash (name_h[i], 0 for an item that is no name), hashed once
+ * for the duplicates, the platform rule and the name table; and the shared
+ * platform rule: mark (drop[i] = 1) each domain that is a platform suffix
+ * itself; make each one strictly under a platform exact.  Returns 0 or -1
+ * (memory).
  */
 static int
-apply_platforms(struct intel *in, unsigned char *drop)
+name_hashes(struct intel *in, unsigned char *drop, uint64_t *name_h)
 {
 	struct dom_sfx sfx[DOM_MAX_SFX];
 	struct intel_item *it;
 	size_t i, k, ns, len;
 
 	dtab_free(&in->pdom);
-	if (in->nplat == 0)
-		return 0;
-	if (dtab_init(&in->pdom, in->nplat) != 0)
+	if (in->nplat > 0 && dtab_init(&in->pdom, in->nplat) != 0)
 		return -1;
 	for (i = 0; i < in->nplat; i++) {
 		len = strlen(in->plat[i]);
@@ -767,10 +787,18 @@ apply_platforms(struct intel *in, unsigned char *drop)
 	}
 	for (i = 0; i < in->n; i++) {
 		it = &in->items[i];
+		name_h[i] = 0;
 		if (it->type != INTEL_DOMAIN)
 			continue;
-		len = strlen(it->indicator);
-		ns = dom_suffixes(in->seed, it->indicator, len, sfx);
+		if (in->nplat == 0) {
+			name_h[i] = dom_hash(in->seed, it->indicator, it->len);
+			continue;
+		}
+		/* the last suffix is the name itself (it starts a label) */
+		ns = dom_suffixes(in->seed, it->indicator, it->len, sfx);
+		name_h[i] = ns > 0 && sfx[ns - 1].off == 0 ?
+		    sfx[ns - 1].h :
+		    dom_hash(in->seed, it->indicator, it->len);
 		for (k = 0; k < ns; k++) {
 			if (dtab_find(&in->pdom, sfx[k].h, it->indicator +
 			    sfx[k].off, sfx[k].len) == NULL)
@@ -795,10 +823,10 @@ apply_platforms(struct intel *in, unsigned char *drop)
  * 0 or -1 (memory).
  */
 static int
-index_names(struct intel *in, size_t ndom)
+index_names(struct intel *in, size_t ndom, const uint64_t *name_h)
 {
 	const struct intel_item *it;
-	size_t i, len, nweb = 0, wlen = 0, off = 0;
+	size_t i, k, len, nweb = 0, wlen = 0, off = 0;
 	char *w;
 
 	for (i = 0; i < in->n; i++) {
@@ -807,7 +835,7 @@ index_names(struct intel *in, size_t ndom)
 		    it->role == INTEL_ROLE_WEBSITE &&
 		    strncmp(it->indicator, "www.", 4) != 0) {
 			nweb++;
-			wlen += strlen(it->indicator) + 5;
+			wlen += it->len + 5;
 		}
 	}
 	if (dtab_init(&in->dom, ndom + nweb) != 0)
@@ -815,17 +843,20 @@ index_names(struct intel *in, size_t ndom)
 	if (wlen > 0 && (in->www = malloc(wlen)) == NULL)
 		return -1;
 	for (i = 0; i < in->n; i++) {
+		k = i + SW_INTEL_PREFETCH;
+		if (k < in->n && in->items[k].type == INTEL_DOMAIN)
+			__builtin_prefetch(
+			    &in->dom.slot[name_h[k] & in->dom.mask], 1);
 		it = &in->items[i];
-		if (it->type != INTEL_DOMAIN)
+		/* a longer name is never looked up (intel_match_domain()) */
+		if (it->type != INTEL_DOMAIN || it->len > DOM_MAX_LEN)
 			continue;
-		len = strlen(it->indicator);
-		dtab_offer(&in->dom, dom_hash(in->seed, it->indicator, len),
-		    it->indicator, len, it, 1, 0);
+		len = it->len;
+		dtab_offer(&in->dom, name_h[i], it->indicator, len, it, 1, 0);
 		if (it->role != INTEL_ROLE_WEBSITE) {
 			if (it->subdomains && !it->role_assumed)
-				dtab_offer(&in->dom, dom_hash(in->seed,
-				    it->indicator, len), it->indicator, len, it,
-				    0, 0);
+				dtab_offer(&in->dom, name_h[i], it->indicator,
+				    len, it, 0, 0);
 			continue;
 		}
 		if (strncmp(it->indicator, "www.", 4) == 0 || len + 4 >
@@ -846,20 +877,18 @@ index_names(struct intel *in, size_t ndom)
 	 */
 	for (i = 0; i < in->n; i++) {
 		const struct intel_dslot *sl;
-		uint64_t h;
 
 		it = &in->items[i];
 		if (it->type != INTEL_DOMAIN || !it->role_assumed ||
-		    !it->subdomains)
+		    !it->subdomains || it->len > DOM_MAX_LEN)
 			continue;
-		len = strlen(it->indicator);
-		h = dom_hash(in->seed, it->indicator, len);
-		sl = dtab_find(&in->dom, h, it->indicator, len);
+		sl = dtab_find(&in->dom, name_h[i], it->indicator, it->len);
 		if (sl != NULL && sl->exact != NULL &&
 		    sl->exact->role == INTEL_ROLE_WEBSITE &&
 		    strcmp(sl->exact->indicator, it->indicator) == 0)
 			continue;
-		dtab_offer(&in->dom, h, it->indicator, len, it, 0, 0);
+		dtab_offer(&in->dom, name_h[i], it->indicator, it->len, it, 0,
+		    0);
 	}
 	return 0;
 }
@@ -903,6 +932,7 @@ int
 intel_finalize(struct intel *in, char *errbuf, size_t errlen)
 {
 	unsigned char *drop = NULL;
+	uint64_t *name_h = NULL;
 	size_t per[129] = { 0 }, i, j, k, nl, ndom;
 	uint8_t lvl[129];
 	int plen;
@@ -922,11 +952,12 @@ intel_finalize(struct intel *in, char *errbuf, size_t errlen)
 	in->ignored = 0;
 	if (in->n > 0) {
 		drop = calloc(in->n, sizeof(*drop));
-		if (drop == NULL)
+		name_h = malloc(in->n * sizeof(*name_h));
+		if (drop == NULL || name_h == NULL)
 			goto nomem;
-		if (apply_platforms(in, drop) != 0)
+		if (name_hashes(in, drop, name_h) != 0)
 			goto nomem;
-		if (drop_duplicates(in, drop) != 0)
+		if (drop_duplicates(in, drop, name_h) != 0)
 			goto nomem;
 		/* compact in reading order; the strings stay in the arena */
 		for (i = j = 0; i < in->n; i++) {
@@ -934,6 +965,7 @@ intel_finalize(struct intel *in, char *errbuf, size_t errlen)
 				in->count[in->items[i].type]--;
 				continue;
 			}
+			name_h[j] = name_h[i];
 			in->items[j++] = in->items[i];
 		}
 		in->n = j;
@@ -987,13 +1019,15 @@ intel_finalize(struct intel *in, char *errbuf, size_t errlen)
 	for (k = 0; k < in->nlevels; k++)
 		if (level_index(&in->levels[k]) != 0)
 			goto nomem;
-	if (ndom > 0 && index_names(in, ndom) != 0)
+	if (ndom > 0 && index_names(in, ndom, name_h) != 0)
 		goto nomem;
+	free(name_h);
 	count_classes(in);
 	in->finalized = 1;
 	return 0;
 nomem:
 	free(drop);
+	free(name_h);
 	levels_free(in);
 	dtab_free(&in->dom);
 	free(in->www);

@@ -157,10 +157,23 @@ read_all(const char *path, char **bufp, size_t *lenp, char *errbuf,
 		seterr(errbuf, errlen, "%s: %s", path, strerror(errno));
 		return -1;
 	}
-	if (fstat(fd, &st) == 0 && S_ISDIR(st.st_mode)) {
+	if (fstat(fd, &st) != 0)
+		st.st_mode = 0; /* read as a stream */
+	if (S_ISDIR(st.st_mode)) {
 		seterr(errbuf, errlen, "%s: %s", path, strerror(EISDIR));
 		close(fd);
 		return -1;
+	}
+	/* a regular file's size, and one read: the doubling from 8 KiB
+	 * copied a large list ten times over */
+	if (S_ISREG(st.st_mode) && st.st_size >= 0 &&
+	    (uint64_t)st.st_size <= SW_INTEL_MAX_FILE) {
+		cap = (size_t)st.st_size + 2;
+		if ((buf = malloc(cap)) == NULL) {
+			seterr(errbuf, errlen, "%s: out of memory", path);
+			close(fd);
+			return -1;
+		}
 	}
 	for (;;) {
 		if (cap - len < 2) {

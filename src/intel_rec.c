@@ -238,6 +238,83 @@ format_net(char *out, size_t outlen, const uint8_t a[16], unsigned plen,
 	out[n] = '\0';
 }
 
+/* What a byte is in a domain name: a table, not five compares a byte
+ * (names are most of a large list). */
+enum {
+	DC_BAD,
+	DC_DOT,
+	DC_DIGIT,
+	DC_UPPER,
+	DC_NAME
+};
+static const unsigned char dom_class[256] = {
+	['.'] = DC_DOT,
+	['0'] = DC_DIGIT,
+	['1'] = DC_DIGIT,
+	['2'] = DC_DIGIT,
+	['3'] = DC_DIGIT,
+	['4'] = DC_DIGIT,
+	['5'] = DC_DIGIT,
+	['6'] = DC_DIGIT,
+	['7'] = DC_DIGIT,
+	['8'] = DC_DIGIT,
+	['9'] = DC_DIGIT,
+	['A'] = DC_UPPER,
+	['B'] = DC_UPPER,
+	['C'] = DC_UPPER,
+	['D'] = DC_UPPER,
+	['E'] = DC_UPPER,
+	['F'] = DC_UPPER,
+	['G'] = DC_UPPER,
+	['H'] = DC_UPPER,
+	['I'] = DC_UPPER,
+	['J'] = DC_UPPER,
+	['K'] = DC_UPPER,
+	['L'] = DC_UPPER,
+	['M'] = DC_UPPER,
+	['N'] = DC_UPPER,
+	['O'] = DC_UPPER,
+	['P'] = DC_UPPER,
+	['Q'] = DC_UPPER,
+	['R'] = DC_UPPER,
+	['S'] = DC_UPPER,
+	['T'] = DC_UPPER,
+	['U'] = DC_UPPER,
+	['V'] = DC_UPPER,
+	['W'] = DC_UPPER,
+	['X'] = DC_UPPER,
+	['Y'] = DC_UPPER,
+	['Z'] = DC_UPPER,
+	['a'] = DC_NAME,
+	['b'] = DC_NAME,
+	['c'] = DC_NAME,
+	['d'] = DC_NAME,
+	['e'] = DC_NAME,
+	['f'] = DC_NAME,
+	['g'] = DC_NAME,
+	['h'] = DC_NAME,
+	['i'] = DC_NAME,
+	['j'] = DC_NAME,
+	['k'] = DC_NAME,
+	['l'] = DC_NAME,
+	['m'] = DC_NAME,
+	['n'] = DC_NAME,
+	['o'] = DC_NAME,
+	['p'] = DC_NAME,
+	['q'] = DC_NAME,
+	['r'] = DC_NAME,
+	['s'] = DC_NAME,
+	['t'] = DC_NAME,
+	['u'] = DC_NAME,
+	['v'] = DC_NAME,
+	['w'] = DC_NAME,
+	['x'] = DC_NAME,
+	['y'] = DC_NAME,
+	['z'] = DC_NAME,
+	['-'] = DC_NAME,
+	['_'] = DC_NAME,
+};
+
 /*
  * A domain name: lower-cased, one trailing dot removed, labels of 1-63
  * bytes of [a-z0-9-_], 253 bytes at most.  An all-digit last label is
@@ -261,7 +338,8 @@ intel_parse_domain(const char *s, size_t len, char out[INTEL_REC_TEXT],
 	}
 	for (i = 0; i < len; i++) {
 		c = (unsigned char)s[i];
-		if (c == '.') {
+		switch (dom_class[c]) {
+		case DC_DOT:
 			if (lab == 0) {
 				snprintf(why, whylen, "empty label in domain");
 				return -1;
@@ -270,17 +348,19 @@ intel_parse_domain(const char *s, size_t len, char out[INTEL_REC_TEXT],
 			digits_only = 1;
 			out[i] = '.';
 			continue;
-		}
-		/* ASCII only: tolower() asks the locale for every byte */
-		if (c >= 'A' && c <= 'Z')
-			c = (unsigned char)(c - 'A' + 'a');
-		if (!((c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') ||
-		    c == '-' || c == '_')) {
+		case DC_BAD:
 			snprintf(why, whylen, "bad character in domain");
 			return -1;
-		}
-		if (!(c >= '0' && c <= '9'))
+		case DC_UPPER:
+			/* ASCII only: tolower() asks the locale */
+			c = (unsigned char)(c - 'A' + 'a');
+			/* fall through */
+		case DC_NAME:
 			digits_only = 0;
+			break;
+		default: /* DC_DIGIT */
+			break;
+		}
 		if (++lab > 63) {
 			snprintf(why, whylen, "domain label longer than 63 "
 			    "bytes");
@@ -340,11 +420,13 @@ intel_looks_like_addr(const char *tok, size_t len)
 {
 	size_t i, last = 0;
 
-	if (memchr(tok, ':', len) != NULL || memchr(tok, '/', len) != NULL)
-		return 1;
-	for (i = 0; i < len; i++)
+	/* one pass: any ':' or '/', and where the last label starts */
+	for (i = 0; i < len; i++) {
+		if (tok[i] == ':' || tok[i] == '/')
+			return 1;
 		if (tok[i] == '.' && i + 1 < len)
 			last = i + 1;
+	}
 	for (i = last; i < len && tok[i] != '.'; i++)
 		if (tok[i] < '0' || tok[i] > '9')
 			return 0;
@@ -371,10 +453,15 @@ intel_rec_any(struct intel_rec *r, const char *tok, char *why, size_t whylen)
 int
 intel_rec_url(struct intel_rec *r, const char *tok, char *why, size_t whylen)
 {
-	size_t len = strlen(tok);
+	const char *c = strchr(tok, ':');
+	size_t len;
 
-	if (strstr(tok, "://") == NULL)
+	/* strchr(), not strstr(): every line of a list is asked */
+	while (c != NULL && strncmp(c, "://", 3) != 0)
+		c = strchr(c + 1, ':');
+	if (c == NULL)
 		return 0;
+	len = strlen(tok);
 	if (len >= sizeof(r->text)) {
 		snprintf(why, whylen, "URL longer than %zu bytes",
 		    sizeof(r->text) - 1);
@@ -416,9 +503,23 @@ intel_url_host(const char *url, char *out, size_t outlen)
 }
 
 void
+intel_rec_clear(struct intel_rec *r)
+{
+	r->type = (enum intel_type)0;
+	r->zeek_type = r->source = r->desc = r->app = NULL;
+	r->role = (enum intel_role)0;
+	r->category = (enum intel_category)0;
+	r->subdomains = r->role_assumed = 0;
+	r->text[0] = '\0';
+	memset(r->addr, 0, sizeof(r->addr));
+	r->prefix = 0;
+	r->port = 0;
+}
+
+void
 intel_rec_init(struct intel_rec *r)
 {
-	memset(r, 0, sizeof(*r));
+	intel_rec_clear(r);
 	r->role = INTEL_ROLE_C2;
 	r->category = INTEL_CAT_STALKERWARE;
 	r->subdomains = 1;	/* as the upstream lists mean it */

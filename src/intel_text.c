@@ -315,7 +315,7 @@ zeek_line(struct intel_rctx *x, char *line, char *why, size_t whylen)
 		snprintf(why, whylen, "bad indicator type %s", q);
 		return -1;
 	}
-	memset(&r, 0, sizeof(r));
+	intel_rec_clear(&r);
 	r.zeek_type = type;
 	/* Zeek Intel says a role only in our meta.category / meta.role */
 	r.role_assumed = zk->f_cat < 0 && zk->f_role < 0;
@@ -488,7 +488,7 @@ csv_line(struct intel_rctx *x, char *line, char *why, size_t whylen)
 		snprintf(why, whylen, "empty indicator");
 		return -1;
 	}
-	memset(&r, 0, sizeof(r));
+	intel_rec_clear(&r);
 	rec_directives(x, &r);
 	/* Echap's network.csv mixes C2 and distribution names */
 	r.role_assumed = 1;
@@ -600,7 +600,7 @@ hosts_line(struct intel_rctx *x, char *line, char *why, size_t whylen)
 		names++;
 		if (hosts_local(tok))
 			continue;
-		memset(&r, 0, sizeof(r));
+		intel_rec_clear(&r);
 		rec_directives(x, &r);
 		if (intel_looks_like_addr(tok, strlen(tok))) {
 			intel_quote(q, sizeof(q), tok, strlen(tok));
@@ -673,7 +673,7 @@ plain_line(struct intel_rctx *x, char *line, char *why, size_t whylen)
 		return 0;
 	if (*p == '#')
 		return directive(x, p, why, whylen);
-	memset(&r, 0, sizeof(r));
+	intel_rec_clear(&r);
 	rec_directives(x, &r);
 	tok = p;
 	while (*p != '\0' && !intel_is_space(*p))
