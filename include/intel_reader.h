@@ -100,8 +100,7 @@ int intel_rules_line(struct intel_load *ld, char *line, char *why,
 /* --- record checks (intel_rec.c) --- */
 
 /* Every field of a record zero and its text empty, without clearing the
- * whole text buffer (a line of a large list was a quarter of its time in
- * the memset). */
+ * whole text buffer (that memset was 4 % of loading 100,000 indicators). */
 void intel_rec_clear(struct intel_rec *r);
 
 /* Defaults of a record (see struct intel_rec). */
