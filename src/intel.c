@@ -40,6 +40,62 @@ struct intel_net {
 	const struct intel_item *item;
 };
 
+/*
+ * A filter of a table's key hashes: two bits a key among 8 bits a slot (16
+ * to 32 a key at most half full; 1.4 % false hits).  A key under no
+ * indicator, the common case of a lookup, is told without touching the
+ * table, which at 50,000 indicators is larger than the cache: a miss to
+ * memory a level or a suffix, behind the flow table's own.
+ */
+struct hfilter {
+	uint64_t *bits;
+	size_t fmask; /* filter bits - 1 */
+};
+
+/* A key's two bits (from bits a slot index does not use). */
+static size_t
+hfilter_bit(const struct hfilter *f, uint64_t h, int which)
+{
+	return (size_t)(h >> (which ? 44 : 24)) & f->fmask;
+}
+
+static int
+hfilter_init(struct hfilter *f, size_t slots)
+{
+	f->fmask = slots * 8 - 1;
+	f->bits = calloc(slots * 8 / 64, sizeof(*f->bits));
+	return f->bits == NULL ? -1 : 0;
+}
+
+static void
+hfilter_add(struct hfilter *f, uint64_t h)
+{
+	size_t i;
+	int w;
+
+	for (w = 0; w < 2; w++) {
+		i = hfilter_bit(f, h, w);
+		f->bits[i >> 6] |= UINT64_C(1) << (i & 63);
+	}
+}
+
+static int
+hfilter_maybe(const struct hfilter *f, uint64_t h)
+{
+	size_t a = hfilter_bit(f, h, 0), b = hfilter_bit(f, h, 1);
+
+	return (f->bits[a >> 6] >> (a & 63) & 1) &&
+	    (f->bits[b >> 6] >> (b & 63) & 1);
+}
+
+static void
+hfilter_free(struct hfilter *f)
+{
+	free(f->bits);
+	f->bits = NULL;
+	f->fmask = 0;
+}
+
 struct intel_level {
 	uint8_t plen;
 	size_t n;
@@ -51,6 +107,7 @@ struct intel_level {
 	 * without a port heads its chain. */
 	uint32_t *slot, *next;
 	size_t mask;
+	struct hfilter filter; /* of the networks' hashes */
 };
 
 /*
@@ -77,29 +134,8 @@ struct intel_dslot {
 struct intel_dtab {
 	struct intel_dslot *slot;
 	size_t mask;		/* slots - 1, a power of two less one */
-	/* a filter of the keys' hashes, two bits a key among 16 bits per
-	 * key (1.4 % false hits): a name under no indicator, the common
-	 * case, is told without touching the slots (48 bytes each, 6 MB
-	 * at 50,000 names: a cache miss a suffix) */
-	uint64_t *filter;
-	size_t fmask; /* filter bits - 1 */
+	struct hfilter filter;	/* of the keys' hashes */
 };
-
-/* A key's two filter bits (from bits the slot index does not use). */
-static size_t
-dtab_bit(const struct intel_dtab *t, uint64_t h, int which)
-{
-	return (size_t)(h >> (which ? 44 : 24)) & t->fmask;
-}
-
-static int
-dtab_maybe(const struct intel_dtab *t, uint64_t h)
-{
-	size_t a = dtab_bit(t, h, 0), b = dtab_bit(t, h, 1);
-
-	return (t->filter[a >> 6] >> (a & 63) & 1) &&
-	    (t->filter[b >> 6] >> (b & 63) & 1);
-}
 
 struct intel {
 	struct intel_item *items;
@@ -240,7 +276,7 @@ dtab_find(const struct intel_dtab *t, uint64_t h, const char *s, size_t len)
 	const struct intel_dslot *sl;
 	size_t i;
 
-	if (t->slot == NULL || !dtab_maybe(t, h))
+	if (t->slot == NULL || !hfilter_maybe(&t->filter, h))
 		return NULL;
 	for (i = (size_t)h & t->mask;; i = (i + 1) & t->mask) {
 		sl = &t->slot[i];
@@ -261,7 +297,6 @@ dtab_slot(struct intel_dtab *t, uint64_t h, const char *key, size_t len)
 {
 	struct intel_dslot *sl;
 	size_t i;
-	int w;
 
 	for (i = (size_t)h & t->mask;; i = (i + 1) & t->mask) {
 		sl = &t->slot[i];
@@ -274,10 +309,7 @@ dtab_slot(struct intel_dtab *t, uint64_t h, const char *key, size_t len)
 	sl->hh = DSLOT_HH(h);
 	sl->key = key;
 	sl->len = (uint16_t)len;
-	for (w = 0; w < 2; w++) {
-		i = dtab_bit(t, h, w);
-		t->filter[i >> 6] |= UINT64_C(1) << (i & 63);
-	}
+	hfilter_add(&t->filter, h);
 	sl->exact = sl->tree = NULL;
 	sl->exact_rank = sl->tree_rank = RANK_NONE;
 	return sl;
@@ -339,9 +371,7 @@ dtab_init(struct intel_dtab *t, size_t n)
 	if ((t->slot = calloc(size, sizeof(*t->slot))) == NULL)
 		return -1;
 	t->mask = size - 1;
-	/* 16 bits a key: size is 2n to 4n slots, so 8 bits a slot */
-	t->fmask = size * 8 - 1;
-	if ((t->filter = calloc(size * 8 / 64, sizeof(*t->filter))) == NULL) {
+	if (hfilter_init(&t->filter, size) != 0) {
 		free(t->slot);
 		t->slot = NULL;
 		return -1;
@@ -353,10 +383,9 @@ static void
 dtab_free(struct intel_dtab *t)
 {
 	free(t->slot);
-	free(t->filter);
+	hfilter_free(&t->filter);
 	t->slot = NULL;
-	t->filter = NULL;
-	t->mask = t->fmask = 0;
+	t->mask = 0;
 }
 
 /* The hash of a whole name (its longest suffix). */
@@ -504,6 +533,7 @@ levels_free(struct intel *in)
 		free(in->levels[i].nets);
 		free(in->levels[i].slot);
 		free(in->levels[i].next);
+		hfilter_free(&in->levels[i].filter);
 	}
 	free(in->levels);
 	free(in->ports);
@@ -645,14 +675,15 @@ static int
 level_index(struct intel_level *lv)
 {
 	size_t cap = 16, i, s;
-
 	const struct intel_net *a, *b;
+	uint64_t hv;
 	uint32_t h;
 
 	while (cap < lv->n * 2)
 		cap <<= 1;
 	if ((lv->slot = calloc(cap, sizeof(*lv->slot))) == NULL ||
-	    (lv->next = calloc(lv->n, sizeof(*lv->next))) == NULL)
+	    (lv->next = calloc(lv->n, sizeof(*lv->next))) == NULL ||
+	    hfilter_init(&lv->filter, cap) != 0)
 		return -1;
 	lv->mask = cap - 1;
 	for (i = 0; i < lv->n; i++) {
@@ -661,7 +692,9 @@ level_index(struct intel_level *lv)
 							 SW_INTEL_PREFETCH]) &
 			    lv->mask]);
 		a = &lv->nets[i];
-		for (s = net_hash(a) & lv->mask; (h = lv->slot[s]) != 0;
+		hv = net_hash(a);
+		hfilter_add(&lv->filter, hv);
+		for (s = hv & lv->mask; (h = lv->slot[s]) != 0;
 		     s = (s + 1) & lv->mask) {
 			b = &lv->nets[h - 1];
 			if (b->hi == a->hi && b->lo == a->lo)
@@ -1051,6 +1084,7 @@ intel_match_addr_port(const struct intel *in, const uint8_t addr[16],
 	const struct intel_net *hit;
 	struct intel_net key;
 	size_t i, lo, s;
+	uint64_t h;
 
 	if (in == NULL || !in->finalized || addr == NULL)
 		return NULL;
@@ -1061,9 +1095,12 @@ intel_match_addr_port(const struct intel *in, const uint8_t addr[16],
 	for (i = 0; i < in->nlevels; i++) {
 		lv = &in->levels[i];
 		net_key(&key, addr, lv->plen);
+		h = net_hash(&key);
+		if (!hfilter_maybe(&lv->filter, h))
+			continue;
 		/* the network's first entry, by hash: a binary search over
 		 * 50,000 host addresses was a dozen cache misses a lookup */
-		for (s = net_hash(&key) & lv->mask; (lo = lv->slot[s]) != 0;
+		for (s = h & lv->mask; (lo = lv->slot[s]) != 0;
 		     s = (s + 1) & lv->mask) {
 			hit = &lv->nets[lo - 1];
 			if (hit->hi == key.hi && hit->lo == key.lo)
