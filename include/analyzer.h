@@ -44,6 +44,7 @@ struct analyzer_config {
 	int beacon_lan; /* beacons inside the home network too */
 	uint32_t name_hold_s; /* names outlive connections (held.h); 0:
 			       * not; main.c's default SW_NAME_HOLD_S */
+	uint32_t verdict_window_s; /* correlate.h; 0: SW_VERDICT_WINDOW_S */
 };
 
 /* Signal flags set by main.c's handlers; any pointer may be NULL. */
@@ -106,9 +107,14 @@ const struct analyzer_counters *analyzer_get_counters(
     const struct analyzer *a);
 const struct flow_stats *analyzer_flow_stats(const struct analyzer *a);
 const struct notice_stats *analyzer_notice_stats(const struct analyzer *a);
-/* Devices with evidence, and those that reached the survivor-risk
- * verdict (for the summary line). */
-void analyzer_devices(const struct analyzer *a, uint64_t *with_evidence,
-    uint64_t *at_risk);
+struct corr_device;
+struct correlate;
+
+/* Devices with evidence, most urgent first, into out[0..max): the
+ * count (for the summary); *now_us: network time of the verdicts. */
+size_t analyzer_verdicts(const struct analyzer *a,
+    const struct corr_device **out, size_t max, int64_t *now_us);
+/* The correlator the verdicts come from (its level of a device). */
+const struct correlate *analyzer_correlate(const struct analyzer *a);
 
 #endif /* SW_ANALYZER_H */

@@ -64,6 +64,11 @@ void applayer_free(struct applayer *al);
  * written; NULL: none). */
 void applayer_set_home(struct applayer *al, struct homenet *home);
 
+/* The device table DHCP messages name devices in (borrowed; NULL:
+ * none). */
+struct devices;
+void applayer_set_devices(struct applayer *al, struct devices *devices);
+
 /* The indicator set from now on (borrowed; NULL: none). */
 void applayer_set_intel(struct applayer *al, const struct intel *intel);
 

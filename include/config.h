@@ -252,16 +252,42 @@
  * shelter has one to a few; the oldest makes room. */
 #define SW_HOMENET_LEARNED 16
 
+/* Devices of the home network known (device.h): address, MAC and DHCP
+ * names.  A shelter has dozens to hundreds; the least recently seen
+ * makes room (counted).  About 280 bytes each, 1.1 MiB at the cap. */
+#define SW_DEVICE_MAX	  4096
+/* Bytes kept of each DHCP name (host name, vendor class, FQDN), with
+ * the NUL: enough for "Galaxy-S23-de-Marie" and "android-dhcp-14". */
+#define SW_DEVICE_NAME	  64
+/* DHCP clients whose names wait for the acknowledgement that gives them
+ * an address (a ring; the oldest is forgotten). */
+#define SW_DEVICE_PENDING 64
+
 /* Devices with evidence tracked: a shelter network has dozens; at the cap
- * the least recently updated is replaced (counted).  1136 + 4 bytes each
- * (the device, its key and table links, a bucket), so 1.1 MiB at the
- * cap. */
+ * the least recently updated is replaced (counted).  About 1.3 KiB each
+ * (the device, its evidence, key and table links), 1.3 MiB at the cap. */
 #define SW_CORR_MAX_DEVICES	1024
-/* (note, uid, subject) kept per device, listed in its survivor-risk
- * notice: the first ones, then, when full, one for each kind not yet seen
- * (the oldest dropped); there are 4 kinds, so the evidence that made the
- * verdict is always listed. */
-#define SW_CORR_EVIDENCE	6
+/* (grade, note, uid, subject, time) kept per device, listed in its
+ * survivor-risk notice and the summary: the first of each grade, then
+ * the latest ones. */
+#define SW_CORR_EVIDENCE	 8
+/* App names kept per device (the verdict names them). */
+#define SW_CORR_APPS		 4
+/* Default window of the verdict, seconds of network time
+ * (--verdict-window): evidence older than this no longer counts, and a
+ * device gets at most one survivor-risk notice in it. */
+#define SW_VERDICT_WINDOW_S	 86400
+/* Bytes a device sends to a C2 in one connection that make it an upload
+ * (a photo, a message database); a TLS handshake is about 2 KB. */
+#define SW_VERDICT_UPLOAD	 65536
+/* Connections that exchanged data with C2s, and the network time they
+ * span at least, that make "repeated contact over time". */
+#define SW_VERDICT_REPEAT	 3
+#define SW_VERDICT_REPEAT_SPAN_S 300
+/* Connections to a C2 whose outcome (data or not) is waited for: looked
+ * up when a connection ends.  Rare; the oldest is forgotten when full
+ * (counted). */
+#define SW_CORR_C2_FLOWS	 4096
 
 /* --- beacon detection ----------------------------------------------------- */
 

@@ -5,8 +5,9 @@
  * The field names are Zeek's notice.log names (ts, uid, id.orig_h, ...,
  * note, msg, sub, src, dst, p, n, suppress_for, actions) so parsers written
  * for Zeek's JSON notice.log work unchanged; ours are added after them:
- * severity, server_name, orig_l2_addr, suppressed, intel, beacon,
- * evidence.  Unset optional
+ * severity, server_name, orig_l2_addr, device (ip, mac, hostname,
+ * vendor_class, fqdn: which phone), suppressed, intel, beacon, and for
+ * the survivor-risk verdict verdict, apps and evidence.  Unset optional
  * fields are omitted, as Zeek's JSON writer does.
  *
  * Suppression follows Zeek's notice framework: a notice with an identifier
@@ -27,6 +28,7 @@
  * does not see the detectors' headers */
 struct beacon_score;
 struct corr_device;
+struct device_info;
 struct flow;
 struct intel_item;
 struct jbuf;
@@ -57,6 +59,7 @@ struct notice {
 	const char *intel_where;	/* e.g. "Conn::IN_RESP", may be NULL */
 	const struct beacon_score *beacon;	/* may be NULL */
 	const struct corr_device *evidence;	/* survivor risk, or NULL */
+	const struct device_info *device;	/* the device, or NULL */
 };
 
 struct notice_ctx;

@@ -23,18 +23,23 @@
 
 struct policy;
 
+struct devices;
+
 struct policy_stats {
 	uint64_t intel_hits;	/* every indicator hit, noticed or not */
 	uint64_t website_hits;	/* vendor websites among them */
+	uint64_t c2_flows_lost; /* C2 connections forgotten before their
+				 * end (SW_CORR_C2_FLOWS full) */
 };
 
 /*
- * A policy writing to `notices` and adding evidence to `corr` (both
- * borrowed: they must outlive it).  vendor_sites: notice website visits.
- * NULL on allocation failure, with the reason in errbuf (SW_ERRLEN bytes).
+ * A policy writing to `notices`, adding evidence to `corr` and naming
+ * devices from `devices` (all borrowed: they must outlive it).
+ * vendor_sites: notice website visits.  NULL on allocation failure, with
+ * the reason in errbuf (SW_ERRLEN bytes).
  */
 struct policy *policy_new(struct notice_ctx *notices, struct correlate *corr,
-    int vendor_sites, char *errbuf);
+    struct devices *devices, int vendor_sites, uint64_t seed, char *errbuf);
 void policy_free(struct policy *p);
 
 /*
@@ -56,6 +61,19 @@ void policy_intel(struct policy *p, const struct flow *f,
  */
 void policy_beacon(struct policy *p, const struct flow *f, const char *dest,
     int is_name, const struct beacon_score *sc, int level, int64_t ts_us);
+
+/*
+ * f ends: a connection to a stalkerware C2 is graded by what it carried
+ * (data both ways, an upload, or packets without an exchange).
+ */
+void policy_conn_end(struct policy *p, const struct flow *f);
+
+/*
+ * The verdict on a device in a caseworker's words, one line: how to
+ * find the phone, the level, the app(s) and the evidence grades.
+ */
+void policy_verdict_words(const struct correlate *c,
+    const struct corr_device *d, int64_t now_us, char *out, size_t len);
 
 const struct policy_stats *policy_get_stats(const struct policy *p);
 

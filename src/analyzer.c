@@ -26,6 +26,8 @@
 #include "capture.h"
 #include "config.h"
 #include "correlate.h"
+#include "device.h"
+#include "homenet.h"
 #include "jbuf.h"
 #include "logw.h"
 #include "notice.h"
@@ -47,6 +49,7 @@ struct analyzer {
 	struct applayer *app;		/* DNS, TLS, HTTP; server names */
 	struct bursts *bursts;		/* NULL when beacon detection is off */
 	struct correlate *corr;		/* per-device evidence */
+	struct devices *devices;	/* address, MAC, DHCP names */
 	struct policy *policy;		/* what becomes a notice */
 
 	int64_t now_us;			/* network time */
@@ -91,10 +94,13 @@ analyzer_new(const struct analyzer_config *cfg, const struct intel *intel,
 	    cfg->flow.seed, errbuf, errlen);
 	if (a->notices == NULL)
 		goto fail;
-	if ((a->corr = correlate_new(0, cfg->flow.seed, errbuf)) == NULL)
+	if ((a->devices = devices_new(0, cfg->flow.seed, errbuf)) == NULL)
 		goto fail;
-	if ((a->policy = policy_new(a->notices, a->corr, cfg->vendor_sites,
-	    errbuf)) == NULL)
+	if ((a->corr = correlate_new(0, cfg->verdict_window_s, cfg->flow.seed,
+		 errbuf)) == NULL)
+		goto fail;
+	if ((a->policy = policy_new(a->notices, a->corr, a->devices,
+		 cfg->vendor_sites, cfg->flow.seed, errbuf)) == NULL)
 		goto fail;
 	/* each layer registers its per-flow slot before the table is made */
 	fcfg = cfg->flow;
@@ -104,6 +110,7 @@ analyzer_new(const struct analyzer_config *cfg, const struct intel *intel,
 		goto fail;
 	applayer_set_intel(a->app, intel);
 	applayer_set_home(a->app, &a->cfg.home);
+	applayer_set_devices(a->app, a->devices);
 	if (!cfg->no_beacon &&
 	    (a->bursts = bursts_new(&fcfg, &cfg->beacon, a->policy, a->app,
 		 errbuf)) == NULL)
@@ -152,6 +159,7 @@ analyzer_free(struct analyzer *a)
 	applayer_free(a->app);
 	policy_free(a->policy);
 	correlate_free(a->corr);
+	devices_free(a->devices);
 	notice_ctx_free(a->notices);
 	logw_close(a->notice_log);
 	records_free(a->rec);
@@ -171,6 +179,7 @@ on_flow_end(void *ctx, struct flow *f, enum flow_end_reason why)
 	 * which the app layer then lets go */
 	if (a->bursts != NULL)
 		bursts_conn_end(a->bursts, f, a->now_us);
+	policy_conn_end(a->policy, f);
 	applayer_conn_end(a->app, f);
 	records_conn(a->rec, f);
 }
@@ -430,8 +439,19 @@ static void
 process_flow(struct analyzer *a, struct flow *f, const struct packet *p,
     int is_new, int from_orig)
 {
-	if (is_new)
+	if (is_new) {
+		struct flow_addrs fa;
+
+		/* the home network's ends are devices (device.h) */
+		flow_get_addrs(f, &fa);
+		if (homenet_contains(&a->cfg.home, fa.orig_h))
+			(void)devices_seen(a->devices, fa.orig_h,
+			    f->has_orig_l2 ? f->orig_l2 : NULL, p->ts_us);
+		if (homenet_contains(&a->cfg.home, fa.resp_h))
+			(void)devices_seen(a->devices, fa.resp_h,
+			    f->has_resp_l2 ? f->resp_l2 : NULL, p->ts_us);
 		applayer_conn(a->app, f);
+	}
 	if (a->bursts != NULL)
 		bursts_packet(a->bursts, f, p, from_orig, is_new, a->now_us);
 	applayer_packet(a->app, f, p, from_orig);
@@ -619,12 +639,18 @@ analyzer_flow_stats(const struct analyzer *a)
 	return flow_table_stats(a->flows);
 }
 
-void
-analyzer_devices(const struct analyzer *a, uint64_t *with_evidence,
-    uint64_t *at_risk)
+size_t
+analyzer_verdicts(const struct analyzer *a, const struct corr_device **out,
+    size_t max, int64_t *now_us)
 {
-	*with_evidence = correlate_get_stats(a->corr)->devices;
-	*at_risk = correlate_get_stats(a->corr)->verdicts;
+	*now_us = a->now_us == INT64_MIN ? 0 : a->now_us;
+	return correlate_list(a->corr, *now_us, out, max);
+}
+
+const struct correlate *
+analyzer_correlate(const struct analyzer *a)
+{
+	return a->corr;
 }
 
 const struct notice_stats *

@@ -17,6 +17,7 @@
 
 #include "config.h"
 #include "decode.h"
+#include "device.h"
 #include "flow.h"
 #include "held.h"
 #include "homenet.h"
@@ -53,6 +54,7 @@ struct applayer {
 	struct strtab *snames;	   /* connections' server names */
 	struct names_cache *names; /* (device, address) -> DNS name */
 	struct homenet *home;	   /* learns DHCP subnets; may be NULL */
+	struct devices *devices;   /* DHCP names devices; may be NULL */
 	struct held_names *held;   /* (device, server, port) -> last name,
 				    * or NULL (--name-hold 0) */
 	uint32_t app_off;	   /* struct app_flow in each flow */
@@ -430,11 +432,20 @@ app_dhcp(struct applayer *al, const struct packet *p)
 
 	st = dhcp_parse(&m, p->payload, p->payload_caplen);
 	al->ctr.dhcp[st]++;
+	/* a message cut short still names its client */
+	if (al->devices != NULL && (st == DHCP_OK || st == DHCP_TRUNCATED))
+		devices_dhcp(al->devices, &m, p->ts_us);
 	if (st != DHCP_OK || m.type != DHCP_ACK || !m.has_mask ||
 	    al->home == NULL)
 		return;
 	if (homenet_learn(al->home, m.yiaddr, m.mask))
 		al->ctr.dhcp_subnets++;
+}
+
+void
+applayer_set_devices(struct applayer *al, struct devices *devices)
+{
+	al->devices = devices;
 }
 
 void

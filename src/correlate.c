@@ -1,11 +1,12 @@
 /*
- * correlate.c - per-device evidence table (see correlate.h).
+ * correlate.c - per-device evidence and the verdict (see correlate.h).
  *
- * struct correlate: a table (table.h) keyed by the 16-byte address whose
- * values are struct corr_device.  Every update touches the device to the
- * recent end of the table's list, so the least recently updated one is at
- * the oldest end, and the table evicts it when a new device comes to a
- * full table: no scan, however many devices.
+ * struct correlate: a table (table.h) keyed by the device's id (device.h)
+ * whose values are struct corr_device.  Every update touches the device
+ * to the recent end of the table's list, so the least recently updated
+ * one is at the oldest end, and the table evicts it when a new device
+ * comes to a full table: no scan, however many devices.  Each grade keeps
+ * the time it was last seen, so the window costs nothing to apply.
  */
 #include "correlate.h"
 
@@ -13,16 +14,57 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "config.h"
 #include "table.h"
 
 struct correlate {
 	struct table *devices;
+	int64_t window_us;
 	struct corr_stats st;
 };
 
+static const struct {
+	const char *key, *words;
+} grade_names[CORR_GRADES] = {
+	[CORR_DATA] = { "c2_data", "data exchanged with a stalkerware C2" },
+	[CORR_REPEAT] = { "c2_repeated",
+	    "repeated contact with a stalkerware C2 over time" },
+	[CORR_UPLOAD] = { "c2_upload", "an upload to a stalkerware C2" },
+	[CORR_BEACON_C2] = { "c2_beacon",
+	    "periodic beaconing to a stalkerware C2" },
+	[CORR_LOOKUP] = { "c2_lookup",
+	    "a DNS lookup of a stalkerware C2 name" },
+	[CORR_BEACON] = { "beacon",
+	    "periodic beaconing to an unknown destination" },
+	[CORR_DISTRIBUTION] = { "distribution", "a stalkerware download site" },
+	[CORR_WATCHWARE] = { "watchware",
+	    "a family-locator or parental-control app's server" },
+	[CORR_WEAK] = { "c2_packet",
+	    "packets to a stalkerware C2 without an exchange (weak)" },
+};
+
+const char *
+correlate_grade_words(enum corr_grade g)
+{
+	return (unsigned)g < CORR_GRADES ? grade_names[g].words : "?";
+}
+
+const char *
+correlate_grade_key(enum corr_grade g)
+{
+	return (unsigned)g < CORR_GRADES ? grade_names[g].key : "?";
+}
+
+const char *
+correlate_level_words(enum corr_level l)
+{
+	return l == CORR_VERY_LIKELY ? "very likely" :
+	    l == CORR_POSSIBLE	     ? "possible" :
+				       "nothing found";
+}
+
 struct correlate *
-correlate_new(uint32_t max_devices, uint64_t seed, char *errbuf)
+correlate_new(uint32_t max_devices, uint32_t window_s, uint64_t seed,
+    char *errbuf)
 {
 	struct table_config tc;
 	struct correlate *c;
@@ -31,10 +73,13 @@ correlate_new(uint32_t max_devices, uint64_t seed, char *errbuf)
 		snprintf(errbuf, SW_ERRLEN, "correlate: out of memory");
 		return NULL;
 	}
+	c->window_us = (int64_t)(window_s != 0 ? window_s :
+						 SW_VERDICT_WINDOW_S) *
+	    1000000;
 	memset(&tc, 0, sizeof(tc));
 	tc.name = "correlate";
 	tc.max = max_devices != 0 ? max_devices : SW_CORR_MAX_DEVICES;
-	tc.key_max = 16;
+	tc.key_max = 4;
 	tc.val_size = sizeof(struct corr_device);
 	tc.nlists = 1;
 	tc.seed = seed;
@@ -54,37 +99,54 @@ correlate_free(struct correlate *c)
 	free(c);
 }
 
-unsigned
-correlate_nkinds(unsigned kinds)
+int
+correlate_has(const struct correlate *c, const struct corr_device *d,
+    enum corr_grade g, int64_t now_us)
 {
-	unsigned n = 0;
+	return (d->grades & (1u << g)) != 0 &&
+	    now_us - d->grade_us[g] <= c->window_us;
+}
 
-	for (; kinds != 0; kinds &= kinds - 1)
-		n++;
-	return n;
+enum corr_level
+correlate_level(const struct correlate *c, const struct corr_device *d,
+    int64_t now_us)
+{
+	unsigned strong = 0, moderate = 0, g;
+
+	for (g = 0; g < CORR_GRADES; g++) {
+		if (!correlate_has(c, d, (enum corr_grade)g, now_us))
+			continue;
+		if (g <= CORR_BEACON_C2)
+			strong++;
+		else if (g != CORR_WEAK)
+			moderate++;
+	}
+	if (strong >= 2)
+		return CORR_VERY_LIKELY;
+	return strong + moderate > 0 ? CORR_POSSIBLE : CORR_NONE;
 }
 
 /*
  * The device's record, made the most recently updated one; a new one
  * (zeroed) when it has none, in place of the least recently updated
- * device when the table is full.  NULL only if the table refuses, which a
- * table that evicts does not.
+ * device when the table is full.
  */
 static struct corr_device *
-update(struct correlate *c, const uint8_t dev[16])
+update(struct correlate *c, const struct device_info *dev)
 {
 	const struct table_stats *ts;
 	struct corr_device *d;
 	uint64_t h;
 
-	h = table_hash(c->devices, dev, 16);
-	if ((d = table_find(c->devices, dev, 16, h)) != NULL) {
+	h = table_hash(c->devices, &dev->id, 4);
+	if ((d = table_find(c->devices, &dev->id, 4, h)) != NULL) {
 		table_touch(c->devices, d, 0);
+		d->dev = *dev; /* names learned since */
 		return d;
 	}
-	if ((d = table_insert(c->devices, dev, 16, h, 1)) == NULL)
+	if ((d = table_insert(c->devices, &dev->id, 4, h, 1)) == NULL)
 		return NULL;
-	memcpy(d->addr, dev, 16);
+	d->dev = *dev;
 	ts = table_get_stats(c->devices);
 	c->st.devices = ts->entries;
 	c->st.replaced = ts->evicted;
@@ -103,35 +165,85 @@ copy_cut(char *dst, size_t cap, const char *src)
 	dst[n] = '\0';
 }
 
-const struct corr_device *
-correlate_add(struct correlate *c, const uint8_t dev[16], unsigned kind,
-    const char *note, const char *uid, const char *sub, int64_t ts_us)
+/* Keep the evidence: the first of each grade, then the latest ones (the
+ * oldest of a grade listed twice makes room). */
+static void
+keep(struct corr_device *d, enum corr_grade g, const char *note,
+    const char *uid, const char *sub, int64_t ts_us)
 {
-	struct corr_device *d;
 	struct corr_evidence *e;
-	unsigned before;
+	unsigned i, j, seen[CORR_GRADES] = { 0 };
 
-	if ((d = update(c, dev)) == NULL)
-		return NULL;
-	before = d->kinds;
-	d->updated_us = ts_us;
-	d->kinds |= kind;
-	/* keep the first evidence of each kind, then the latest ones */
 	if (d->n == SW_CORR_EVIDENCE) {
-		if ((before & kind) != 0)
-			return NULL;	/* nothing new to show */
-		memmove(&d->ev[0], &d->ev[1],
-		    (SW_CORR_EVIDENCE - 1) * sizeof(d->ev[0]));
+		for (i = 0; i < d->n; i++)
+			seen[d->ev[i].grade]++;
+		for (i = 0; i < d->n && seen[d->ev[i].grade] < 2; i++)
+			;
+		if (i == d->n) {
+			if (seen[g] > 0)
+				return; /* nothing new to show */
+			i = 0;
+		}
+		for (j = i; j + 1 < d->n; j++)
+			d->ev[j] = d->ev[j + 1];
 		d->n--;
 	}
 	e = &d->ev[d->n++];
-	e->kind = kind;
+	e->grade = (uint8_t)g;
 	e->ts_us = ts_us;
 	copy_cut(e->note, sizeof(e->note), note);
 	copy_cut(e->uid, sizeof(e->uid), uid);
 	copy_cut(e->sub, sizeof(e->sub), sub);
-	if (!d->raised && correlate_nkinds(d->kinds) >= 2 &&
-	    correlate_nkinds(before) < 2) {
+}
+
+static void
+grade(struct corr_device *d, enum corr_grade g, int64_t ts_us)
+{
+	d->grades |= 1u << g;
+	if (ts_us > d->grade_us[g])
+		d->grade_us[g] = ts_us;
+}
+
+const struct corr_device *
+correlate_add(struct correlate *c, const struct device_info *dev,
+    enum corr_grade g, const char *app, const char *note, const char *uid,
+    const char *sub, int64_t ts_us)
+{
+	struct corr_device *d;
+	unsigned i;
+
+	if ((unsigned)g >= CORR_GRADES || (d = update(c, dev)) == NULL)
+		return NULL;
+	grade(d, g, ts_us);
+	keep(d, g, note, uid, sub, ts_us);
+	if (app != NULL && app[0] != '\0' && g != CORR_WATCHWARE &&
+	    g != CORR_BEACON) {
+		for (i = 0; i < d->napps && strcmp(d->apps[i], app) != 0; i++)
+			;
+		if (i == d->napps && d->napps < SW_CORR_APPS)
+			copy_cut(d->apps[d->napps++], CORR_APP, app);
+	}
+	if (g == CORR_DATA || g == CORR_UPLOAD) {
+		int64_t span;
+
+		/* the last SW_VERDICT_REPEAT exchanges, oldest first */
+		if (d->ncontact == SW_VERDICT_REPEAT) {
+			memmove(&d->contact_us[0], &d->contact_us[1],
+			    (SW_VERDICT_REPEAT - 1) * sizeof(int64_t));
+			d->ncontact--;
+		}
+		d->contact_us[d->ncontact++] = ts_us;
+		span = ts_us - d->contact_us[0];
+		if (d->ncontact == SW_VERDICT_REPEAT && span <= c->window_us &&
+		    span >= (int64_t)SW_VERDICT_REPEAT_SPAN_S * 1000000) {
+			if (!correlate_has(c, d, CORR_REPEAT, ts_us))
+				keep(d, CORR_REPEAT, note, uid, sub, ts_us);
+			grade(d, CORR_REPEAT, ts_us);
+		}
+	}
+	if (d->raised && ts_us - d->raised_us > c->window_us)
+		d->raised = 0; /* a new window */
+	if (!d->raised && correlate_level(c, d, ts_us) == CORR_VERY_LIKELY) {
 		c->st.verdicts++;
 		return d;
 	}
@@ -139,14 +251,69 @@ correlate_add(struct correlate *c, const uint8_t dev[16], unsigned kind,
 }
 
 void
-correlate_mark_raised(struct correlate *c, const uint8_t dev[16])
+correlate_mark_raised(struct correlate *c, const struct device_info *dev,
+    int64_t ts_us)
 {
 	struct corr_device *d;
 
 	/* not an update: the verdict does not keep a device any longer */
-	d = table_find(c->devices, dev, 16, table_hash(c->devices, dev, 16));
-	if (d != NULL)
+	d = table_find(c->devices, &dev->id, 4,
+	    table_hash(c->devices, &dev->id, 4));
+	if (d != NULL) {
 		d->raised = 1;
+		d->raised_us = ts_us;
+	}
+}
+
+struct ranked {
+	const struct corr_device *d;
+	int level, strongest;
+	int64_t last;
+};
+
+static int
+ranked_cmp(const void *pa, const void *pb)
+{
+	const struct ranked *a = pa, *b = pb;
+
+	if (a->level != b->level)
+		return a->level > b->level ? -1 : 1;
+	if (a->strongest != b->strongest)
+		return a->strongest < b->strongest ? -1 : 1;
+	if (a->last != b->last)
+		return a->last > b->last ? -1 : 1;
+	return a->d->dev.id < b->d->dev.id ? -1 : a->d->dev.id > b->d->dev.id;
+}
+
+size_t
+correlate_list(struct correlate *c, int64_t now_us,
+    const struct corr_device **out, size_t max)
+{
+	const struct corr_device *d;
+	struct ranked *r;
+	size_t n = 0, i;
+	unsigned g;
+
+	if (max == 0 || (r = calloc(max, sizeof(*r))) == NULL)
+		return 0;
+	for (d = table_oldest(c->devices, 0); d != NULL && n < max;
+	     d = table_newer(c->devices, d)) {
+		r[n].d = d;
+		r[n].level = (int)correlate_level(c, d, now_us);
+		r[n].strongest = CORR_GRADES;
+		for (g = 0; g < CORR_GRADES; g++)
+			if (correlate_has(c, d, (enum corr_grade)g, now_us)) {
+				r[n].strongest = (int)g;
+				break;
+			}
+		r[n].last = d->n > 0 ? d->ev[d->n - 1].ts_us : 0;
+		n++;
+	}
+	qsort(r, n, sizeof(*r), ranked_cmp);
+	for (i = 0; i < n; i++)
+		out[i] = r[i].d;
+	free(r);
+	return n;
 }
 
 const struct corr_stats *

@@ -28,6 +28,7 @@
 #include "intel.h"
 #include "intel_load.h"
 #include "notice.h"
+#include "policy.h"
 #include "ring.h"
 
 #define EXIT_RUNTIME	1
@@ -100,6 +101,9 @@ usage(FILE *fp)
 "                         private and link-local ranges)\n"
 "      --name-hold S      keep a place's server name S network seconds\n"
 "                         after it was last seen or used (default %u; 0 off)\n"
+"      --verdict-window S the verdict's window, network seconds: evidence\n"
+"                         older no longer counts; one Survivor_Risk a device\n"
+"                         in it (default 86400)\n"
 "beacon detection (Spyware::Suspicious_Beaconing), see stalkerwatch(8):\n"
 "      --no-beacon        off\n"
 "      --beacon-min-events N   events before a notice (default %u)\n"
@@ -378,6 +382,7 @@ enum {
 	OPT_HOME_NET,
 	OPT_BEACON_LAN,
 	OPT_NAME_HOLD,
+	OPT_VERDICT_WINDOW,
 	OPT_B_FAST,
 	OPT_DNS_LOG,
 	OPT_SSL_LOG,
@@ -419,6 +424,8 @@ main(int argc, char **argv)
 		{ "home-net", required_argument, NULL, OPT_HOME_NET },
 		{ "beacon-lan", no_argument, NULL, OPT_BEACON_LAN },
 		{ "name-hold", required_argument, NULL, OPT_NAME_HOLD },
+		{ "verdict-window", required_argument, NULL,
+		    OPT_VERDICT_WINDOW },
 		{ "known-good", required_argument, NULL, 'A' },
 		{ "dns-log", no_argument, NULL, OPT_DNS_LOG },
 		{ "ssl-log", no_argument, NULL, OPT_SSL_LOG },
@@ -461,7 +468,10 @@ main(int argc, char **argv)
 	char err[ERRLEN], dirbuf[PATH_MAX];
 	uint64_t seed = 0;
 	unsigned ioc_warnings = 0;
-	uint64_t dev_ev, dev_risk;
+	const struct corr_device **verdicts = NULL;
+	size_t nverd = 0, vi;
+	int64_t vnow = 0;
+	char vline[1024];
 
 	memset(&acfg, 0, sizeof(acfg));
 	acfg.logdir = ".";
@@ -612,6 +622,14 @@ main(int argc, char **argv)
 			acfg.name_hold_s = (uint32_t)parse_num("--name-hold",
 			    optarg, 30 * 86400);
 			break;
+		case OPT_VERDICT_WINDOW:
+			acfg.verdict_window_s = (uint32_t)parse_num(
+			    "--verdict-window", optarg, 365 * 86400);
+			if (acfg.verdict_window_s == 0)
+				die_usage("--verdict-window: must be at least "
+					  "1 second",
+				    NULL);
+			break;
 		case OPT_BEACON_LAN:
 			acfg.beacon_lan = 1;
 			break;
@@ -757,7 +775,10 @@ main(int argc, char **argv)
 		ns = analyzer_notice_stats(an);
 		fs = analyzer_flow_stats(an);
 		capture_get_stats(cap, &cs);
-		analyzer_devices(an, &dev_ev, &dev_risk);
+		verdicts = calloc(SW_CORR_MAX_DEVICES, sizeof(*verdicts));
+		if (verdicts != NULL)
+			nverd = analyzer_verdicts(an, verdicts,
+			    SW_CORR_MAX_DEVICES, &vnow);
 		fprintf(stderr, "stalkerwatch: %llu packets, %llu connections, "
 		    "%llu notices (%llu suppressed), %llu malformed, "
 		    "%llu dropped\n",
@@ -767,19 +788,18 @@ main(int argc, char **argv)
 		    (unsigned long long)ns->suppressed,
 		    (unsigned long long)ctr->malformed,
 		    (unsigned long long)(cs.ring_drops + cs.kernel_drops));
-		/* the answer an analyst replaying a phone's capture wants */
-		if (dev_risk > 0)
-			fprintf(stderr, "stalkerwatch: %llu device(s) show two "
-			    "or more kinds of stalkerware evidence: see the "
-			    "Spyware::Survivor_Risk notices\n",
-			    (unsigned long long)dev_risk);
-		else if (dev_ev > 0)
-			fprintf(stderr, "stalkerwatch: %llu device(s) show "
-			    "stalkerware evidence: see the notices\n",
-			    (unsigned long long)dev_ev);
-		else
-			fprintf(stderr, "stalkerwatch: no device showed "
-			    "stalkerware evidence\n");
+		/* the answer an analyst replaying a phone's capture wants:
+		 * one line per device, most urgent first */
+		for (vi = 0; vi < nverd; vi++) {
+			policy_verdict_words(analyzer_correlate(an),
+			    verdicts[vi], vnow, vline, sizeof(vline));
+			fprintf(stderr, "stalkerwatch: %s\n", vline);
+		}
+		if (nverd == 0)
+			fprintf(stderr,
+			    "stalkerwatch: no device showed "
+			    "stalkerware evidence in what could be seen\n");
+		free(verdicts);
 	}
 out:
 	analyzer_free(an);

@@ -228,6 +228,21 @@ notice_format(const struct notice *n, uint32_t suppress_for_s,
 		else if (flow_addr_is(f, 1, n->src) && f->has_resp_l2)
 			jbuf_mac(&j, "orig_l2_addr", f->resp_l2);
 	}
+	if (n->device != NULL) {
+		const struct device_info *dv = n->device;
+
+		jbuf_key_open(&j, "device");
+		jbuf_addr(&j, "ip", dv->addr);
+		if (dv->has_mac)
+			jbuf_mac(&j, "mac", dv->mac);
+		if (dv->hostname[0] != '\0')
+			jbuf_str(&j, "hostname", dv->hostname);
+		if (dv->vendor[0] != '\0')
+			jbuf_str(&j, "vendor_class", dv->vendor);
+		if (dv->fqdn[0] != '\0')
+			jbuf_str(&j, "fqdn", dv->fqdn);
+		jbuf_close(&j);
+	}
 	if (suppressed > 0)
 		jbuf_u64(&j, "suppressed", suppressed);
 	if (it != NULL) {
@@ -270,10 +285,18 @@ notice_format(const struct notice *n, uint32_t suppress_for_s,
 		const struct corr_device *d = n->evidence;
 		uint8_t i;
 
+		jbuf_str(&j, "verdict", "very likely");
+		jbuf_key_array(&j, "apps");
+		for (i = 0; i < d->napps; i++)
+			jbuf_elem_str(&j, d->apps[i]);
+		jbuf_array_close(&j);
 		jbuf_key_array(&j, "evidence");
 		for (i = 0; i < d->n; i++) {
 			jbuf_open(&j);
 			jbuf_ts(&j, "ts", d->ev[i].ts_us);
+			jbuf_str(&j, "grade",
+			    correlate_grade_key(
+				(enum corr_grade)d->ev[i].grade));
 			jbuf_str(&j, "note", d->ev[i].note);
 			if (d->ev[i].uid[0] != '\0')
 				jbuf_str(&j, "uid", d->ev[i].uid);

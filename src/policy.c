@@ -6,31 +6,56 @@
  */
 #include "policy.h"
 #include "config.h"
+#include "device.h"
 #include "jbuf.h"
+#include "table.h"
 
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
+/* A connection to a stalkerware C2, waiting for its end to be graded. */
+struct c2_flow {
+	struct device_info dev;
+	char app[CORR_APP];
+	char sub[CORR_TEXT];
+	uint8_t dev_is_resp;
+};
+
 struct policy {
 	struct notice_ctx *notices;
 	struct correlate *corr;
+	struct devices *devices;
+	struct table *c2; /* key: the flow's address */
 	int vendor_sites;
 	struct policy_stats st;
 };
 
 struct policy *
 policy_new(struct notice_ctx *notices, struct correlate *corr,
-    int vendor_sites, char *errbuf)
+    struct devices *devices, int vendor_sites, uint64_t seed, char *errbuf)
 {
 	struct policy *p = calloc(1, sizeof(*p));
+	struct table_config tc;
 
 	if (p == NULL) {
 		snprintf(errbuf, SW_ERRLEN, "policy: out of memory");
 		return NULL;
 	}
+	memset(&tc, 0, sizeof(tc));
+	tc.name = "c2-flows";
+	tc.max = SW_CORR_C2_FLOWS;
+	tc.key_max = sizeof(void *);
+	tc.val_size = sizeof(struct c2_flow);
+	tc.nlists = 1;
+	tc.seed = seed;
+	if ((p->c2 = table_new(&tc, errbuf)) == NULL) {
+		free(p);
+		return NULL;
+	}
 	p->notices = notices;
 	p->corr = corr;
+	p->devices = devices;
 	p->vendor_sites = vendor_sites;
 	return p;
 }
@@ -38,6 +63,9 @@ policy_new(struct notice_ctx *notices, struct correlate *corr,
 void
 policy_free(struct policy *p)
 {
+	if (p == NULL)
+		return;
+	table_free(p->c2);
 	free(p);
 }
 
@@ -47,56 +75,108 @@ policy_get_stats(const struct policy *p)
 	return &p->st;
 }
 
+/* The device at addr, as f shows it (the MAC its side sends from), into
+ * *out; NULL without a device table. */
+static const struct device_info *
+device_of(struct policy *a, const struct flow *f, const uint8_t *addr,
+    int64_t ts_us, struct device_info *out)
+{
+	const struct device_info *d;
+	const uint8_t *mac = NULL;
+
+	if (a->devices == NULL || addr == NULL)
+		return NULL;
+	if (f != NULL) {
+		if (flow_addr_is(f, 0, addr) && f->has_orig_l2)
+			mac = f->orig_l2;
+		else if (flow_addr_is(f, 1, addr) && f->has_resp_l2)
+			mac = f->resp_l2;
+	}
+	if ((d = devices_seen(a->devices, addr, mac, ts_us)) == NULL)
+		return NULL;
+	*out = *d;
+	return out;
+}
+
+/* "192.168.1.23 (host name "Galaxy", MAC aa:bb:...)": how to find it. */
+static void
+device_words(const struct device_info *d, char *out, size_t len)
+{
+	char ip[48], mac[18];
+	size_t o;
+
+	jbuf_addr_fmt(d->addr, ip, sizeof(ip));
+	o = (size_t)snprintf(out, len, "%s", ip);
+	if (o < len && (d->hostname[0] != '\0' || d->has_mac)) {
+		device_mac_fmt(d->mac, mac);
+		snprintf(out + o, len - o, " (%s%s%s%s%s%s)",
+		    d->hostname[0] != '\0' ? "host name \"" : "", d->hostname,
+		    d->hostname[0] != '\0' ? "\"" : "",
+		    d->hostname[0] != '\0' && d->has_mac ? ", " : "",
+		    d->has_mac ? "MAC " : "", d->has_mac ? mac : "");
+	}
+}
+
 /*
- * One more piece of evidence against a device; when it makes two kinds,
- * the survivor-risk verdict (the seed's meta rule, level 15).
+ * One more piece of evidence against a device; when it makes the device
+ * very likely infected, the survivor-risk verdict (the seed's meta rule,
+ * level 15), once per device per window.
  */
 static void
-evidence(struct policy *a, const struct flow *f, const uint8_t *device,
-    unsigned kind, const char *note, const char *sub, int64_t ts_us)
+evidence(struct policy *a, const struct flow *f, const struct device_info *dv,
+    enum corr_grade g, const char *app, const char *note, const char *sub,
+    int64_t ts_us)
 {
-	static const struct {
-		unsigned kind;
-		const char *words;
-	} kinds[] = {
-		{ CORR_C2_ADDR, "C2 address traffic" },
-		{ CORR_C2_NAME, "C2 names" },
-		{ CORR_DISTRIBUTION, "a stalkerware download site" },
-		{ CORR_BEACON, "periodic beaconing" },
-	};
 	const struct corr_device *d;
 	struct notice n;
-	char msg[512], ident[64], dev[48], what[160], uid[FLOW_UID_LEN];
-	size_t i, o = 0;
+	char msg[1024], ident[64], dev[200], apps[160], what[400];
+	char uid[FLOW_UID_LEN];
+	size_t i, o = 0, w = 0;
 
+	if (dv == NULL)
+		return;
 	if (f != NULL)
 		flow_uid(f, uid);
-	d = correlate_add(a->corr, device, kind, note, f != NULL ? uid : NULL,
+	d = correlate_add(a->corr, dv, g, app, note, f != NULL ? uid : NULL,
 	    sub, ts_us);
 	if (d == NULL)
 		return;
-	jbuf_addr_fmt(device, dev, sizeof(dev));
-	what[0] = '\0';
-	for (i = 0; i < sizeof(kinds) / sizeof(kinds[0]); i++)
-		if ((d->kinds & kinds[i].kind) && o < sizeof(what))
-			o += (size_t)snprintf(what + o, sizeof(what) - o,
-			    "%s%s", o > 0 ? ", " : "", kinds[i].words);
-	snprintf(msg, sizeof(msg), "%s shows %s: possible stalkerware on the "
-	    "device of a person who may be at risk; urgent, handle with the "
-	    "person's safety plan", dev, what);
-	snprintf(ident, sizeof(ident), "%s", dev);
+	device_words(&d->dev, dev, sizeof(dev));
+	apps[0] = what[0] = '\0';
+	for (i = 0; i < d->napps && o < sizeof(apps); i++)
+		o += (size_t)snprintf(apps + o, sizeof(apps) - o, "%s%s",
+		    i == 0		  ? "" :
+			i + 1 == d->napps ? " and " :
+					    ", ",
+		    d->apps[i]);
+	for (i = 0; i <= CORR_BEACON_C2 && w < sizeof(what); i++)
+		if (correlate_has(a->corr, d, (enum corr_grade)i, ts_us))
+			w += (size_t)snprintf(what + w, sizeof(what) - w,
+			    "%s%s", w > 0 ? "; " : "",
+			    correlate_grade_words((enum corr_grade)i));
+	snprintf(msg, sizeof(msg),
+	    "%s very likely has the stalkerware %s%s "
+	    "(%s): the device of a person who may be at risk; urgent, handle "
+	    "with the person's safety plan before touching the phone",
+	    dev,
+	    d->napps > 1      ? "apps " :
+		d->napps == 1 ? "app " :
+				"",
+	    d->napps > 0 ? apps : "app of an unnamed vendor", what);
+	jbuf_addr_fmt(d->dev.addr, ident, sizeof(ident));
 	memset(&n, 0, sizeof(n));
 	n.ts_us = ts_us;
 	n.note = NOTE_SURVIVOR_RISK;
 	n.msg = msg;
-	n.sub = dev;
-	n.identifier = ident;
+	n.sub = ident;
+	n.identifier = NULL; /* once per device per window (correlate.h) */
 	n.severity = SW_SEV_SURVIVOR;
 	n.conn = f;
-	n.src = device;
+	n.src = d->dev.addr;
 	n.evidence = d;
+	n.device = &d->dev;
 	if (notice_raise(a->notices, &n) >= 0)
-		correlate_mark_raised(a->corr, device);
+		correlate_mark_raised(a->corr, &d->dev, ts_us);
 }
 
 /*
@@ -106,10 +186,8 @@ evidence(struct policy *a, const struct flow *f, const uint8_t *device,
  * usually installed openly.  Websites are no evidence either.
  */
 static void
-intel_note(const struct intel_item *it, int is_addr, const char **note,
-    int *severity, unsigned *kind)
+intel_note(const struct intel_item *it, const char **note, int *severity)
 {
-	*kind = 0;
 	if (it->role == INTEL_ROLE_WEBSITE) {
 		*note = NOTE_VENDOR_WEBSITE;
 		*severity = SW_SEV_WEBSITE;
@@ -119,12 +197,79 @@ intel_note(const struct intel_item *it, int is_addr, const char **note,
 	} else if (it->role == INTEL_ROLE_DISTRIBUTION) {
 		*note = NOTE_DISTRIBUTION;
 		*severity = SW_SEV_DISTRIBUTION;
-		*kind = CORR_DISTRIBUTION;
 	} else {
 		*note = NOTE_C2_TRAFFIC;
 		*severity = SW_SEV_C2;
-		*kind = is_addr ? CORR_C2_ADDR : CORR_C2_NAME;
 	}
+}
+
+static void
+copy_cut(char *dst, size_t cap, const char *src)
+{
+	size_t n = src != NULL ? strlen(src) : 0;
+
+	if (n >= cap)
+		n = cap - 1;
+	if (n > 0)
+		memcpy(dst, src, n);
+	dst[n] = '\0';
+}
+
+/* A connection to a stalkerware C2: graded when it ends. */
+static void
+c2_flow_add(struct policy *a, const struct flow *f,
+    const struct device_info *dv, const struct intel_item *it, const char *sub)
+{
+	struct c2_flow *c;
+	uint64_t h;
+
+	h = table_hash(a->c2, &f, sizeof(f));
+	if (table_find(a->c2, &f, sizeof(f), h) != NULL)
+		return;
+	if (table_full(a->c2))
+		a->st.c2_flows_lost++;
+	if ((c = table_insert(a->c2, &f, sizeof(f), h, 1)) == NULL)
+		return;
+	c->dev = *dv;
+	copy_cut(c->app, sizeof(c->app), it->app);
+	copy_cut(c->sub, sizeof(c->sub), sub);
+	c->dev_is_resp = flow_addr_is(f, 1, dv->addr) &&
+	    !flow_addr_is(f, 0, dv->addr);
+}
+
+static struct c2_flow *
+c2_flow_of(struct policy *a, const struct flow *f)
+{
+	if (table_get_stats(a->c2)->entries == 0)
+		return NULL;
+	return table_find(a->c2, &f, sizeof(f),
+	    table_hash(a->c2, &f, sizeof(f)));
+}
+
+void
+policy_conn_end(struct policy *a, const struct flow *f)
+{
+	struct c2_flow *c = c2_flow_of(a, f);
+	uint64_t ob, rb, sent;
+	struct c2_flow copy;
+
+	if (c == NULL)
+		return;
+	copy = *c;
+	table_remove(a->c2, c);
+	ob = flow_orig_bytes(f);
+	rb = flow_resp_bytes(f);
+	sent = copy.dev_is_resp ? rb : ob;
+	if (ob == 0 || rb == 0) {
+		evidence(a, f, &copy.dev, CORR_WEAK, copy.app, NOTE_C2_TRAFFIC,
+		    copy.sub, f->last_us);
+		return;
+	}
+	evidence(a, f, &copy.dev, CORR_DATA, copy.app, NOTE_C2_TRAFFIC,
+	    copy.sub, f->last_us);
+	if (sent >= SW_VERDICT_UPLOAD)
+		evidence(a, f, &copy.dev, CORR_UPLOAD, copy.app,
+		    NOTE_C2_TRAFFIC, copy.sub, f->last_us);
 }
 
 /*
@@ -185,9 +330,11 @@ policy_intel(struct policy *a, const struct flow *f,
     int64_t ts_us)
 {
 	struct notice n;
+	struct device_info dbuf;
+	const struct device_info *dv;
 	char msg[1024], ident[512], dev[48], srv[48];
 	int website = it->role == INTEL_ROLE_WEBSITE;
-	unsigned kind;
+	int rc;
 
 	a->st.intel_hits++;
 	if (website) {
@@ -196,7 +343,8 @@ policy_intel(struct policy *a, const struct flow *f,
 			return;
 	}
 	memset(&n, 0, sizeof(n));
-	intel_note(it, name == NULL, &n.note, &n.severity, &kind);
+	intel_note(it, &n.note, &n.severity);
+	dv = device_of(a, f, device, ts_us, &dbuf);
 	jbuf_addr_fmt(device, dev, sizeof(dev));
 	srv[0] = '\0';
 	if (server != NULL)
@@ -215,9 +363,22 @@ policy_intel(struct policy *a, const struct flow *f,
 	n.server_name = name != NULL ? name : flow_name;
 	n.intel = it;
 	n.intel_where = where;
-	/* evidence is what was written: a suppressed repeat adds nothing */
-	if (notice_raise(a->notices, &n) == 1 && kind != 0)
-		evidence(a, f, device, kind, n.note, n.sub, ts_us);
+	n.device = dv;
+	rc = notice_raise(a->notices, &n);
+	if (website || dv == NULL)
+		return; /* a visit is no evidence */
+	/* a suppressed repeat is evidence too: a C2 contacted again */
+	if (it->category == INTEL_CAT_WATCHWARE)
+		evidence(a, f, dv, CORR_WATCHWARE, it->app, n.note, n.sub,
+		    ts_us);
+	else if (it->role == INTEL_ROLE_DISTRIBUTION)
+		evidence(a, f, dv, CORR_DISTRIBUTION, it->app, n.note, n.sub,
+		    ts_us);
+	else if (server == NULL)
+		evidence(a, f, dv, CORR_LOOKUP, it->app, n.note, n.sub, ts_us);
+	else if (f != NULL)
+		c2_flow_add(a, f, dv, it, n.sub);
+	(void)rc;
 }
 
 
@@ -227,9 +388,13 @@ policy_beacon(struct policy *a, const struct flow *f, const char *dest,
 {
 	struct notice n;
 	struct flow_addrs fa;
+	struct device_info dbuf;
+	const struct device_info *dv;
+	const struct c2_flow *c2;
 	char msg[512], ident[512], dev[48];
 
 	flow_get_addrs(f, &fa);
+	dv = device_of(a, f, fa.orig_h, ts_us, &dbuf);
 	jbuf_addr_fmt(fa.orig_h, dev, sizeof(dev));
 	snprintf(msg, sizeof(msg), "%s sends small periodic traffic to %s: "
 	    "%u events about every %.0f s, %s", dev, dest, sc->events,
@@ -250,6 +415,47 @@ policy_beacon(struct policy *a, const struct flow *f, const char *dest,
 	n.dst = fa.resp_h;
 	n.server_name = is_name ? dest : NULL;
 	n.beacon = sc;
-	if (notice_raise(a->notices, &n) == 1)
-		evidence(a, f, fa.orig_h, CORR_BEACON, n.note, dest, ts_us);
+	n.device = dv;
+	if (notice_raise(a->notices, &n) != 1 || dv == NULL)
+		return;
+	/* to a C2 when the connection is one (policy_intel()) */
+	if ((c2 = c2_flow_of(a, f)) != NULL)
+		evidence(a, f, dv, CORR_BEACON_C2, c2->app, n.note, dest,
+		    ts_us);
+	else
+		evidence(a, f, dv, CORR_BEACON, NULL, n.note, dest, ts_us);
+}
+
+void
+policy_verdict_words(const struct correlate *c, const struct corr_device *d,
+    int64_t now_us, char *out, size_t len)
+{
+	enum corr_level lv = correlate_level(c, d, now_us);
+	char dev[200], apps[160], what[600];
+	size_t i, o = 0, w = 0;
+
+	device_words(&d->dev, dev, sizeof(dev));
+	apps[0] = what[0] = '\0';
+	for (i = 0; i < d->napps && o < sizeof(apps); i++)
+		o += (size_t)snprintf(apps + o, sizeof(apps) - o, "%s%s",
+		    i == 0		  ? "" :
+			i + 1 == d->napps ? " and " :
+					    ", ",
+		    d->apps[i]);
+	for (i = 0; i < CORR_GRADES && w < sizeof(what); i++)
+		if (correlate_has(c, d, (enum corr_grade)i, now_us))
+			w += (size_t)snprintf(what + w, sizeof(what) - w,
+			    "%s%s", w > 0 ? "; " : "",
+			    correlate_grade_words((enum corr_grade)i));
+	if (lv == CORR_VERY_LIKELY)
+		snprintf(out, len, "%s: very likely stalkerware%s%s (%s)", dev,
+		    d->napps > 0 ? ", " : "", apps, what);
+	else if (lv == CORR_POSSIBLE)
+		snprintf(out, len,
+		    "%s: possible stalkerware%s%s, not enough "
+		    "to say more (%s)",
+		    dev, d->napps > 0 ? ", " : "", apps, what);
+	else
+		snprintf(out, len, "%s: nothing found, weak signs only (%s)",
+		    dev, what[0] != '\0' ? what : "none in the window");
 }
