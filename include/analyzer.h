@@ -63,6 +63,11 @@ struct analyzer_counters {
 	uint64_t bytes;
 	uint64_t decode[DS__COUNT];
 	uint64_t malformed; /* sum of malformed statuses */
+	uint64_t cut;	    /* captured shorter than on the wire (snap
+			     * length) */
+	uint32_t cut_caplen;   /* the longest such captured length */
+	int32_t undecoded_dlt; /* link type of the last packet of one not
+				* decoded (DS_UNSUPPORTED_DLT), -1: none */
 	int64_t first_ts_us, last_ts_us;
 };
 

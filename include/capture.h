@@ -90,4 +90,7 @@ const char *capture_error(const struct capture *c, int i);
 
 void capture_free(struct capture *c);
 
+/* A link type's name ("IEEE802_11_RADIO"), or "unknown". */
+const char *capture_dlt_name(int dlt);
+
 #endif /* SW_CAPTURE_H */

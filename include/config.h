@@ -252,6 +252,11 @@
  * shelter has one to a few; the oldest makes room. */
 #define SW_HOMENET_LEARNED 16
 
+/* A replay shorter than this (network seconds) is said to be too short
+ * for beacon evidence: make eval's triage row fires 0.99 of 5-10 minute
+ * beacons at 60 minutes, 0.60 at 45. */
+#define SW_TRIAGE_MIN_S 3600
+
 /* Devices of the home network known (device.h): address, MAC and DHCP
  * names.  A shelter has dozens to hundreds; the least recently seen
  * makes room (counted).  About 280 bytes each, 1.1 MiB at the cap. */

@@ -127,6 +127,7 @@ analyzer_new(const struct analyzer_config *cfg, const struct intel *intel,
 	}
 	flow_hash_key_get(a->flows, a->hkey);
 	a->now_us = INT64_MIN;
+	a->ctr.undecoded_dlt = -1;
 	return a;
 fail:
 	analyzer_free(a);
@@ -230,6 +231,16 @@ write_stats(struct analyzer *a, int final)
 	    correlate_get_stats(a->corr)->devices);
 	jbuf_u64(&j, "survivor_risk_devices",
 	    correlate_get_stats(a->corr)->verdicts);
+	jbuf_u64(&j, "pkts_cut_by_snaplen", a->ctr.cut);
+	jbuf_u64(&j, "devices", devices_get_stats(a->devices)->devices);
+	jbuf_u64(&j, "devices_replaced",
+	    devices_get_stats(a->devices)->replaced);
+	jbuf_u64(&j, "device_lease_changes",
+	    devices_get_stats(a->devices)->lease_changes);
+	jbuf_u64(&j, "devices_dhcp_named",
+	    devices_get_stats(a->devices)->dhcp_named);
+	jbuf_u64(&j, "c2_flows_lost",
+	    policy_get_stats(a->policy)->c2_flows_lost);
 	jbuf_u64(&j, "dns_messages", ac->dns[DNS_OK]);
 	jbuf_u64(&j, "names_cached", as.names_cached);
 	jbuf_u64(&j, "names_evicted", as.names_evicted);
@@ -420,6 +431,13 @@ process(struct analyzer *a, const struct ring_rec *rec,
 	a->ctr.last_ts_us = rec->ts_us;
 	advance_time(a, rec->ts_us);
 	a->ctr.decode[st]++;
+	if (rec->caplen < rec->wirelen) {
+		a->ctr.cut++;
+		if (rec->caplen > a->ctr.cut_caplen)
+			a->ctr.cut_caplen = rec->caplen;
+	}
+	if (st == DS_UNSUPPORTED_DLT)
+		a->ctr.undecoded_dlt = rec->dlt;
 	if (st != DS_OK) {
 		if (decode_status_is_malformed(st))
 			a->ctr.malformed++;

@@ -557,3 +557,11 @@ capture_free(struct capture *c)
 		free(c->errors[i]);
 	free(c);
 }
+
+const char *
+capture_dlt_name(int dlt)
+{
+	const char *n = pcap_datalink_val_to_name(dlt);
+
+	return n != NULL ? n : "unknown";
+}

@@ -24,8 +24,16 @@ struct pending {
 	char fqdn[SW_DEVICE_NAME];
 };
 
+/* Recently seen devices by a cheap hash of the address: a new connection
+ * of a known device, the common case, costs neither SipHash nor a list
+ * move.  A slot points into the table's pool, which is never freed: a
+ * stale one is told by its address. */
+#define DEV_CACHE 256
+
 struct devices {
 	struct table *t;
+	struct device_info *cache[DEV_CACHE];
+	int64_t touched_us[DEV_CACHE]; /* the slot's last LRU move */
 	uint32_t next_id;
 	struct pending pend[SW_DEVICE_PENDING];
 	unsigned pend_next;
@@ -85,7 +93,23 @@ devices_seen(struct devices *d, const uint8_t addr[16], const uint8_t *mac,
 	const struct table_stats *ts;
 	struct device_info *v;
 	uint64_t h;
+	unsigned k;
 
+	memcpy(&h, addr + 8, 8);
+	k = (unsigned)((h * UINT64_C(0x9e3779b97f4a7c15)) >> 56) % DEV_CACHE;
+	v = d->cache[k];
+	if (v != NULL && memcmp(v->addr, addr, 16) == 0 &&
+	    (mac == NULL || (v->has_mac && memcmp(v->mac, mac, 6) == 0))) {
+		/* the list order is kept to the second, as the flow
+		 * table's */
+		if (ts_us - d->touched_us[k] >= 1000000) {
+			table_touch(d->t, v, 0);
+			d->touched_us[k] = ts_us;
+		}
+		if (ts_us > v->last_us)
+			v->last_us = ts_us;
+		return v;
+	}
 	h = table_hash(d->t, addr, 16);
 	if ((v = table_find(d->t, addr, 16, h)) != NULL) {
 		table_touch(d->t, v, 0);
@@ -113,6 +137,8 @@ devices_seen(struct devices *d, const uint8_t addr[16], const uint8_t *mac,
 	}
 	if (ts_us > v->last_us)
 		v->last_us = ts_us;
+	d->cache[k] = v;
+	d->touched_us[k] = ts_us;
 	return v;
 }
 

@@ -24,6 +24,7 @@
 #include "beacon.h"
 #include "capture.h"
 #include "config.h"
+#include "decode.h"
 #include "flow.h"
 #include "intel.h"
 #include "intel_load.h"
@@ -76,6 +77,8 @@ usage(FILE *fp)
 "  -r, --read FILE        replay a pcap or pcapng file (repeatable; - is stdin)\n"
 "  -i, --interface IFACE  capture live from IFACE\n"
 "  -o, --logdir DIR       log directory (default .); - writes notices to stdout\n"
+"      --append           replay into a log directory whose notice.log\n"
+"                         already holds notices (refused without it)\n"
 "  -I, --intel FILE       indicator file, added to the bundled iocs/ (repeatable)\n"
 "      --no-default-iocs  start from an empty indicator set (only -I files)\n"
 "      --allow-empty-iocs run even when no indicator is loaded\n"
@@ -381,6 +384,7 @@ enum {
 	OPT_SEED,
 	OPT_HOME_NET,
 	OPT_BEACON_LAN,
+	OPT_APPEND,
 	OPT_NAME_HOLD,
 	OPT_VERDICT_WINDOW,
 	OPT_B_FAST,
@@ -400,6 +404,127 @@ enum {
 	OPT_ALLOW_EMPTY,
 	OPT_CHECK_IOCS
 };
+
+/*
+ * Say on stderr what the sensor could not see: a link type it does not
+ * decode, packets without IP, packets cut by the snap length, a capture
+ * too short for beacon evidence.  Returns 1 when no IP traffic at all
+ * could be read (an error: nothing can be said); else 0, with why[] the
+ * reason an empty result is not an all-clear ("" when there is none).
+ */
+static int
+say_unseen(const struct analyzer_counters *ctr, int replay, int quiet,
+    char *why, size_t len)
+{
+	double span = (double)(ctr->last_ts_us - ctr->first_ts_us) / 1e6;
+	uint64_t undecoded = ctr->decode[DS_UNSUPPORTED_DLT];
+	uint64_t no_ip = ctr->decode[DS_NOT_IP];
+
+	why[0] = '\0';
+	/* a live sensor stopped on a quiet network has nothing to say,
+	 * which is no error of the sensor's */
+	if (!replay && (quiet || ctr->decode[DS_OK] == 0)) {
+		if (!quiet)
+			fprintf(stderr,
+			    "stalkerwatch: no TCP, UDP or ICMP "
+			    "traffic was seen: nothing can be said about any "
+			    "device\n");
+		return 0;
+	}
+	if (ctr->packets == 0) {
+		fprintf(stderr,
+		    "stalkerwatch: the capture holds no packets: "
+		    "nothing can be said about any device\n");
+		return 1;
+	}
+	if (ctr->decode[DS_OK] == 0) {
+		if (undecoded > 0)
+			fprintf(stderr,
+			    "stalkerwatch: no IP traffic could be "
+			    "read: the capture's link type is %s (%d), which "
+			    "stalkerwatch does not decode (Wi-Fi monitor mode, "
+			    "Apple PKTAP and NFLOG captures: see "
+			    "stalkerwatch(8)); nothing can be said about any "
+			    "device\n",
+			    capture_dlt_name(ctr->undecoded_dlt),
+			    (int)ctr->undecoded_dlt);
+		else
+			fprintf(stderr,
+			    "stalkerwatch: none of the %llu "
+			    "packets carried a connection stalkerwatch reads "
+			    "(TCP, UDP or ICMP over IP): %llu without IP, %llu "
+			    "malformed, %llu other (tunnels, fragments, other "
+			    "IP protocols); nothing can be said about any "
+			    "device\n",
+			    (unsigned long long)ctr->packets,
+			    (unsigned long long)no_ip,
+			    (unsigned long long)ctr->malformed,
+			    (unsigned long long)(ctr->packets - no_ip -
+				ctr->malformed));
+		return 1;
+	}
+	if (quiet)
+		return 0;
+	if (undecoded > 0)
+		fprintf(stderr,
+		    "stalkerwatch: %llu packets of link type %s "
+		    "could not be decoded\n",
+		    (unsigned long long)undecoded,
+		    capture_dlt_name(ctr->undecoded_dlt));
+	if (ctr->decode[DS_NOT_IP] > 0)
+		fprintf(stderr,
+		    "stalkerwatch: %llu packets carried no IP "
+		    "(ARP, LLDP, ...) and were not looked at\n",
+		    (unsigned long long)ctr->decode[DS_NOT_IP]);
+	if (ctr->cut > 0) {
+		fprintf(stderr,
+		    "stalkerwatch: %llu packets were cut by the "
+		    "snap length (at most %u bytes kept): names in them (DNS, "
+		    "TLS server names) may not have been read; capture with "
+		    "-s 0\n",
+		    (unsigned long long)ctr->cut, (unsigned)ctr->cut_caplen);
+		snprintf(why, len,
+		    "the snap length cut %llu packets, whose "
+		    "names may be missing",
+		    (unsigned long long)ctr->cut);
+	}
+	if (replay && span < SW_TRIAGE_MIN_S) {
+		fprintf(stderr,
+		    "stalkerwatch: the capture spans %.0f s of "
+		    "network time: too short for beacon evidence (a beacon "
+		    "every 5 to 10 minutes needs about %u minutes: see "
+		    "README)\n",
+		    span, SW_TRIAGE_MIN_S / 60);
+		if (why[0] == '\0')
+			snprintf(why, len,
+			    "the capture (%.0f s) is too short "
+			    "to show a beacon",
+			    span);
+	}
+	return 0;
+}
+
+/*
+ * A replay into a directory whose notice.log holds notices already would
+ * add to them, and a reader would count an earlier run's notices as this
+ * capture's: refused (with the reason) unless --append.
+ */
+static int
+earlier_run(const char *dir)
+{
+	char path[PATH_MAX];
+	struct stat st;
+
+	snprintf(path, sizeof(path), "%s/notice.log", dir);
+	if (stat(path, &st) != 0 || !S_ISREG(st.st_mode) || st.st_size == 0)
+		return 0;
+	fprintf(stderr,
+	    "stalkerwatch: %s already holds %lld bytes of "
+	    "notices from an earlier run: replaying would add to them; "
+	    "use another -o directory, remove the file, or give --append\n",
+	    path, (long long)st.st_size);
+	return 1;
+}
 
 int
 main(int argc, char **argv)
@@ -423,6 +548,7 @@ main(int argc, char **argv)
 		{ "seed", required_argument, NULL, OPT_SEED },
 		{ "home-net", required_argument, NULL, OPT_HOME_NET },
 		{ "beacon-lan", no_argument, NULL, OPT_BEACON_LAN },
+		{ "append", no_argument, NULL, OPT_APPEND },
 		{ "name-hold", required_argument, NULL, OPT_NAME_HOLD },
 		{ "verdict-window", required_argument, NULL,
 		    OPT_VERDICT_WINDOW },
@@ -451,7 +577,7 @@ main(int argc, char **argv)
 	int ngood = 0;
 	int nfiles = 0, niocs = 0, quiet = 0, have_seed = 0, have_home = 0, ch,
 	    i, rc;
-	int no_default_iocs = 0, allow_empty = 0, check_iocs = 0;
+	int no_default_iocs = 0, allow_empty = 0, check_iocs = 0, append = 0;
 	const char *iface = NULL, *bpf = NULL, *user = NULL;
 	struct analyzer_config acfg;
 	struct intel_load_opts lopts;
@@ -471,7 +597,8 @@ main(int argc, char **argv)
 	const struct corr_device **verdicts = NULL;
 	size_t nverd = 0, vi;
 	int64_t vnow = 0;
-	char vline[1024];
+	char vline[1024], why[256];
+	int blind;
 
 	memset(&acfg, 0, sizeof(acfg));
 	acfg.logdir = ".";
@@ -630,6 +757,9 @@ main(int argc, char **argv)
 					  "1 second",
 				    NULL);
 			break;
+		case OPT_APPEND:
+			append = 1;
+			break;
 		case OPT_BEACON_LAN:
 			acfg.beacon_lan = 1;
 			break;
@@ -725,6 +855,12 @@ main(int argc, char **argv)
 		rc = EXIT_RUNTIME;
 		goto out;
 	}
+	/* after every configuration check: those errors come first */
+	if (nfiles > 0 && !append && strcmp(acfg.logdir, "-") != 0 &&
+	    earlier_run(acfg.logdir)) {
+		rc = EXIT_USAGE;
+		goto out;
+	}
 	if ((ring = ring_new(iface != NULL ? SW_RING_BYTES :
 	    SW_REPLAY_RING_BYTES, err, sizeof(err))) == NULL ||
 	    (an = analyzer_new(&acfg, intel, err, sizeof(err))) == NULL) {
@@ -770,8 +906,13 @@ main(int argc, char **argv)
 		fprintf(stderr, "stalkerwatch: %s\n", capture_error(cap, i));
 		rc = EXIT_RUNTIME;
 	}
+	ctr = analyzer_get_counters(an);
+	/* what could not be seen, before what was; no IP traffic at all is
+	 * an error, not an all-clear */
+	if ((blind = say_unseen(ctr, iface == NULL, quiet, why, sizeof(why))) !=
+	    0)
+		rc = EXIT_RUNTIME;
 	if (!quiet) {
-		ctr = analyzer_get_counters(an);
 		ns = analyzer_notice_stats(an);
 		fs = analyzer_flow_stats(an);
 		capture_get_stats(cap, &cs);
@@ -795,7 +936,12 @@ main(int argc, char **argv)
 			    verdicts[vi], vnow, vline, sizeof(vline));
 			fprintf(stderr, "stalkerwatch: %s\n", vline);
 		}
-		if (nverd == 0)
+		if (nverd == 0 && !blind && why[0] != '\0')
+			fprintf(stderr,
+			    "stalkerwatch: could not tell: "
+			    "nothing was found, but %s\n",
+			    why);
+		else if (nverd == 0 && !blind)
 			fprintf(stderr,
 			    "stalkerwatch: no device showed "
 			    "stalkerware evidence in what could be seen\n");

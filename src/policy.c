@@ -286,8 +286,7 @@ intel_msg(char *msg, size_t len, const struct intel_item *it,
 	char how[600];
 
 	if (is_addr)
-		snprintf(how, sizeof(how), "%s exchanged traffic with %s",
-		    dev, what);
+		snprintf(how, sizeof(how), "%s had traffic with %s", dev, what);
 	else if (is_dns && strcmp(where, "DNS::IN_RESPONSE") == 0)
 		snprintf(how, sizeof(how), "a lookup by %s was answered "
 		    "through %s", dev, what);

@@ -438,6 +438,9 @@ START_TEST(test_no_names_keeps_names)
 }
 END_TEST
 
+/* the list order is kept to the second (device.c): sightings here are
+ * seconds apart */
+#define SEC 1000000LL
 START_TEST(test_eviction)
 {
 	struct devices *d = new_devices(4);
@@ -446,7 +449,7 @@ START_TEST(test_eviction)
 
 	for (i = 1; i <= 6; i++) {
 		addr(a, i);
-		ck_assert_ptr_nonnull(devices_seen(d, a, mac_m, i * 100));
+		ck_assert_ptr_nonnull(devices_seen(d, a, mac_m, i * 100 * SEC));
 	}
 	ck_assert_uint_eq(devices_get_stats(d)->replaced, 2);
 	ck_assert_uint_eq(devices_get_stats(d)->devices, 4);
@@ -459,25 +462,25 @@ START_TEST(test_eviction)
 		ck_assert_ptr_nonnull(devices_get(d, a));
 	}
 	addr(a, 6);
-	ck_assert_int_eq(devices_get(d, a)->last_us, 600);
+	ck_assert_int_eq(devices_get(d, a)->last_us, 600 * SEC);
 	devices_free(d);
 
 	/* the oldest seen again is not the one that goes */
 	d = new_devices(4);
 	for (i = 1; i <= 4; i++) {
 		addr(a, i);
-		ck_assert_ptr_nonnull(devices_seen(d, a, mac_m, i * 100));
+		ck_assert_ptr_nonnull(devices_seen(d, a, mac_m, i * 100 * SEC));
 	}
 	ck_assert_uint_eq(devices_get_stats(d)->replaced, 0);
 	addr(a, 1);
-	ck_assert_ptr_nonnull(devices_seen(d, a, NULL, 500));
+	ck_assert_ptr_nonnull(devices_seen(d, a, NULL, 500 * SEC));
 	addr(a, 5);
-	ck_assert_ptr_nonnull(devices_seen(d, a, mac_m, 600));
+	ck_assert_ptr_nonnull(devices_seen(d, a, mac_m, 600 * SEC));
 	ck_assert_uint_eq(devices_get_stats(d)->replaced, 1);
 	ck_assert_uint_eq(devices_get_stats(d)->devices, 4);
 	addr(a, 1);
 	ck_assert_ptr_nonnull(devices_get(d, a));
-	ck_assert_int_eq(devices_get(d, a)->first_us, 100);
+	ck_assert_int_eq(devices_get(d, a)->first_us, 100 * SEC);
 	addr(a, 2);
 	ck_assert_ptr_null(devices_get(d, a));
 	for (i = 3; i <= 5; i++) {
@@ -488,7 +491,7 @@ START_TEST(test_eviction)
 	addr(a, 3);
 	ck_assert_ptr_nonnull(devices_get(d, a));
 	addr(a, 6);
-	ck_assert_ptr_nonnull(devices_seen(d, a, mac_m, 700));
+	ck_assert_ptr_nonnull(devices_seen(d, a, mac_m, 700 * SEC));
 	addr(a, 3);
 	ck_assert_ptr_null(devices_get(d, a));
 	addr(a, 4);

@@ -16,7 +16,7 @@ if [ ! -d "$SHARED/pcaps-real" ]; then
 fi
 T=$(mktemp -d)
 trap 'rm -rf "$T"' EXIT
-n=0 trunc=0 fail=0 quiet=0
+n=0 trunc=0 blind=0 fail=0 quiet=0
 U=$SHARED/iocs-upstream
 FULL=
 for x in echap-network.csv echap-indicators-for-tinycheck.json \
@@ -29,7 +29,7 @@ for f in $(find "$SHARED/pcaps-real" -type f \( -name '*.pcap' -o \
 	n=$((n + 1))
 	set +e
 	# shellcheck disable=SC2086
-	"$BIN" -q --seed 1 -C $FULL -r "$f" -o "$T" 2>"$T/err" >/dev/null
+	"$BIN" --seed 1 -C $FULL -r "$f" -o "$T" 2>"$T/err" >/dev/null
 	rc=$?
 	set -e
 	if grep -q -e 'Sanitizer' -e 'runtime error' -e 'LeakSanitizer' \
@@ -37,6 +37,10 @@ for f in $(find "$SHARED/pcaps-real" -type f \( -name '*.pcap' -o \
 		echo "FAIL: $f: exit $rc" >&2
 		head -20 "$T/err" >&2
 		fail=$((fail + 1))
+	elif [ $rc -eq 1 ] && grep -q 'nothing can be said' "$T/err"; then
+		# no connection it can read (a link type it does not decode,
+		# tunnels only, every packet malformed): said, exit 1
+		blind=$((blind + 1))
 	elif [ $rc -eq 1 ]; then
 		trunc=$((trunc + 1))
 		grep -q -e 'truncated or unreadable' -e 'not a readable' \
@@ -45,6 +49,12 @@ for f in $(find "$SHARED/pcaps-real" -type f \( -name '*.pcap' -o \
 			cat "$T/err" >&2
 			fail=$((fail + 1))
 		}
+	fi
+	# what could not be read is never an all-clear
+	if grep -q 'nothing can be said' "$T/err" &&
+	    grep -q 'no device showed' "$T/err"; then
+		echo "FAIL: $f: undecodable, yet 'no device showed'" >&2
+		fail=$((fail + 1))
 	fi
 	case $f in
 	*/malware/*) ;;
@@ -67,7 +77,8 @@ for f in $(find "$SHARED/pcaps-real" -type f \( -name '*.pcap' -o \
 	done
 	rm -f "$T"/*.log
 done
-echo "   $n captures replayed, $trunc reported as damaged files, $fail failures"
+echo "   $n captures replayed, $trunc reported as damaged files, $blind as" \
+    "holding nothing it can read, $fail failures"
 echo "   $quiet captures without stalkerware: no indicator notice" \
     "($(echo $FULL | wc -w | awk '{print $1 / 2}') upstream files added)"
 [ $fail -eq 0 ]

@@ -32,19 +32,19 @@ mkdir "$T/logs"
 "$MKPCAP" c2-ip "$T/good.pcap" >/dev/null
 
 expect 1 "missing.pcap: cannot open: No such file" -- \
-    "$BIN" -q -r "$T/missing.pcap" -o "$T/logs"
+    "$BIN" -q -r "$T/missing.pcap" -o "$T/logs" --append
 printf 'this is not a capture file at all\n' >"$T/text.pcap"
 expect 1 "text.pcap: not a readable pcap or pcapng file" -- \
-    "$BIN" -q -r "$T/text.pcap" -o "$T/logs"
+    "$BIN" -q -r "$T/text.pcap" -o "$T/logs" --append
 : >"$T/empty.pcap"
 expect 1 "empty.pcap: not a readable pcap or pcapng file" -- \
-    "$BIN" -q -r "$T/empty.pcap" -o "$T/logs"
+    "$BIN" -q -r "$T/empty.pcap" -o "$T/logs" --append
 
 # a capture cut in the middle of a packet: what is readable is processed
 size=$(wc -c <"$T/good.pcap")
 head -c $((size - 7)) "$T/good.pcap" >"$T/trunc.pcap"
 expect 1 "trunc.pcap: truncated or unreadable after packet" -- \
-    "$BIN" -q -r "$T/trunc.pcap" -o "$T/logs"
+    "$BIN" -q -r "$T/trunc.pcap" -o "$T/logs" --append
 grep -q '"note":"Spyware::C2_Traffic"' "$T/logs/notice.log" || {
 	echo "FAIL: truncated capture: the readable part was not analysed" >&2
 	fail=1
@@ -65,13 +65,13 @@ else
 fi
 
 printf '10.0.0.1\n300.1.2.3\n' >"$T/bad.txt"
-expect 2 "bad.txt:2: " -- "$BIN" -q -r "$T/good.pcap" -o "$T/logs" \
+expect 2 "bad.txt:2: " -- "$BIN" -q -r "$T/good.pcap" -o "$T/logs" --append \
     -I "$T/bad.txt"
-expect 2 "missing.txt: " -- "$BIN" -q -r "$T/good.pcap" -o "$T/logs" \
+expect 2 "missing.txt: " -- "$BIN" -q -r "$T/good.pcap" -o "$T/logs" --append \
     -I "$T/missing.txt"
-expect 2 "bad BPF filter" -- "$BIN" -q -r "$T/good.pcap" -o "$T/logs" \
+expect 2 "bad BPF filter" -- "$BIN" -q -r "$T/good.pcap" -o "$T/logs" --append \
     -f "tcp and and"
-expect 2 "nothing to read" -- "$BIN" -q -o "$T/logs"
+expect 2 "nothing to read" -- "$BIN" -q -o "$T/logs" --append
 expect 2 "unexpected argument" -- "$BIN" -q -r "$T/good.pcap" stray
 expect 2 "--suppress-for" -- "$BIN" -q -r "$T/good.pcap" --suppress-for x
 expect 2 "--beacon-min-period is over --beacon-max-period" -- "$BIN" -q \
@@ -83,7 +83,7 @@ expect 2 "--beacon-trackers must be at least 1" -- "$BIN" -q \
 
 # --lenient: the bad line is reported, the rest is used, exit 0
 set +e
-"$BIN" -q -r "$T/good.pcap" -o "$T/logs" -I "$T/bad.txt" --lenient \
+"$BIN" -q -r "$T/good.pcap" -o "$T/logs" --append -I "$T/bad.txt" --lenient \
     2>"$T/err"
 rc=$?
 set -e
@@ -98,14 +98,14 @@ fi
 : >"$T/empty.txt"
 printf '# nothing but comments\n' >"$T/comments.txt"
 expect 2 "no indicator loaded" -- "$BIN" -q -r "$T/good.pcap" \
-    -o "$T/logs" --no-default-iocs -I "$T/empty.txt" -I "$T/comments.txt"
+    -o "$T/logs" --append --no-default-iocs -I "$T/empty.txt" -I "$T/comments.txt"
 printf '300.1.2.3\n' >"$T/allbad.txt"
 expect 2 "no indicator loaded (empty files, or every line skipped by" -- \
-    sh -c '"$0" -q -r "$1" -o "$2" --no-default-iocs -I "$3" --lenient \
+    sh -c '"$0" -q -r "$1" -o "$2" --append --no-default-iocs -I "$3" --lenient \
     2>&1 >/dev/null | grep -v "allbad.txt:1: " >&2; exit 2' "$BIN" \
     "$T/good.pcap" "$T/logs" "$T/allbad.txt"
 expect 2 "--no-default-iocs needs -I FILE" -- "$BIN" -q \
-    -r "$T/good.pcap" -o "$T/logs" --no-default-iocs
+    -r "$T/good.pcap" -o "$T/logs" --append --no-default-iocs
 expect 2 "--check-iocs reads no packets" -- "$BIN" --check-iocs \
     -r "$T/good.pcap"
 expect 2 "bad.txt:2: " -- "$BIN" --check-iocs -I "$T/bad.txt"
@@ -123,13 +123,13 @@ else
 	fail=1
 fi
 "$BIN" -q --no-default-iocs --allow-empty-iocs -r "$T/good.pcap" \
-    -o "$T/logs" 2>"$T/err" ||
+    -o "$T/logs" --append 2>"$T/err" ||
     { echo "FAIL: --allow-empty-iocs: $(cat "$T/err")" >&2; fail=1; }
 echo "   ok: --allow-empty-iocs runs without indicators"
 # -I adds to the bundled set: the bundled mSpy address still fires
 printf 'extra.example\n' >"$T/extra.txt"
 rm -f "$T/logs/notice.log"
-"$BIN" -q -r "$T/good.pcap" -o "$T/logs" -I "$T/extra.txt"
+"$BIN" -q -r "$T/good.pcap" -o "$T/logs" --append -I "$T/extra.txt"
 if grep -q '"app":"mSpy"' "$T/logs/notice.log"; then
 	echo "   ok: -I adds to the bundled indicators"
 else
@@ -137,7 +137,7 @@ else
 	fail=1
 fi
 rm -f "$T/logs/notice.log"
-"$BIN" -q -r "$T/good.pcap" -o "$T/logs" --no-default-iocs -I "$T/extra.txt"
+"$BIN" -q -r "$T/good.pcap" -o "$T/logs" --append --no-default-iocs -I "$T/extra.txt"
 if [ -s "$T/logs/notice.log" ]; then
 	echo "FAIL: --no-default-iocs still loaded the bundled set" >&2
 	fail=1
@@ -175,6 +175,64 @@ if [ -f "$T/pipe.seen" ]; then
 	echo "   ok: -r - from an open pipe: the notice before the pipe closes"
 else
 	echo "FAIL: -r - from an open pipe: no notice until the pipe closed" >&2
+	fail=1
+fi
+
+# A replay into a directory that holds an earlier run's notices is refused
+# (a reader would count them as this capture's), unless --append.
+mkdir "$T/again"
+"$BIN" -q -r "$T/good.pcap" -o "$T/again"
+expect 2 "notice.log already holds .* notices from an earlier run" -- \
+    "$BIN" -q -r "$T/good.pcap" -o "$T/again"
+n1=$(wc -l <"$T/again/notice.log")
+expect 0 "" -- sh -c '"$0" -q -r "$1" -o "$2" --append && echo appended >&2' \
+    "$BIN" "$T/good.pcap" "$T/again"
+if [ "$(wc -l <"$T/again/notice.log")" -eq $((n1 * 2)) ]; then
+	echo "   ok: --append adds this run's notices"
+else
+	echo "FAIL: --append: $n1 notices, then $(wc -l <"$T/again/notice.log")" >&2
+	fail=1
+fi
+
+# What it cannot read is said, and is an error, not an all-clear.
+# pcap_hdr LINKTYPE, then one 14-byte record: octal escapes, POSIX printf.
+pcap_one() {
+	printf '\324\303\262\241\002\000\004\000\000\000\000\000\000\000\000\000'
+	printf '\377\377\000\000%b\000\000\000' "$1"
+	printf '\001\000\000\000\000\000\000\000\016\000\000\000\016\000\000\000'
+	printf '\377\377\377\377\377\377\002\000\000\000\000\001\010\006'
+}
+pcap_one '\177' >"$T/radiotap.pcap" # 127: IEEE802_11_RADIO
+pcap_one '\001' >"$T/arp.pcap"      # Ethernet, an ARP frame
+for c in radiotap arp; do
+	mkdir "$T/$c"
+done
+expect 1 "link type is IEEE802_11_RADIO (127).*nothing can be said" -- \
+    "$BIN" -q -r "$T/radiotap.pcap" -o "$T/radiotap"
+expect 1 "none of the 1 packets carried a connection.*1 without IP" -- \
+    "$BIN" -q -r "$T/arp.pcap" -o "$T/arp"
+set +e
+"$BIN" -r "$T/radiotap.pcap" -o "$T/radiotap" --append 2>"$T/err" >/dev/null
+rc=$?
+set -e
+if [ $rc -eq 1 ] && ! grep -q "no device showed" "$T/err"; then
+	echo "   ok: an undecodable capture never says 'no device showed'"
+else
+	echo "FAIL: undecodable capture: exit $rc, stderr:" >&2
+	sed 's/^/    /' "$T/err" >&2
+	fail=1
+fi
+# A short capture with nothing found: "could not tell", and why.
+mkdir "$T/short"
+"$MKPCAP" benign "$T/benign.pcap" >/dev/null
+"$BIN" -r "$T/benign.pcap" -o "$T/short" 2>"$T/err" >/dev/null
+if grep -q "too short for beacon evidence" "$T/err" &&
+    grep -q "could not tell: nothing was found, but the capture" "$T/err" &&
+    ! grep -q "no device showed" "$T/err"; then
+	echo "   ok: a short capture with nothing found says it could not tell"
+else
+	echo "FAIL: a short capture: stderr:" >&2
+	sed 's/^/    /' "$T/err" >&2
 	fail=1
 fi
 

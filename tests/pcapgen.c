@@ -2663,6 +2663,236 @@ scen_fast_lookalikes(struct pcapgen *g, const struct pcapgen_opts *o)
 	return 0;
 }
 
+/* --- verdict scenarios (tests/verdict.sh) -----------------------------------
+ * Several phones of one LAN, each with its own MAC, whose evidence grades
+ * differently (correlate.h): the per-device verdict end to end, and an
+ * address a DHCP server gives to another phone. */
+
+#define VERDICT_C2    "api.thd.cc"	      /* mSpy C2 (iocs/ioc.yaml) */
+#define VERDICT_C2_IP "198.51.100.150"	      /* what it resolves to here */
+#define VERDICT_WW    "data-api.famisafe.com" /* FamiSafe (watchware.yaml) */
+#define VERDICT_WW_IP "203.0.113.81"
+
+/*
+ * A DHCP exchange (RFC 2131, options RFC 2132) for the client at mac: its
+ * DHCPREQUEST from 0.0.0.0:68 to the broadcast asking for addr, with
+ * option 12 host name and option 60 vendor class (either NULL: left out),
+ * then the router's DHCPACK to the broadcast giving it addr in /24 for a
+ * day.  Real bytes: BOOTP over Ethernet, the magic cookie, options ended.
+ */
+static int
+verdict_dhcp(struct pcapgen *g, const struct lan *l, const char *mac,
+    const char *addr, const char *host, const char *vendor)
+{
+	struct pcapgen_host cli, bcast, yi;
+	uint8_t b[400];
+	uint32_t xid = pcapgen_rand(g);
+	size_t n, k;
+	int ack, rc = 0;
+
+	if (pcapgen_host(&cli, "0.0.0.0", mac) != 0 ||
+	    pcapgen_host(&bcast, "255.255.255.255", "ff:ff:ff:ff:ff:ff") != 0 ||
+	    pcapgen_host(&yi, addr, mac) != 0)
+		return -1;
+	for (ack = 0; ack <= 1; ack++) {
+		memset(b, 0, sizeof(b));
+		b[0] = ack ? 2 : 1; /* op: BOOTREPLY, BOOTREQUEST */
+		b[1] = 1;	    /* htype Ethernet */
+		b[2] = 6;	    /* hlen */
+		put32(b + 4, xid);
+		put16(b + 10, 0x8000); /* broadcast flag */
+		if (ack)
+			memcpy(b + 16, yi.addr, 4); /* yiaddr */
+		memcpy(b + 28, cli.mac, 6);
+		put32(b + 236, 0x63825363u);
+		n = 240;
+		b[n++] = 53;
+		b[n++] = 1;
+		b[n++] = ack ? 5 : 3; /* DHCPACK, DHCPREQUEST */
+		b[n++] = 54;	      /* server identifier */
+		b[n++] = 4;
+		memcpy(b + n, l->router.addr, 4);
+		n += 4;
+		if (!ack) {
+			b[n++] = 61; /* client identifier: type 1, MAC */
+			b[n++] = 7;
+			b[n++] = 1;
+			memcpy(b + n, cli.mac, 6);
+			n += 6;
+			b[n++] = 50; /* requested address */
+			b[n++] = 4;
+			memcpy(b + n, yi.addr, 4);
+			n += 4;
+			if (host != NULL && (k = strlen(host)) < 64) {
+				b[n++] = 12;
+				b[n++] = (uint8_t)k;
+				memcpy(b + n, host, k);
+				n += k;
+			}
+			if (vendor != NULL && (k = strlen(vendor)) < 64) {
+				b[n++] = 60;
+				b[n++] = (uint8_t)k;
+				memcpy(b + n, vendor, k);
+				n += k;
+			}
+			b[n++] = 55; /* parameter request list */
+			b[n++] = 6;
+			b[n++] = 1;
+			b[n++] = 3;
+			b[n++] = 6;
+			b[n++] = 15;
+			b[n++] = 51;
+			b[n++] = 58;
+		} else {
+			b[n++] = 51; /* lease time: a day */
+			b[n++] = 4;
+			put32(b + n, 86400);
+			n += 4;
+			b[n++] = 1; /* subnet mask /24 */
+			b[n++] = 4;
+			b[n++] = 255;
+			b[n++] = 255;
+			b[n++] = 255;
+			b[n++] = 0;
+			b[n++] = 3; /* router */
+			b[n++] = 4;
+			memcpy(b + n, l->router.addr, 4);
+			n += 4;
+			b[n++] = 6; /* DNS server */
+			b[n++] = 4;
+			memcpy(b + n, l->router.addr, 4);
+			n += 4;
+		}
+		b[n++] = 255;
+		if (ack)
+			rc |= pcapgen_udp(g, &l->router, 67, &bcast, 68, b, n);
+		else
+			rc |= pcapgen_udp(g, &cli, 68, &bcast, 67, b, n);
+		pcapgen_advance(g, pcapgen_rand_range(g, 2000, 8000));
+	}
+	return rc ? -1 : 0;
+}
+
+/* The next beat of a phone that talks to its C2 every 5 to 8 minutes:
+ * often enough to beacon within the hour. */
+static uint64_t
+verdict_gap(struct pcapgen *g)
+{
+	return (uint64_t)pcapgen_rand_range(g, 300, 480) * SEC;
+}
+
+/*
+ * 1 h of 192.168.1.0/24 (the router 192.168.1.1 answers DNS):
+ *   A 192.168.1.23, 8c:f5:a3:00:00:0a: DHCPREQUEST (host name
+ *     "Galaxy-de-Marie", vendor class "android-dhcp-13") and DHCPACK;
+ *     then every 5-8 min a lookup of api.thd.cc (198.51.100.150) and a
+ *     TLS connection to it, a handshake and data both ways;
+ *   B 192.168.1.40, 8c:f5:a3:00:00:0b: one lookup of api.thd.cc, nothing
+ *     else;
+ *   C 192.168.1.50, 8c:f5:a3:00:00:0c: one stray FIN-ACK to
+ *     198.51.100.150:443 (no handshake, no reply, no lookup);
+ *   D 192.168.1.60, 8c:f5:a3:00:00:0d: every 10-15 min a lookup of the
+ *     FamiSafe (watchware) name data-api.famisafe.com (203.0.113.81) and a
+ *     TLS connection with data to it.
+ * Expected: one Survivor_Risk, for A; B possible; C nothing; D no verdict.
+ */
+static int
+scen_verdict_phones(struct pcapgen *g, const struct pcapgen_opts *o)
+{
+	struct pcapgen_host a, b, c, d, c2;
+	struct pcapgen_tcp t;
+	struct lan l;
+	uint64_t start = g->now_us, end = start + 3600 * SEC;
+	uint64_t next_a = start + 20 * SEC, next_d = start + 75 * SEC;
+	uint64_t at_b = start + 610 * SEC, at_c = start + 905 * SEC, now;
+	int rc = 0;
+
+	(void)o;
+	lan_init(g, &l);
+	if (pcapgen_host(&a, "192.168.1.23", "8c:f5:a3:00:00:0a") != 0 ||
+	    pcapgen_host(&b, "192.168.1.40", "8c:f5:a3:00:00:0b") != 0 ||
+	    pcapgen_host(&c, "192.168.1.50", "8c:f5:a3:00:00:0c") != 0 ||
+	    pcapgen_host(&d, "192.168.1.60", "8c:f5:a3:00:00:0d") != 0 ||
+	    remote(&c2, VERDICT_C2_IP) != 0)
+		return -1;
+	rc |= verdict_dhcp(g, &l, "8c:f5:a3:00:00:0a", "192.168.1.23",
+	    "Galaxy-de-Marie", "android-dhcp-13");
+	/* the earliest of the phones' next events, until the hour is out */
+	for (;;) {
+		now = next_a < next_d ? next_a : next_d;
+		if (at_b < now)
+			now = at_b;
+		if (at_c < now)
+			now = at_c;
+		if (now >= end)
+			break;
+		beacon_until(g, now);
+		if (now == next_a) {
+			rc |= beacon_visit(g, &l, &a, VERDICT_C2, VERDICT_C2_IP,
+			    pcapgen_rand_range(g, 350, 650),
+			    pcapgen_rand_range(g, 150, 300));
+			next_a += verdict_gap(g);
+		} else if (now == next_d) {
+			rc |= beacon_visit(g, &l, &d, VERDICT_WW, VERDICT_WW_IP,
+			    pcapgen_rand_range(g, 400, 900),
+			    pcapgen_rand_range(g, 300, 1200));
+			next_d += (uint64_t)pcapgen_rand_range(g, 600, 900) *
+			    SEC;
+		} else if (now == at_b) {
+			rc |= pcapgen_dns_exchange(g, &b, &l.router, VERDICT_C2,
+			    1, c2.addr, 1, 300);
+			at_b = UINT64_MAX;
+		} else {
+			pcapgen_tcp_init(g, &t, &c, lan_port(g, &l), &c2, 443);
+			rc |= pcapgen_tcp_segment(g, &t, PCAPGEN_C2S,
+			    PCAPGEN_FIN | PCAPGEN_ACK, NULL, 0);
+			at_c = UINT64_MAX;
+		}
+	}
+	return rc ? -1 : 0;
+}
+
+/*
+ * 1 h 30: 192.168.1.77 given by DHCP to 02:00:00:00:00:01 ("old-phone"),
+ * which looks up example.com and makes one HTTPS connection to
+ * 203.0.113.5; 30 min later the router gives 192.168.1.77 to
+ * 02:00:00:00:00:02 ("new-phone"), which does phone A's pattern of
+ * verdict-phones for an hour.  Expected: one Survivor_Risk, for the new
+ * phone; nothing against the old one.
+ */
+static int
+scen_verdict_reuse(struct pcapgen *g, const struct pcapgen_opts *o)
+{
+	struct pcapgen_host old, nw;
+	struct lan l;
+	uint64_t start = g->now_us, next, end;
+	int rc = 0;
+
+	(void)o;
+	lan_init(g, &l);
+	if (pcapgen_host(&old, "192.168.1.77", "02:00:00:00:00:01") != 0 ||
+	    pcapgen_host(&nw, "192.168.1.77", "02:00:00:00:00:02") != 0)
+		return -1;
+	rc |= verdict_dhcp(g, &l, "02:00:00:00:00:01", "192.168.1.77",
+	    "old-phone", NULL);
+	beacon_until(g, start + 10 * SEC);
+	rc |= beacon_visit(g, &l, &old, "example.com", "203.0.113.5",
+	    pcapgen_rand_range(g, 400, 800), pcapgen_rand_range(g, 2000, 6000));
+	beacon_until(g, start + 1800 * SEC);
+	rc |= verdict_dhcp(g, &l, "02:00:00:00:00:02", "192.168.1.77",
+	    "new-phone", "android-dhcp-14");
+	next = start + 1820 * SEC;
+	end = next + 3600 * SEC;
+	while (next < end) {
+		beacon_until(g, next);
+		rc |= beacon_visit(g, &l, &nw, VERDICT_C2, VERDICT_C2_IP,
+		    pcapgen_rand_range(g, 350, 650),
+		    pcapgen_rand_range(g, 150, 300));
+		next += verdict_gap(g);
+	}
+	return rc ? -1 : 0;
+}
+
 /* One row a scenario, laid out by hand. */
 /* clang-format off */
 const struct pcapgen_scenario pcapgen_scenarios[] = {
@@ -2715,6 +2945,15 @@ const struct pcapgen_scenario pcapgen_scenarios[] = {
 	{ "push-held", "6 h: one push connection named once, heartbeats "
 	    "every 28 min to an address off the push ranges (must not fire; "
 	    "fires with --name-hold 0)", scen_push_held },
+	{ "verdict-phones", "1 h of 192.168.1.0/24: phone A (DHCP-named "
+	    "Galaxy-de-Marie) looks up api.thd.cc and exchanges data with it "
+	    "every 5-8 min; B looks it up once; C sends one stray FIN to its "
+	    "address; D uses the watchware FamiSafe (one verdict: A)",
+	    scen_verdict_phones },
+	{ "verdict-reuse", "1 h 30: DHCP gives 192.168.1.77 to old-phone "
+	    "(ordinary traffic), then 30 min later to new-phone, which talks "
+	    "to api.thd.cc as verdict-phones' A (one verdict: new-phone)",
+	    scen_verdict_reuse },
 	{ NULL, NULL, NULL }
 };
 /* clang-format on */

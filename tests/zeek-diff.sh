@@ -60,9 +60,12 @@ for base in "$Z"/*.zeek-conn.log; do
 	[ -f "$pcap" ] || pcap="$Z/$n.pcapng"
 	[ -f "$pcap" ] || continue
 	mkdir -p "$tmp/$n"
+	# exit 1 with "nothing can be said": no connection it reads
+	# (tunnels only), an empty conn.log to compare, not a failure
 	"$SW_BIN" -q --seed 1 -r "$pcap" -C -o "$tmp/$n" >/dev/null \
-	    2>"$tmp/$n.err" || {
+	    2>"$tmp/$n.err" || grep -q 'nothing can be said' "$tmp/$n.err" || {
 		echo "   stalkerwatch failed on $n:"; cat "$tmp/$n.err"; exit 1; }
+	touch "$tmp/$n/conn.log"
 	set -- "$@" "$base" "$tmp/$n/conn.log"
 done
 "$SW_BUILD/tests/zeekdiff" "$@" >"$tmp/report" || true
