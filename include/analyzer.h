@@ -45,6 +45,7 @@ struct analyzer_config {
 	uint32_t name_hold_s; /* names outlive connections (held.h); 0:
 			       * not; main.c's default SW_NAME_HOLD_S */
 	uint32_t verdict_window_s; /* correlate.h; 0: SW_VERDICT_WINDOW_S */
+	struct geo *geo;	   /* --geoip-db (borrowed), or NULL */
 };
 
 /* Signal flags set by main.c's handlers; any pointer may be NULL. */

@@ -252,6 +252,11 @@
  * shelter has one to a few; the oldest makes room. */
 #define SW_HOMENET_LEARNED 16
 
+/* Addresses whose GeoIP answer is kept (geo.h): the remote sides of
+ * notices, a few per device; the least recently asked makes room.  About
+ * 260 bytes each, 1 MiB at the cap. */
+#define SW_GEO_CACHE 4096
+
 /* A replay shorter than this (network seconds) is said to be too short
  * for beacon evidence: make eval's triage row fires 0.99 of 5-10 minute
  * beacons at 60 minutes, 0.60 at 45. */

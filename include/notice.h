@@ -6,7 +6,8 @@
  * note, msg, sub, src, dst, p, n, suppress_for, actions) so parsers written
  * for Zeek's JSON notice.log work unchanged; ours are added after them:
  * severity, server_name, orig_l2_addr, device (ip, mac, hostname,
- * vendor_class, fqdn: which phone), suppressed, intel, beacon, and for
+ * vendor_class, fqdn: which phone), geo (country, city, asn, as_org of
+ * the remote side, with --geoip-db), suppressed, intel, beacon, and for
  * the survivor-risk verdict verdict, apps and evidence.  Unset optional
  * fields are omitted, as Zeek's JSON writer does.
  *
@@ -30,6 +31,7 @@ struct beacon_score;
 struct corr_device;
 struct device_info;
 struct flow;
+struct geo_info;
 struct intel_item;
 struct jbuf;
 
@@ -60,6 +62,7 @@ struct notice {
 	const struct beacon_score *beacon;	/* may be NULL */
 	const struct corr_device *evidence;	/* survivor risk, or NULL */
 	const struct device_info *device;	/* the device, or NULL */
+	const struct geo_info *geo;		/* the remote side, or NULL */
 };
 
 struct notice_ctx;

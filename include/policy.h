@@ -24,6 +24,7 @@
 struct policy;
 
 struct devices;
+struct geo;
 
 struct policy_stats {
 	uint64_t intel_hits;	/* every indicator hit, noticed or not */
@@ -40,6 +41,9 @@ struct policy_stats {
  */
 struct policy *policy_new(struct notice_ctx *notices, struct correlate *corr,
     struct devices *devices, int vendor_sites, uint64_t seed, char *errbuf);
+/* Where the data goes: the remote side of every notice (borrowed; NULL:
+ * no database). */
+void policy_set_geo(struct policy *p, struct geo *geo);
 void policy_free(struct policy *p);
 
 /*

@@ -27,6 +27,7 @@
 #include "config.h"
 #include "correlate.h"
 #include "device.h"
+#include "geo.h"
 #include "homenet.h"
 #include "jbuf.h"
 #include "logw.h"
@@ -102,6 +103,7 @@ analyzer_new(const struct analyzer_config *cfg, const struct intel *intel,
 	if ((a->policy = policy_new(a->notices, a->corr, a->devices,
 		 cfg->vendor_sites, cfg->flow.seed, errbuf)) == NULL)
 		goto fail;
+	policy_set_geo(a->policy, cfg->geo);
 	/* each layer registers its per-flow slot before the table is made */
 	fcfg = cfg->flow;
 	fcfg.home = &a->cfg.home;
@@ -232,6 +234,11 @@ write_stats(struct analyzer *a, int final)
 	jbuf_u64(&j, "survivor_risk_devices",
 	    correlate_get_stats(a->corr)->verdicts);
 	jbuf_u64(&j, "pkts_cut_by_snaplen", a->ctr.cut);
+	if (a->cfg.geo != NULL) {
+		jbuf_u64(&j, "geo_lookups", geo_get_stats(a->cfg.geo)->lookups);
+		jbuf_u64(&j, "geo_cached", geo_get_stats(a->cfg.geo)->cached);
+		jbuf_u64(&j, "geo_errors", geo_get_stats(a->cfg.geo)->errors);
+	}
 	jbuf_u64(&j, "devices", devices_get_stats(a->devices)->devices);
 	jbuf_u64(&j, "devices_replaced",
 	    devices_get_stats(a->devices)->replaced);

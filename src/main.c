@@ -28,6 +28,7 @@
 #include "flow.h"
 #include "intel.h"
 #include "intel_load.h"
+#include "geo.h"
 #include "notice.h"
 #include "policy.h"
 #include "ring.h"
@@ -77,6 +78,8 @@ usage(FILE *fp)
 "  -r, --read FILE        replay a pcap or pcapng file (repeatable; - is stdin)\n"
 "  -i, --interface IFACE  capture live from IFACE\n"
 "  -o, --logdir DIR       log directory (default .); - writes notices to stdout\n"
+"      --geoip-db FILE    a MaxMind DB (City or Country, and ASN): where\n"
+"                         each notice's remote side is (repeatable, 2)\n"
 "      --append           replay into a log directory whose notice.log\n"
 "                         already holds notices (refused without it)\n"
 "  -I, --intel FILE       indicator file, added to the bundled iocs/ (repeatable)\n"
@@ -385,6 +388,7 @@ enum {
 	OPT_HOME_NET,
 	OPT_BEACON_LAN,
 	OPT_APPEND,
+	OPT_GEOIP_DB,
 	OPT_NAME_HOLD,
 	OPT_VERDICT_WINDOW,
 	OPT_B_FAST,
@@ -549,6 +553,7 @@ main(int argc, char **argv)
 		{ "home-net", required_argument, NULL, OPT_HOME_NET },
 		{ "beacon-lan", no_argument, NULL, OPT_BEACON_LAN },
 		{ "append", no_argument, NULL, OPT_APPEND },
+		{ "geoip-db", required_argument, NULL, OPT_GEOIP_DB },
 		{ "name-hold", required_argument, NULL, OPT_NAME_HOLD },
 		{ "verdict-window", required_argument, NULL,
 		    OPT_VERDICT_WINDOW },
@@ -578,6 +583,9 @@ main(int argc, char **argv)
 	int nfiles = 0, niocs = 0, quiet = 0, have_seed = 0, have_home = 0, ch,
 	    i, rc;
 	int no_default_iocs = 0, allow_empty = 0, check_iocs = 0, append = 0;
+	const char *geo_paths[2];
+	int ngeo = 0;
+	struct geo *geo = NULL;
 	const char *iface = NULL, *bpf = NULL, *user = NULL;
 	struct analyzer_config acfg;
 	struct intel_load_opts lopts;
@@ -760,6 +768,14 @@ main(int argc, char **argv)
 		case OPT_APPEND:
 			append = 1;
 			break;
+		case OPT_GEOIP_DB:
+			if (ngeo == 2)
+				die_usage(
+				    "--geoip-db: at most two files (a "
+				    "City or Country and an ASN database)",
+				    NULL);
+			geo_paths[ngeo++] = optarg;
+			break;
 		case OPT_BEACON_LAN:
 			acfg.beacon_lan = 1;
 			break;
@@ -855,6 +871,13 @@ main(int argc, char **argv)
 		rc = EXIT_RUNTIME;
 		goto out;
 	}
+	/* a damaged or wrong GeoIP file is a configuration error too */
+	if (ngeo > 0 && (geo = geo_open(geo_paths, ngeo, seed, err)) == NULL) {
+		fprintf(stderr, "stalkerwatch: %s\n", err);
+		rc = EXIT_USAGE;
+		goto out;
+	}
+	acfg.geo = geo;
 	/* after every configuration check: those errors come first */
 	if (nfiles > 0 && !append && strcmp(acfg.logdir, "-") != 0 &&
 	    earlier_run(acfg.logdir)) {
@@ -953,5 +976,6 @@ out:
 	capture_free(cap);
 	intel_free(sets.intel);
 	intel_free(sets.known_good);
+	geo_free(geo);
 	return rc;
 }

@@ -23,7 +23,9 @@
 #include "logw.h"
 #include "beacon.h"
 #include "correlate.h"
+#include "device.h"
 #include "flow.h"
+#include "geo.h"
 #include "intel.h"
 #include "table.h"
 
@@ -241,6 +243,20 @@ notice_format(const struct notice *n, uint32_t suppress_for_s,
 			jbuf_str(&j, "vendor_class", dv->vendor);
 		if (dv->fqdn[0] != '\0')
 			jbuf_str(&j, "fqdn", dv->fqdn);
+		jbuf_close(&j);
+	}
+	if (n->geo != NULL) {
+		const struct geo_info *gi = n->geo;
+
+		jbuf_key_open(&j, "geo");
+		if (gi->country[0] != '\0')
+			jbuf_str(&j, "country", gi->country);
+		if (gi->city[0] != '\0')
+			jbuf_str(&j, "city", gi->city);
+		if (gi->asn != 0)
+			jbuf_u64(&j, "asn", gi->asn);
+		if (gi->as_org[0] != '\0')
+			jbuf_str(&j, "as_org", gi->as_org);
 		jbuf_close(&j);
 	}
 	if (suppressed > 0)

@@ -7,6 +7,7 @@
 #include "policy.h"
 #include "config.h"
 #include "device.h"
+#include "geo.h"
 #include "jbuf.h"
 #include "table.h"
 
@@ -26,6 +27,7 @@ struct policy {
 	struct notice_ctx *notices;
 	struct correlate *corr;
 	struct devices *devices;
+	struct geo *geo;  /* NULL: no database */
 	struct table *c2; /* key: the flow's address */
 	int vendor_sites;
 	struct policy_stats st;
@@ -58,6 +60,12 @@ policy_new(struct notice_ctx *notices, struct correlate *corr,
 	p->devices = devices;
 	p->vendor_sites = vendor_sites;
 	return p;
+}
+
+void
+policy_set_geo(struct policy *p, struct geo *geo)
+{
+	p->geo = geo;
 }
 
 void
@@ -363,6 +371,8 @@ policy_intel(struct policy *a, const struct flow *f,
 	n.intel = it;
 	n.intel_where = where;
 	n.device = dv;
+	if (server != NULL)
+		n.geo = geo_lookup(a->geo, server);
 	rc = notice_raise(a->notices, &n);
 	if (website || dv == NULL)
 		return; /* a visit is no evidence */
@@ -415,6 +425,7 @@ policy_beacon(struct policy *a, const struct flow *f, const char *dest,
 	n.server_name = is_name ? dest : NULL;
 	n.beacon = sc;
 	n.device = dv;
+	n.geo = geo_lookup(a->geo, fa.resp_h);
 	if (notice_raise(a->notices, &n) != 1 || dv == NULL)
 		return;
 	/* to a C2 when the connection is one (policy_intel()) */
