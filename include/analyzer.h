@@ -57,6 +57,9 @@ struct analyzer_signals {
 	 * re-reads the indicator files and calls analyzer_set_intel() */
 	void (*reload)(void *ctx, struct analyzer *a);
 	void *reload_ctx;
+	/* on SIGUSR1 too, after the stats line (the triage report) */
+	void (*usr1_cb)(void *ctx, struct analyzer *a);
+	void *usr1_ctx;
 };
 
 struct analyzer_counters {
@@ -122,5 +125,8 @@ size_t analyzer_verdicts(const struct analyzer *a,
     const struct corr_device **out, size_t max, int64_t *now_us);
 /* The correlator the verdicts come from (its level of a device). */
 const struct correlate *analyzer_correlate(const struct analyzer *a);
+/* The report's timeline and GeoIP databases (may be NULL). */
+struct timeline *analyzer_timeline(struct analyzer *a);
+struct geo *analyzer_geo(struct analyzer *a);
 
 #endif /* SW_ANALYZER_H */

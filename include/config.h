@@ -257,6 +257,13 @@
  * 260 bytes each, 1 MiB at the cap. */
 #define SW_GEO_CACHE 4096
 
+/* The triage report's timeline (timeline.h): (device, suspicious
+ * destination) pairs, and the contact times kept of each (the latest).
+ * 2.2 KiB a pair, 1.1 MiB at the cap; the least recently updated pair
+ * makes room. */
+#define SW_TIMELINE_MAX	   512
+#define SW_TIMELINE_POINTS 256
+
 /* A replay shorter than this (network seconds) is said to be too short
  * for beacon evidence: make eval's triage row fires 0.99 of 5-10 minute
  * beacons at 60 minutes, 0.60 at 45. */
@@ -278,8 +285,8 @@
  * (the device, its evidence, key and table links), 1.3 MiB at the cap. */
 #define SW_CORR_MAX_DEVICES	1024
 /* (grade, note, uid, subject, time) kept per device, listed in its
- * survivor-risk notice and the summary: the first of each grade, then
- * the latest ones. */
+ * survivor-risk notice and the report: every grade seen at least once,
+ * and the latest ones. */
 #define SW_CORR_EVIDENCE	 8
 /* App names kept per device (the verdict names them). */
 #define SW_CORR_APPS		 4

@@ -25,6 +25,7 @@ struct policy;
 
 struct devices;
 struct geo;
+struct timeline;
 
 struct policy_stats {
 	uint64_t intel_hits;	/* every indicator hit, noticed or not */
@@ -44,6 +45,9 @@ struct policy *policy_new(struct notice_ctx *notices, struct correlate *corr,
 /* Where the data goes: the remote side of every notice (borrowed; NULL:
  * no database). */
 void policy_set_geo(struct policy *p, struct geo *geo);
+/* The report's timeline of contacts with suspicious destinations (the
+ * policy's own). */
+struct timeline *policy_timeline(struct policy *p);
 void policy_free(struct policy *p);
 
 /*

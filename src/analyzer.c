@@ -608,6 +608,8 @@ analyzer_run(struct analyzer *a, struct ring *r, struct capture *c,
 			if (sig != NULL && sig->usr1 != NULL && *sig->usr1) {
 				*sig->usr1 = 0;
 				write_stats(a, 0);
+				if (sig->usr1_cb != NULL)
+					sig->usr1_cb(sig->usr1_ctx, a);
 			}
 			/* live: a quiet network still needs its timeouts */
 			if (capture_is_live(c) &&
@@ -676,6 +678,18 @@ const struct correlate *
 analyzer_correlate(const struct analyzer *a)
 {
 	return a->corr;
+}
+
+struct timeline *
+analyzer_timeline(struct analyzer *a)
+{
+	return policy_timeline(a->policy);
+}
+
+struct geo *
+analyzer_geo(struct analyzer *a)
+{
+	return a->cfg.geo;
 }
 
 const struct notice_stats *

@@ -165,8 +165,8 @@ copy_cut(char *dst, size_t cap, const char *src)
 	dst[n] = '\0';
 }
 
-/* Keep the evidence: the first of each grade, then the latest ones (the
- * oldest of a grade listed twice makes room). */
+/* Keep the evidence: every grade seen at least once, and the latest
+ * ones (the oldest entry of a grade listed twice makes room). */
 static void
 keep(struct corr_device *d, enum corr_grade g, const char *note,
     const char *uid, const char *sub, int64_t ts_us)

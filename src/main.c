@@ -7,17 +7,20 @@
  * capture, unwritable log directory); 2 bad usage or configuration (bad
  * option, bad IOC file, bad BPF filter).
  */
+#include <dirent.h>
 #include <errno.h>
 #include <getopt.h>
 #include <grp.h>
 #include <limits.h>
 #include <pwd.h>
 #include <signal.h>
+#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/random.h>
 #include <sys/stat.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "analyzer.h"
@@ -31,6 +34,7 @@
 #include "geo.h"
 #include "notice.h"
 #include "policy.h"
+#include "report.h"
 #include "ring.h"
 
 #define EXIT_RUNTIME	1
@@ -78,6 +82,8 @@ usage(FILE *fp)
 "  -r, --read FILE        replay a pcap or pcapng file (repeatable; - is stdin)\n"
 "  -i, --interface IFACE  capture live from IFACE\n"
 "  -o, --logdir DIR       log directory (default .); - writes notices to stdout\n"
+"      --report FILE.html the triage report: written at the end of a\n"
+"                         replay, on SIGUSR1 and at exit when live\n"
 "      --geoip-db FILE    a MaxMind DB (City or Country, and ASN): where\n"
 "                         each notice's remote side is (repeatable, 2)\n"
 "      --append           replay into a log directory whose notice.log\n"
@@ -389,6 +395,7 @@ enum {
 	OPT_BEACON_LAN,
 	OPT_APPEND,
 	OPT_GEOIP_DB,
+	OPT_REPORT,
 	OPT_NAME_HOLD,
 	OPT_VERDICT_WINDOW,
 	OPT_B_FAST,
@@ -409,103 +416,209 @@ enum {
 	OPT_CHECK_IOCS
 };
 
-/*
- * Say on stderr what the sensor could not see: a link type it does not
- * decode, packets without IP, packets cut by the snap length, a capture
- * too short for beacon evidence.  Returns 1 when no IP traffic at all
- * could be read (an error: nothing can be said); else 0, with why[] the
- * reason an empty result is not an all-clear ("" when there is none).
- */
-static int
-say_unseen(const struct analyzer_counters *ctr, int replay, int quiet,
-    char *why, size_t len)
+/* What the sensor could not see, in sentences (for stderr and the
+ * report); blind: no IP traffic at all could be read (an error: nothing
+ * can be said); why: the reason an empty result is not an all-clear. */
+struct unseen {
+	char line[REPORT_UNSEEN][400];
+	int n;
+	int blind;
+	char why[200];
+};
+
+static void unseen_add(struct unseen *u, const char *fmt, ...)
+    __attribute__((format(printf, 2, 3)));
+
+static void
+unseen_add(struct unseen *u, const char *fmt, ...)
+{
+	va_list ap;
+
+	if (u->n == REPORT_UNSEEN)
+		return;
+	va_start(ap, fmt);
+	vsnprintf(u->line[u->n++], sizeof(u->line[0]), fmt, ap);
+	va_end(ap);
+}
+
+static void
+unseen_collect(const struct analyzer_counters *ctr, int replay,
+    struct unseen *u)
 {
 	double span = (double)(ctr->last_ts_us - ctr->first_ts_us) / 1e6;
 	uint64_t undecoded = ctr->decode[DS_UNSUPPORTED_DLT];
 	uint64_t no_ip = ctr->decode[DS_NOT_IP];
 
-	why[0] = '\0';
-	/* a live sensor stopped on a quiet network has nothing to say,
-	 * which is no error of the sensor's */
-	if (!replay && (quiet || ctr->decode[DS_OK] == 0)) {
-		if (!quiet)
-			fprintf(stderr,
-			    "stalkerwatch: no TCP, UDP or ICMP "
-			    "traffic was seen: nothing can be said about any "
-			    "device\n");
-		return 0;
-	}
-	if (ctr->packets == 0) {
-		fprintf(stderr,
-		    "stalkerwatch: the capture holds no packets: "
-		    "nothing can be said about any device\n");
-		return 1;
-	}
+	memset(u, 0, sizeof(*u));
 	if (ctr->decode[DS_OK] == 0) {
-		if (undecoded > 0)
-			fprintf(stderr,
-			    "stalkerwatch: no IP traffic could be "
-			    "read: the capture's link type is %s (%d), which "
-			    "stalkerwatch does not decode (Wi-Fi monitor mode, "
-			    "Apple PKTAP and NFLOG captures: see "
-			    "stalkerwatch(8)); nothing can be said about any "
-			    "device\n",
+		/* a live sensor stopped on a quiet network has nothing to
+		 * say, which is no error of the sensor's */
+		u->blind = replay;
+		if (ctr->packets == 0)
+			unseen_add(u,
+			    "the %s holds no packets: nothing can be "
+			    "said about any device",
+			    replay ? "capture" : "interface's traffic");
+		else if (undecoded > 0)
+			unseen_add(u,
+			    "no IP traffic could be read: the "
+			    "capture's link type is %s (%d), which stalkerwatch "
+			    "does not decode (Wi-Fi monitor mode, Apple PKTAP "
+			    "and NFLOG captures: see stalkerwatch(8)); nothing "
+			    "can be said about any device",
 			    capture_dlt_name(ctr->undecoded_dlt),
 			    (int)ctr->undecoded_dlt);
 		else
-			fprintf(stderr,
-			    "stalkerwatch: none of the %llu "
-			    "packets carried a connection stalkerwatch reads "
-			    "(TCP, UDP or ICMP over IP): %llu without IP, %llu "
-			    "malformed, %llu other (tunnels, fragments, other "
-			    "IP protocols); nothing can be said about any "
-			    "device\n",
+			unseen_add(u,
+			    "none of the %llu packets carried a "
+			    "connection stalkerwatch reads (TCP, UDP or ICMP "
+			    "over IP): %llu without IP, %llu malformed, %llu "
+			    "other (tunnels, fragments, other IP protocols); "
+			    "nothing can be said about any device",
 			    (unsigned long long)ctr->packets,
 			    (unsigned long long)no_ip,
 			    (unsigned long long)ctr->malformed,
 			    (unsigned long long)(ctr->packets - no_ip -
 				ctr->malformed));
-		return 1;
+		return;
 	}
-	if (quiet)
-		return 0;
 	if (undecoded > 0)
-		fprintf(stderr,
-		    "stalkerwatch: %llu packets of link type %s "
-		    "could not be decoded\n",
+		unseen_add(u,
+		    "%llu packets of link type %s could not be "
+		    "decoded",
 		    (unsigned long long)undecoded,
 		    capture_dlt_name(ctr->undecoded_dlt));
-	if (ctr->decode[DS_NOT_IP] > 0)
-		fprintf(stderr,
-		    "stalkerwatch: %llu packets carried no IP "
-		    "(ARP, LLDP, ...) and were not looked at\n",
-		    (unsigned long long)ctr->decode[DS_NOT_IP]);
+	if (no_ip > 0)
+		unseen_add(u,
+		    "%llu packets carried no IP (ARP, LLDP, ...) and "
+		    "were not looked at",
+		    (unsigned long long)no_ip);
 	if (ctr->cut > 0) {
-		fprintf(stderr,
-		    "stalkerwatch: %llu packets were cut by the "
-		    "snap length (at most %u bytes kept): names in them (DNS, "
-		    "TLS server names) may not have been read; capture with "
-		    "-s 0\n",
+		unseen_add(u,
+		    "%llu packets were cut by the snap length (at "
+		    "most %u bytes kept): names in them (DNS, TLS server "
+		    "names) may not have been read; capture with -s 0",
 		    (unsigned long long)ctr->cut, (unsigned)ctr->cut_caplen);
-		snprintf(why, len,
-		    "the snap length cut %llu packets, whose "
-		    "names may be missing",
+		snprintf(u->why, sizeof(u->why),
+		    "the snap length cut %llu "
+		    "packets, whose names may be missing",
 		    (unsigned long long)ctr->cut);
 	}
 	if (replay && span < SW_TRIAGE_MIN_S) {
-		fprintf(stderr,
-		    "stalkerwatch: the capture spans %.0f s of "
-		    "network time: too short for beacon evidence (a beacon "
-		    "every 5 to 10 minutes needs about %u minutes: see "
-		    "README)\n",
+		unseen_add(u,
+		    "the capture spans %.0f s of network time: too "
+		    "short for beacon evidence (a beacon every 5 to 10 "
+		    "minutes needs about %u minutes: see README)",
 		    span, SW_TRIAGE_MIN_S / 60);
-		if (why[0] == '\0')
-			snprintf(why, len,
-			    "the capture (%.0f s) is too short "
-			    "to show a beacon",
+		if (u->why[0] == '\0')
+			snprintf(u->why, sizeof(u->why),
+			    "the capture (%.0f "
+			    "s) is too short to show a beacon",
 			    span);
 	}
+}
+
+/* What the report needs besides the analyzer. */
+struct reportctx {
+	const char *path; /* --report, or NULL */
+	const char *const *files;
+	int nfiles;
+	const char *iface;
+	const struct iocset *sets;
+	struct capture *cap;
+};
+
+/* The newest modification time of path, or of the files of a
+ * directory. */
+static time_t
+newest_mtime(const char *path, time_t best)
+{
+	char sub[PATH_MAX];
+	struct dirent *de;
+	struct stat st;
+	DIR *d;
+
+	if (path == NULL || stat(path, &st) != 0)
+		return best;
+	if (!S_ISDIR(st.st_mode))
+		return st.st_mtime > best ? st.st_mtime : best;
+	if ((d = opendir(path)) == NULL)
+		return best;
+	while ((de = readdir(d)) != NULL) {
+		if (de->d_name[0] == '.' ||
+		    (size_t)snprintf(sub, sizeof(sub), "%s/%s", path,
+			de->d_name) >= sizeof(sub))
+			continue;
+		if (stat(sub, &st) == 0 && S_ISREG(st.st_mode) &&
+		    st.st_mtime > best)
+			best = st.st_mtime;
+	}
+	closedir(d);
+	return best;
+}
+
+static int
+emit_report(const struct reportctx *x, struct analyzer *an,
+    const struct unseen *u, const struct corr_device **devs, size_t ndevs,
+    int64_t now_us)
+{
+	struct report_input in;
+	char err[SW_ERRLEN];
+	time_t date = 0;
+	int i;
+
+	memset(&in, 0, sizeof(in));
+	in.files = x->files;
+	in.nfiles = x->nfiles;
+	in.iface = x->iface;
+	in.ctr = analyzer_get_counters(an);
+	in.connections = analyzer_flow_stats(an)->created;
+	for (i = 0; i < u->n; i++)
+		in.unseen[i] = u->line[i];
+	in.nunseen = u->n;
+	in.blind = u->blind;
+	if (x->sets->intel != NULL) {
+		in.indicators = intel_count_all(x->sets->intel);
+		in.apps = intel_count_apps(x->sets->intel,
+			      INTEL_CAT_STALKERWARE) +
+		    intel_count_apps(x->sets->intel, INTEL_CAT_WATCHWARE);
+	}
+	in.ioc_files = x->sets->files;
+	if (!x->sets->no_default)
+		date = newest_mtime(x->sets->iocdir, date);
+	for (i = 0; i < x->sets->niocs; i++)
+		date = newest_mtime(x->sets->iocs[i], date);
+	in.ioc_date = date;
+	in.corr = analyzer_correlate(an);
+	in.devs = devs;
+	in.ndevs = ndevs;
+	in.now_us = now_us;
+	in.tl = analyzer_timeline(an);
+	in.geo = analyzer_geo(an);
+	in.written = time(NULL);
+	if (report_write(x->path, &in, err) != 0) {
+		fprintf(stderr, "stalkerwatch: report: %s\n", err);
+		return -1;
+	}
 	return 0;
+}
+
+/* SIGUSR1 on a live sensor: the report as of now. */
+static void
+report_on_usr1(void *ctx, struct analyzer *an)
+{
+	const struct reportctx *x = ctx;
+	const struct corr_device **devs;
+	struct unseen u;
+	int64_t now = 0;
+	size_t n = 0;
+
+	if ((devs = calloc(SW_CORR_MAX_DEVICES, sizeof(*devs))) == NULL)
+		return;
+	n = analyzer_verdicts(an, devs, SW_CORR_MAX_DEVICES, &now);
+	unseen_collect(analyzer_get_counters(an), x->iface == NULL, &u);
+	(void)emit_report(x, an, &u, devs, n, now);
+	free(devs);
 }
 
 /*
@@ -554,6 +667,7 @@ main(int argc, char **argv)
 		{ "beacon-lan", no_argument, NULL, OPT_BEACON_LAN },
 		{ "append", no_argument, NULL, OPT_APPEND },
 		{ "geoip-db", required_argument, NULL, OPT_GEOIP_DB },
+		{ "report", required_argument, NULL, OPT_REPORT },
 		{ "name-hold", required_argument, NULL, OPT_NAME_HOLD },
 		{ "verdict-window", required_argument, NULL,
 		    OPT_VERDICT_WINDOW },
@@ -605,10 +719,13 @@ main(int argc, char **argv)
 	const struct corr_device **verdicts = NULL;
 	size_t nverd = 0, vi;
 	int64_t vnow = 0;
-	char vline[1024], why[256];
+	char vline[1024];
+	struct unseen uns;
+	struct reportctx rep;
 	int blind;
 
 	memset(&acfg, 0, sizeof(acfg));
+	memset(&rep, 0, sizeof(rep));
 	acfg.logdir = ".";
 	acfg.stats_log = 1;
 	acfg.suppress_for_s = SW_SUPPRESS_FOR;
@@ -768,6 +885,9 @@ main(int argc, char **argv)
 		case OPT_APPEND:
 			append = 1;
 			break;
+		case OPT_REPORT:
+			rep.path = optarg;
+			break;
 		case OPT_GEOIP_DB:
 			if (ngeo == 2)
 				die_usage(
@@ -920,6 +1040,16 @@ main(int argc, char **argv)
 	sigs.usr1 = &sig_usr1;
 	sigs.reload = reload_sets;
 	sigs.reload_ctx = &sets;
+	rep.files = files;
+	rep.nfiles = nfiles;
+	rep.iface = iface;
+	rep.sets = &sets;
+	rep.cap = cap;
+	if (rep.path != NULL) {
+		/* a live sensor's report on demand (SIGUSR1) and at exit */
+		sigs.usr1_cb = report_on_usr1;
+		sigs.usr1_ctx = &rep;
+	}
 	analyzer_run(an, ring, cap, &sigs);
 	capture_join(cap);
 	analyzer_finish(an, cap);
@@ -932,17 +1062,24 @@ main(int argc, char **argv)
 	ctr = analyzer_get_counters(an);
 	/* what could not be seen, before what was; no IP traffic at all is
 	 * an error, not an all-clear */
-	if ((blind = say_unseen(ctr, iface == NULL, quiet, why, sizeof(why))) !=
-	    0)
+	unseen_collect(ctr, iface == NULL, &uns);
+	blind = uns.blind;
+	if (blind)
+		rc = EXIT_RUNTIME;
+	for (i = 0; i < uns.n; i++)
+		if (!quiet || blind)
+			fprintf(stderr, "stalkerwatch: %s\n", uns.line[i]);
+	verdicts = calloc(SW_CORR_MAX_DEVICES, sizeof(*verdicts));
+	if (verdicts != NULL)
+		nverd = analyzer_verdicts(an, verdicts, SW_CORR_MAX_DEVICES,
+		    &vnow);
+	if (rep.path != NULL &&
+	    emit_report(&rep, an, &uns, verdicts, nverd, vnow) != 0)
 		rc = EXIT_RUNTIME;
 	if (!quiet) {
 		ns = analyzer_notice_stats(an);
 		fs = analyzer_flow_stats(an);
 		capture_get_stats(cap, &cs);
-		verdicts = calloc(SW_CORR_MAX_DEVICES, sizeof(*verdicts));
-		if (verdicts != NULL)
-			nverd = analyzer_verdicts(an, verdicts,
-			    SW_CORR_MAX_DEVICES, &vnow);
 		fprintf(stderr, "stalkerwatch: %llu packets, %llu connections, "
 		    "%llu notices (%llu suppressed), %llu malformed, "
 		    "%llu dropped\n",
@@ -959,17 +1096,17 @@ main(int argc, char **argv)
 			    verdicts[vi], vnow, vline, sizeof(vline));
 			fprintf(stderr, "stalkerwatch: %s\n", vline);
 		}
-		if (nverd == 0 && !blind && why[0] != '\0')
+		if (nverd == 0 && !blind && uns.why[0] != '\0')
 			fprintf(stderr,
-			    "stalkerwatch: could not tell: "
-			    "nothing was found, but %s\n",
-			    why);
+			    "stalkerwatch: could not tell: nothing "
+			    "was found, but %s\n",
+			    uns.why);
 		else if (nverd == 0 && !blind)
 			fprintf(stderr,
 			    "stalkerwatch: no device showed "
 			    "stalkerware evidence in what could be seen\n");
-		free(verdicts);
 	}
+	free(verdicts);
 out:
 	analyzer_free(an);
 	ring_free(ring);

@@ -10,6 +10,7 @@
 #include "geo.h"
 #include "jbuf.h"
 #include "table.h"
+#include "timeline.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -28,6 +29,7 @@ struct policy {
 	struct correlate *corr;
 	struct devices *devices;
 	struct geo *geo;  /* NULL: no database */
+	struct timeline *tl;
 	struct table *c2; /* key: the flow's address */
 	int vendor_sites;
 	struct policy_stats st;
@@ -51,7 +53,9 @@ policy_new(struct notice_ctx *notices, struct correlate *corr,
 	tc.val_size = sizeof(struct c2_flow);
 	tc.nlists = 1;
 	tc.seed = seed;
-	if ((p->c2 = table_new(&tc, errbuf)) == NULL) {
+	if ((p->c2 = table_new(&tc, errbuf)) == NULL ||
+	    (p->tl = timeline_new(0, seed, errbuf)) == NULL) {
+		table_free(p->c2);
 		free(p);
 		return NULL;
 	}
@@ -74,7 +78,14 @@ policy_free(struct policy *p)
 	if (p == NULL)
 		return;
 	table_free(p->c2);
+	timeline_free(p->tl);
 	free(p);
+}
+
+struct timeline *
+policy_timeline(struct policy *p)
+{
+	return p->tl;
 }
 
 const struct policy_stats *
@@ -376,6 +387,9 @@ policy_intel(struct policy *a, const struct flow *f,
 	rc = notice_raise(a->notices, &n);
 	if (website || dv == NULL)
 		return; /* a visit is no evidence */
+	if (server != NULL && f != NULL)
+		timeline_contact(a->tl, dv->id, n.sub, server,
+		    f->uid_hi ^ f->uid_lo, ts_us);
 	/* a suppressed repeat is evidence too: a C2 contacted again */
 	if (it->category == INTEL_CAT_WATCHWARE)
 		evidence(a, f, dv, CORR_WATCHWARE, it->app, n.note, n.sub,
@@ -428,6 +442,8 @@ policy_beacon(struct policy *a, const struct flow *f, const char *dest,
 	n.geo = geo_lookup(a->geo, fa.resp_h);
 	if (notice_raise(a->notices, &n) != 1 || dv == NULL)
 		return;
+	timeline_beacon(a->tl, dv->id, dest, fa.resp_h, sc->period_s,
+	    sc->events, sc->first_us, sc->last_us);
 	/* to a C2 when the connection is one (policy_intel()) */
 	if ((c2 = c2_flow_of(a, f)) != NULL)
 		evidence(a, f, dv, CORR_BEACON_C2, c2->app, n.note, dest,
