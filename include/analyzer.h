@@ -125,6 +125,8 @@ size_t analyzer_verdicts(const struct analyzer *a,
     const struct corr_device **out, size_t max, int64_t *now_us);
 /* The correlator the verdicts come from (its level of a device). */
 const struct correlate *analyzer_correlate(const struct analyzer *a);
+/* Count the evidence of connections still open (before a report). */
+void analyzer_grade_pending(struct analyzer *a);
 /* The report's timeline and GeoIP databases (may be NULL). */
 struct timeline *analyzer_timeline(struct analyzer *a);
 struct geo *analyzer_geo(struct analyzer *a);

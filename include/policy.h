@@ -75,6 +75,9 @@ void policy_beacon(struct policy *p, const struct flow *f, const char *dest,
  * (data both ways, an upload, or packets without an exchange).
  */
 void policy_conn_end(struct policy *p, const struct flow *f);
+/* Grade the C2 connections still open for the exchange they already
+ * showed (before a report of a live sensor), each once. */
+void policy_grade_pending(struct policy *p);
 
 /*
  * The verdict on a device in a caseworker's words, one line: how to

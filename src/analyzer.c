@@ -680,6 +680,12 @@ analyzer_correlate(const struct analyzer *a)
 	return a->corr;
 }
 
+void
+analyzer_grade_pending(struct analyzer *a)
+{
+	policy_grade_pending(a->policy);
+}
+
 struct timeline *
 analyzer_timeline(struct analyzer *a)
 {

@@ -22,6 +22,8 @@ struct c2_flow {
 	char app[CORR_APP];
 	char sub[CORR_TEXT];
 	uint8_t dev_is_resp;
+	uint8_t data_graded;   /* its exchange already counted */
+	uint8_t upload_graded; /* its upload already counted */
 };
 
 struct policy {
@@ -265,30 +267,61 @@ c2_flow_of(struct policy *a, const struct flow *f)
 	    table_hash(a->c2, &f, sizeof(f)));
 }
 
+/*
+ * Grade a C2 connection by what it carried: data both ways, an upload,
+ * or, when it ended without an exchange, packets only (weak).  A
+ * connection still open (ended 0) is graded for what it already showed,
+ * once.
+ */
+static void
+grade_flow(struct policy *a, const struct flow *f, struct c2_flow *c, int ended)
+{
+	uint64_t ob = flow_orig_bytes(f), rb = flow_resp_bytes(f);
+	uint64_t sent = c->dev_is_resp ? rb : ob;
+
+	if (ob == 0 || rb == 0) {
+		if (ended && !c->data_graded)
+			evidence(a, f, &c->dev, CORR_WEAK, c->app,
+			    NOTE_C2_TRAFFIC, c->sub, f->last_us);
+		return;
+	}
+	if (!c->data_graded) {
+		c->data_graded = 1;
+		evidence(a, f, &c->dev, CORR_DATA, c->app, NOTE_C2_TRAFFIC,
+		    c->sub, f->last_us);
+	}
+	if (sent >= SW_VERDICT_UPLOAD && !c->upload_graded) {
+		c->upload_graded = 1;
+		evidence(a, f, &c->dev, CORR_UPLOAD, c->app, NOTE_C2_TRAFFIC,
+		    c->sub, f->last_us);
+	}
+}
+
 void
 policy_conn_end(struct policy *a, const struct flow *f)
 {
 	struct c2_flow *c = c2_flow_of(a, f);
-	uint64_t ob, rb, sent;
 	struct c2_flow copy;
 
 	if (c == NULL)
 		return;
 	copy = *c;
 	table_remove(a->c2, c);
-	ob = flow_orig_bytes(f);
-	rb = flow_resp_bytes(f);
-	sent = copy.dev_is_resp ? rb : ob;
-	if (ob == 0 || rb == 0) {
-		evidence(a, f, &copy.dev, CORR_WEAK, copy.app, NOTE_C2_TRAFFIC,
-		    copy.sub, f->last_us);
-		return;
+	grade_flow(a, f, &copy, 1);
+}
+
+void
+policy_grade_pending(struct policy *a)
+{
+	struct c2_flow *c, *next;
+	const struct flow *f;
+	size_t klen;
+
+	for (c = table_oldest(a->c2, 0); c != NULL; c = next) {
+		next = table_newer(a->c2, c);
+		memcpy(&f, table_key(a->c2, c, &klen), sizeof(f));
+		grade_flow(a, f, c, 0);
 	}
-	evidence(a, f, &copy.dev, CORR_DATA, copy.app, NOTE_C2_TRAFFIC,
-	    copy.sub, f->last_us);
-	if (sent >= SW_VERDICT_UPLOAD)
-		evidence(a, f, &copy.dev, CORR_UPLOAD, copy.app,
-		    NOTE_C2_TRAFFIC, copy.sub, f->last_us);
 }
 
 /*
