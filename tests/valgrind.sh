@@ -28,6 +28,7 @@ if [ -d "$SHARED/pcaps-real" ]; then
 fi
 for f in "$@"; do
 	rc=0
+	rm -f "$T"/*.log # each replay its own logs (a replay refuses to add)
 	$VG "$BIN" -q --seed 1 -C --dns-log --ssl-log -r "$f" -o "$T" || rc=$?
 	if [ $rc -gt 1 ]; then
 		echo "FAIL: valgrind on $f (exit $rc)" >&2
