@@ -22,6 +22,9 @@ struct homenet {
 	struct {
 		uint8_t addr[16]; /* network, IPv4-mapped for IPv4 */
 		uint8_t prefix;	  /* over 128 bits */
+		/* the network and its mask as two big-endian halves: a
+		 * test is two ANDs and compares (asked per connection) */
+		uint64_t hi, lo, mhi, mlo;
 	} net[SW_HOMENET_MAX];
 	/* IPv4 subnets seen in DHCP acknowledgements (host order) */
 	unsigned nlearned, next_learned;

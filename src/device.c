@@ -27,8 +27,8 @@ struct pending {
 /* Recently seen devices by a cheap hash of the address: a new connection
  * of a known device, the common case, costs neither SipHash nor a list
  * move.  A slot points into the table's pool, which is never freed: a
- * stale one is told by its address. */
-#define DEV_CACHE 256
+ * stale one is told by its address.  As many slots as devices. */
+#define DEV_CACHE SW_DEVICE_MAX
 
 struct devices {
 	struct table *t;
@@ -96,7 +96,7 @@ devices_seen(struct devices *d, const uint8_t addr[16], const uint8_t *mac,
 	unsigned k;
 
 	memcpy(&h, addr + 8, 8);
-	k = (unsigned)((h * UINT64_C(0x9e3779b97f4a7c15)) >> 56) % DEV_CACHE;
+	k = (unsigned)((h * UINT64_C(0x9e3779b97f4a7c15)) >> 32) % DEV_CACHE;
 	v = d->cache[k];
 	if (v != NULL && memcmp(v->addr, addr, 16) == 0 &&
 	    (mac == NULL || (v->has_mac && memcmp(v->mac, mac, 6) == 0))) {

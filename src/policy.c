@@ -33,6 +33,10 @@ struct policy {
 	struct geo *geo;  /* NULL: no database */
 	struct timeline *tl;
 	struct table *c2; /* key: the flow's address */
+	/* a bit per hash of the C2 flows' addresses (cleared when none is
+	 * left): every connection's end asks, and one that never was a C2
+	 * one, nearly all, is told without SipHash */
+	uint64_t c2_bits[SW_CORR_C2_FLOWS / 4];
 	int vendor_sites;
 	struct policy_stats st;
 };
@@ -236,6 +240,14 @@ copy_cut(char *dst, size_t cap, const char *src)
 	dst[n] = '\0';
 }
 
+static unsigned
+c2_bit(const struct flow *f)
+{
+	uint64_t h = (uint64_t)(uintptr_t)f * UINT64_C(0x9e3779b97f4a7c15);
+
+	return (unsigned)(h >> 40) % (SW_CORR_C2_FLOWS / 4 * 64);
+}
+
 /* A connection to a stalkerware C2: graded when it ends. */
 static void
 c2_flow_add(struct policy *a, const struct flow *f,
@@ -251,6 +263,7 @@ c2_flow_add(struct policy *a, const struct flow *f,
 		a->st.c2_flows_lost++;
 	if ((c = table_insert(a->c2, &f, sizeof(f), h, 1)) == NULL)
 		return;
+	a->c2_bits[c2_bit(f) / 64] |= UINT64_C(1) << (c2_bit(f) % 64);
 	c->dev = *dv;
 	copy_cut(c->app, sizeof(c->app), it->app);
 	copy_cut(c->sub, sizeof(c->sub), sub);
@@ -261,7 +274,10 @@ c2_flow_add(struct policy *a, const struct flow *f,
 static struct c2_flow *
 c2_flow_of(struct policy *a, const struct flow *f)
 {
-	if (table_get_stats(a->c2)->entries == 0)
+	unsigned b = c2_bit(f);
+
+	if (table_get_stats(a->c2)->entries == 0 ||
+	    !(a->c2_bits[b / 64] >> (b % 64) & 1))
 		return NULL;
 	return table_find(a->c2, &f, sizeof(f),
 	    table_hash(a->c2, &f, sizeof(f)));
@@ -307,6 +323,8 @@ policy_conn_end(struct policy *a, const struct flow *f)
 		return;
 	copy = *c;
 	table_remove(a->c2, c);
+	if (table_get_stats(a->c2)->entries == 0)
+		memset(a->c2_bits, 0, sizeof(a->c2_bits));
 	grade_flow(a, f, &copy, 1);
 }
 
