@@ -34,6 +34,7 @@
 #include "notice.h"
 #include "policy.h"
 #include "records.h"
+#include "recmeta.h"
 
 struct analyzer {
 	struct analyzer_config cfg;
@@ -209,7 +210,7 @@ write_stats(struct analyzer *a, int final)
 	jbuf_init(&j, a->stats_line, sizeof(a->stats_line));
 	jbuf_open(&j);
 	jbuf_ts(&j, "ts", a->now_us == INT64_MIN ? 0 : a->now_us);
-	jbuf_str(&j, "peer", "stalkerwatch");
+	jbuf_str(&j, "peer", recmeta_sensor());
 	jbuf_bool(&j, "final", final);
 	jbuf_u64(&j, "pkts_proc", a->ctr.packets);
 	jbuf_u64(&j, "bytes_recv", a->ctr.bytes);
@@ -335,7 +336,7 @@ write_intel_stats(struct analyzer *a)
 	jbuf_init(&j, a->stats_line, sizeof(a->stats_line));
 	jbuf_open(&j);
 	jbuf_ts(&j, "ts", a->now_us == INT64_MIN ? 0 : a->now_us);
-	jbuf_str(&j, "peer", "stalkerwatch");
+	jbuf_str(&j, "peer", recmeta_sensor());
 	jbuf_key_open(&j, "indicators");
 	jbuf_u64(&j, "total", intel_count_all(a->intel));
 	jbuf_u64(&j, "shared_platforms", intel_count_platforms(a->intel));

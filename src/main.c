@@ -33,7 +33,9 @@
 #include "intel_load.h"
 #include "geo.h"
 #include "notice.h"
+#include "communityid.h"
 #include "policy.h"
+#include "recmeta.h"
 #include "report.h"
 #include "ring.h"
 
@@ -82,6 +84,9 @@ usage(FILE *fp)
 "  -r, --read FILE        replay a pcap or pcapng file (repeatable; - is stdin)\n"
 "  -i, --interface IFACE  capture live from IFACE\n"
 "  -o, --logdir DIR       log directory (default .); - writes notices to stdout\n"
+"      --sensor-name NAME every record's peer_descr (default the host name)\n"
+"      --community-id-seed N  Community ID seed, 0-65535 (default 0, as\n"
+"                         Zeek and Suricata)\n"
 "      --report FILE.html the triage report: written at the end of a\n"
 "                         replay, on SIGUSR1 and at exit when live\n"
 "      --geoip-db FILE    a MaxMind DB (City or Country, and ASN): where\n"
@@ -396,6 +401,8 @@ enum {
 	OPT_APPEND,
 	OPT_GEOIP_DB,
 	OPT_REPORT,
+	OPT_SENSOR_NAME,
+	OPT_CID_SEED,
 	OPT_NAME_HOLD,
 	OPT_VERDICT_WINDOW,
 	OPT_B_FAST,
@@ -670,6 +677,8 @@ main(int argc, char **argv)
 		{ "append", no_argument, NULL, OPT_APPEND },
 		{ "geoip-db", required_argument, NULL, OPT_GEOIP_DB },
 		{ "report", required_argument, NULL, OPT_REPORT },
+		{ "sensor-name", required_argument, NULL, OPT_SENSOR_NAME },
+		{ "community-id-seed", required_argument, NULL, OPT_CID_SEED },
 		{ "name-hold", required_argument, NULL, OPT_NAME_HOLD },
 		{ "verdict-window", required_argument, NULL,
 		    OPT_VERDICT_WINDOW },
@@ -699,7 +708,9 @@ main(int argc, char **argv)
 	int nfiles = 0, niocs = 0, quiet = 0, have_seed = 0, have_home = 0, ch,
 	    i, rc;
 	int no_default_iocs = 0, allow_empty = 0, check_iocs = 0, append = 0;
-	const char *geo_paths[2];
+	const char *geo_paths[2], *sensor_name = NULL;
+	char hostbuf[256];
+	uint16_t cid_seed = 0;
 	int ngeo = 0;
 	struct geo *geo = NULL;
 	const char *iface = NULL, *bpf = NULL, *user = NULL;
@@ -890,6 +901,15 @@ main(int argc, char **argv)
 		case OPT_REPORT:
 			rep.path = optarg;
 			break;
+		case OPT_SENSOR_NAME:
+			if (optarg[0] == '\0' || strlen(optarg) >= RECMETA_NAME)
+				die_usage("--sensor-name: 1 to 63 bytes", NULL);
+			sensor_name = optarg;
+			break;
+		case OPT_CID_SEED:
+			cid_seed = (uint16_t)parse_num("--community-id-seed",
+			    optarg, 65535);
+			break;
 		case OPT_GEOIP_DB:
 			if (ngeo == 2)
 				die_usage(
@@ -940,6 +960,15 @@ main(int argc, char **argv)
 		return EXIT_RUNTIME;
 	}
 	acfg.flow.seed = seed;
+	/* every record's peer_descr, and _path when logs share stdout */
+	if (sensor_name == NULL && gethostname(hostbuf, sizeof(hostbuf)) == 0) {
+		hostbuf[sizeof(hostbuf) - 1] = '\0';
+		sensor_name = hostbuf;
+	}
+	recmeta_set(sensor_name,
+	    strcmp(acfg.logdir, "-") == 0 &&
+		(acfg.conn_log || acfg.dns_log || acfg.ssl_log));
+	community_id_set_seed(cid_seed);
 	/* one seed: each table derives its own key from it and its name */
 	acfg.beacon.seed = seed;
 

@@ -17,10 +17,12 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "communityid.h"
 #include "config.h"
 #include "hash.h"
 #include "jbuf.h"
 #include "logw.h"
+#include "recmeta.h"
 #include "beacon.h"
 #include "correlate.h"
 #include "device.h"
@@ -171,7 +173,7 @@ suppress_check(struct notice_ctx *nc, const struct notice *n,
 void
 notice_put_conn_id(struct jbuf *j, const struct flow *f)
 {
-	char uid[FLOW_UID_LEN];
+	char uid[FLOW_UID_LEN], cid[COMMUNITY_ID_LEN];
 	struct flow_addrs fa;
 
 	flow_uid(f, uid);
@@ -181,6 +183,8 @@ notice_put_conn_id(struct jbuf *j, const struct flow *f)
 	jbuf_u64(j, "id.orig_p", f->orig_p);
 	jbuf_addr(j, "id.resp_h", fa.resp_h);
 	jbuf_u64(j, "id.resp_p", f->resp_p);
+	community_id_flow(f, cid);
+	jbuf_str(j, "community_id", cid);
 }
 
 size_t
@@ -193,6 +197,7 @@ notice_format(const struct notice *n, uint32_t suppress_for_s,
 
 	jbuf_init(&j, buf, cap);
 	jbuf_open(&j);
+	recmeta_path(&j, "notice");
 	jbuf_ts(&j, "ts", n->ts_us);
 	if (f != NULL) {
 		notice_put_conn_id(&j, f);
@@ -208,13 +213,10 @@ notice_format(const struct notice *n, uint32_t suppress_for_s,
 		jbuf_addr(&j, "dst", n->dst);
 	if (f != NULL && f->proto != IPPROTO_NUM_ICMP &&
 	    f->proto != IPPROTO_NUM_ICMP6 && n->dst != NULL) {
-		/* the port on the indicator's side, in Zeek's "N/proto" form */
-		char port[16];
-		uint16_t pn;
-
-		pn = flow_addr_is(f, 0, n->dst) ? f->orig_p : f->resp_p;
-		snprintf(port, sizeof(port), "%u/%s", pn, flow_proto_name(f));
-		jbuf_str(&j, "p", port);
+		/* the port on the indicator's side: an integer, as Zeek's
+		 * JSON writer gives a port (the protocol is in proto) */
+		jbuf_u64(&j, "p",
+		    flow_addr_is(f, 0, n->dst) ? f->orig_p : f->resp_p);
 	}
 	jbuf_dbl(&j, "suppress_for", (double)suppress_for_s, 1);
 	jbuf_key_array(&j, "actions");
@@ -321,6 +323,7 @@ notice_format(const struct notice *n, uint32_t suppress_for_s,
 		}
 		jbuf_array_close(&j);
 	}
+	recmeta_peer(&j);
 	jbuf_close(&j);
 	return j.overflow ? 0 : j.len;
 }

@@ -19,6 +19,7 @@
 #include "jbuf.h"
 #include "logw.h"
 #include "notice.h"
+#include "recmeta.h"
 #include "tls.h"
 
 struct records {
@@ -99,6 +100,7 @@ records_conn(struct records *r, const struct flow *f)
 		return;
 	jbuf_init(&j, r->line, sizeof(r->line));
 	jbuf_open(&j);
+	recmeta_path(&j, "conn");
 	jbuf_ts(&j, "ts", f->first_us);
 	notice_put_conn_id(&j, f);
 	jbuf_str(&j, "proto", flow_proto_name(f));
@@ -125,6 +127,7 @@ records_conn(struct records *r, const struct flow *f)
 		jbuf_u64(&j, "vlan", f->vlan);
 	if (f->inner_vlan != 0)
 		jbuf_u64(&j, "inner_vlan", f->inner_vlan);
+	recmeta_peer(&j);
 	jbuf_close(&j);
 	put_line(r, r->conn, &j);
 }
@@ -160,6 +163,7 @@ records_ssl(struct records *r, const struct flow *f, int64_t ts_us,
 		return;
 	jbuf_init(&j, r->line, sizeof(r->line));
 	jbuf_open(&j);
+	recmeta_path(&j, "ssl");
 	jbuf_ts(&j, "ts", ts_us);
 	notice_put_conn_id(&j, f);
 	jbuf_str(&j, "version", tls_version_name(h->version));
@@ -167,6 +171,7 @@ records_ssl(struct records *r, const struct flow *f, int64_t ts_us,
 		jbuf_str(&j, "server_name", h->sni);
 	if (h->alpn[0] != '\0')
 		jbuf_str(&j, "client_alpn", h->alpn);
+	recmeta_peer(&j);
 	jbuf_close(&j);
 	put_line(r, r->ssl, &j);
 }
@@ -183,6 +188,7 @@ records_dns(struct records *r, const struct flow *f, int64_t ts_us,
 		return;
 	jbuf_init(&j, r->line, sizeof(r->line));
 	jbuf_open(&j);
+	recmeta_path(&j, "dns");
 	jbuf_ts(&j, "ts", ts_us);
 	notice_put_conn_id(&j, f);
 	jbuf_str(&j, "proto", flow_proto_name(f));
@@ -205,6 +211,7 @@ records_dns(struct records *r, const struct flow *f, int64_t ts_us,
 		}
 		jbuf_array_close(&j);
 	}
+	recmeta_peer(&j);
 	jbuf_close(&j);
 	put_line(r, r->dns, &j);
 }

@@ -94,16 +94,18 @@ START_TEST(test_format_fields_in_order)
 	    "{\"ts\":1700000000.500000,\"uid\":\"CabcDEF123\","
 	    "\"id.orig_h\":\"192.168.1.23\",\"id.orig_p\":49152,"
 	    "\"id.resp_h\":\"212.129.6.180\",\"id.resp_p\":443,"
+	    "\"community_id\":\"1:kqFJjl+SYH5Zwxf0O5/eC4Q6Ybg=\","
 	    "\"proto\":\"tcp\",\"note\":\"Spyware::C2_Traffic\","
 	    "\"msg\":\"test message\",\"sub\":\"212.129.6.180\","
 	    "\"src\":\"192.168.1.23\",\"dst\":\"212.129.6.180\","
-	    "\"p\":\"443/tcp\",\"suppress_for\":3600.0,"
+	    "\"p\":443,\"suppress_for\":3600.0,"
 	    "\"actions\":[\"Notice::ACTION_LOG\"],\"severity\":12,"
 	    "\"orig_l2_addr\":\"02:00:00:00:00:17\","
 	    "\"intel\":{\"indicator\":\"212.129.6.180\","
 	    "\"indicator_type\":\"Intel::ADDR\",\"where\":\"Conn::IN_RESP\","
 	    "\"category\":\"stalkerware\",\"role\":\"C2\","
-	    "\"source\":\"seed article\",\"description\":\"mSpy backend\"}}");
+	    "\"source\":\"seed article\",\"description\":\"mSpy backend\"},"
+	    "\"peer_descr\":\"stalkerwatch\"}");
 }
 END_TEST
 

@@ -236,4 +236,34 @@ else
 	fail=1
 fi
 
+# Every record names the sensor (peer_descr); logs sharing standard
+# output say which log a line is (_path); a notice's p is an integer.
+"$BIN" -q -r "$T/good.pcap" -o - -C --dns-log --sensor-name shelter-1 \
+    >"$T/mixed.json"
+n=$(wc -l <"$T/mixed.json")
+if [ "$n" -gt 0 ] &&
+    [ "$(grep -c '"peer_descr":"shelter-1"' "$T/mixed.json")" -eq "$n" ] &&
+    [ "$(grep -c '^{"_path":"' "$T/mixed.json")" -eq "$n" ] &&
+    grep -q '^{"_path":"notice"' "$T/mixed.json" &&
+    grep -q '^{"_path":"conn"' "$T/mixed.json" &&
+    grep -q '"p":[0-9]' "$T/mixed.json" && ! grep -q '"p":"' "$T/mixed.json"; then
+	echo "   ok: $n records on stdout, each with _path and peer_descr"
+else
+	echo "FAIL: -o - -C: _path or peer_descr or p missing" >&2
+	head -3 "$T/mixed.json" >&2
+	fail=1
+fi
+"$BIN" -q -r "$T/good.pcap" -o - >"$T/alone.json"
+if [ -s "$T/alone.json" ] && ! grep -q '"_path"' "$T/alone.json" &&
+    grep -q '"community_id":"1:' "$T/alone.json"; then
+	echo "   ok: notices alone on stdout carry no _path; a community_id"
+else
+	echo "FAIL: notices alone on stdout: _path, or no community_id" >&2
+	fail=1
+fi
+expect 2 "sensor-name: 1 to 63 bytes" -- "$BIN" -q -r "$T/good.pcap" \
+    -o - --sensor-name ""
+expect 2 "community-id-seed" -- "$BIN" -q -r "$T/good.pcap" -o - \
+    --community-id-seed 70000
+
 exit $fail

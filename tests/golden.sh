@@ -22,7 +22,8 @@ grep -v '^#' "$G/CASES" | while IFS='|' read -r name src args; do
 	esac
 	mkdir "$T/$name"
 	# shellcheck disable=SC2086
-	"$BIN" -q --seed 1 -C -r "$pcap" -o "$T/$name" $args
+	"$BIN" -q --seed 1 --sensor-name golden -C -r "$pcap" -o "$T/$name" \
+	    $args
 	for log in notice conn; do
 		touch "$T/$name/$log.log"
 		if [ "${SW_UPDATE_GOLDEN:-}" = 1 ]; then
