@@ -11,7 +11,10 @@
 #                   peak RSS, against issue 9's targets (bench/run.sh)
 #   make eval       beacon detection: precision, recall, RITA side by side
 #   make fuzz       libFuzzer targets (clang)
-#   make install    PREFIX, DESTDIR, MANDIR as usual
+#   make install    PREFIX, DESTDIR, BINDIR, DATADIR, MANDIR, SYSCONFDIR,
+#                   UNITDIR: the program, man pages, indicators, the
+#                   systemd unit (from its template, with these paths) and
+#                   the logrotate file; make uninstall keeps the logs
 #   make lint       .clang-format on the lines changed since LINT_BASE
 #                   (default HEAD), mandoc -Tlint (contrib/lint.sh)
 #
@@ -22,6 +25,8 @@ PREFIX	?= /usr/local
 BINDIR	?= $(PREFIX)/sbin
 DATADIR	?= $(PREFIX)/share/stalkerwatch
 MANDIR	?= $(PREFIX)/share/man
+SYSCONFDIR ?= /etc
+UNITDIR	?= $(PREFIX)/lib/systemd/system
 DESTDIR	?=
 
 CC	?= cc
@@ -100,6 +105,13 @@ $(LIB): $(LIB_OBJ)
 $(BUILD)/%.o: %.c
 	@mkdir -p $(@D)
 	$(CC) $(ALL_CFLAGS) -MMD -MP -c -o $@ $<
+
+# The installed indicator path is compiled in (main.c): a build for another
+# DATADIR (make install PREFIX=/usr after a plain make) recompiles it.
+$(BUILD)/datadir.stamp: FORCE
+	@mkdir -p $(@D)
+	@[ "$$(cat $@ 2>/dev/null)" = '$(DATADIR)' ] || echo '$(DATADIR)' > $@
+$(BUILD)/src/main.o: $(BUILD)/datadir.stamp
 
 # --- tests ----------------------------------------------------------------
 
@@ -203,17 +215,27 @@ fuzz: deps
 
 install: all
 	install -d $(DESTDIR)$(BINDIR) $(DESTDIR)$(DATADIR)/iocs \
-	    $(DESTDIR)$(MANDIR)/man8 $(DESTDIR)$(MANDIR)/man5
+	    $(DESTDIR)$(MANDIR)/man8 $(DESTDIR)$(MANDIR)/man5 \
+	    $(DESTDIR)$(UNITDIR) $(DESTDIR)$(SYSCONFDIR)/logrotate.d
 	install -m 0755 stalkerwatch $(DESTDIR)$(BINDIR)/stalkerwatch
 	install -m 0644 iocs/* $(DESTDIR)$(DATADIR)/iocs/
 	install -m 0644 man/stalkerwatch.8 $(DESTDIR)$(MANDIR)/man8/
-	-install -m 0644 man/stalkerwatch-iocs.5 $(DESTDIR)$(MANDIR)/man5/
+	install -m 0644 man/stalkerwatch-iocs.5 $(DESTDIR)$(MANDIR)/man5/
+	sed -e 's|@BINDIR@|$(BINDIR)|g' -e 's|@DATADIR@|$(DATADIR)|g' \
+	    contrib/systemd/stalkerwatch@.service.in \
+	    > $(DESTDIR)$(UNITDIR)/stalkerwatch@.service
+	chmod 0644 $(DESTDIR)$(UNITDIR)/stalkerwatch@.service
+	install -m 0644 contrib/logrotate/stalkerwatch \
+	    $(DESTDIR)$(SYSCONFDIR)/logrotate.d/stalkerwatch
 
+# The logs (/var/log/stalkerwatch) are evidence: they stay.
 uninstall:
 	rm -f $(DESTDIR)$(BINDIR)/stalkerwatch
 	rm -rf $(DESTDIR)$(DATADIR)
 	rm -f $(DESTDIR)$(MANDIR)/man8/stalkerwatch.8 \
-	    $(DESTDIR)$(MANDIR)/man5/stalkerwatch-iocs.5
+	    $(DESTDIR)$(MANDIR)/man5/stalkerwatch-iocs.5 \
+	    $(DESTDIR)$(UNITDIR)/stalkerwatch@.service \
+	    $(DESTDIR)$(SYSCONFDIR)/logrotate.d/stalkerwatch
 
 lint:
 	@LINT_BASE='$(LINT_BASE)' sh contrib/lint.sh
