@@ -217,7 +217,7 @@ install: all
 	install -d $(DESTDIR)$(BINDIR) $(DESTDIR)$(DATADIR)/iocs \
 	    $(DESTDIR)$(MANDIR)/man8 $(DESTDIR)$(MANDIR)/man5 \
 	    $(DESTDIR)$(UNITDIR) $(DESTDIR)$(SYSCONFDIR)/logrotate.d
-	install -m 0755 stalkerwatch $(DESTDIR)$(BINDIR)/stalkerwatch
+	install -m 0755 $(PROG) $(DESTDIR)$(BINDIR)/stalkerwatch
 	install -m 0644 iocs/* $(DESTDIR)$(DATADIR)/iocs/
 	install -m 0644 man/stalkerwatch.8 $(DESTDIR)$(MANDIR)/man8/
 	install -m 0644 man/stalkerwatch-iocs.5 $(DESTDIR)$(MANDIR)/man5/

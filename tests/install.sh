@@ -16,8 +16,13 @@ bad() { echo "FAIL: $*" >&2; fail=1; }
 
 mkdir "$T/tree"
 cp -r Makefile src include iocs man contrib "$T/tree/"
-mk() { make -s -C "$T/tree" -j2 BUILD="$T/tree/build" "$@" >"$T/make.out" 2>&1 ||
-    { cat "$T/make.out" >&2; exit 1; }; }
+# a make of its own: not the caller's flags (make asan runs this with
+# SANITIZE and its BUILD in MAKEFLAGS)
+mk() {
+	env -u MAKEFLAGS -u MFLAGS -u MAKELEVEL make -s -C "$T/tree" -j2 \
+	    BUILD="$T/tree/build" SANITIZE= "$@" >"$T/make.out" 2>&1 ||
+	    { cat "$T/make.out" >&2; exit 1; }
+}
 # a plain build first: its data path is /usr/local's
 mk
 mk install DESTDIR="$T/root" PREFIX=/usr
