@@ -75,6 +75,7 @@ CHECK_SRC = $(wildcard tests/check_*.c)
 CHECK_SUITES = $(filter-out main,$(CHECK_SRC:tests/check_%.c=%))
 TESTLIB_SRC = tests/pcapgen.c tests/testfiles.c
 TOOL_SRC = tests/mkpcap.c tests/zeekdiff.c tests/jsoncheck.c tests/eval.c \
+	   tests/httpd.c \
 	   tests/ioccover.c
 FUZZ_SRC = $(wildcard fuzz/fuzz_*.c)
 FUZZ_ONEFILE = $(FUZZ_SRC:fuzz/fuzz_%.c=$(BUILD)/fuzz/onefile_%)
@@ -146,6 +147,9 @@ $(BUILD)/tests/zeekdiff: $(BUILD)/tests/zeekdiff.o $(LIB)
 $(BUILD)/tests/jsoncheck: $(BUILD)/tests/jsoncheck.o $(LIB)
 	$(CC) $(ALL_LDFLAGS) -o $@ $^ $(LIBS)
 
+$(BUILD)/tests/httpd: $(BUILD)/tests/httpd.o
+	$(CC) $(ALL_LDFLAGS) -o $@ $^
+
 $(BUILD)/tests/eval: $(BUILD)/tests/eval.o $(BUILD)/tests/rita.o $(LIB)
 	$(CC) $(ALL_LDFLAGS) -o $@ $^ $(LIBS)
 
@@ -158,6 +162,7 @@ $(BUILD)/fuzz/onefile_%: $(BUILD)/fuzz/fuzz_%.o $(BUILD)/fuzz/onefile.o $(LIB)
 
 testbins: $(PROG) $(BUILD)/tests/check_sw $(BUILD)/tests/mkpcap \
     $(BUILD)/tests/zeekdiff $(BUILD)/tests/jsoncheck $(BUILD)/tests/ioccover \
+    $(BUILD)/tests/httpd \
     $(FUZZ_ONEFILE)
 
 test-run: testbins
@@ -221,20 +226,30 @@ install: all
 	install -m 0644 iocs/* $(DESTDIR)$(DATADIR)/iocs/
 	install -m 0644 man/stalkerwatch.8 $(DESTDIR)$(MANDIR)/man8/
 	install -m 0644 man/stalkerwatch-iocs.5 $(DESTDIR)$(MANDIR)/man5/
+	for f in stalkerwatch@.service stalkerwatch-update.service; do \
+	    sed -e 's|@BINDIR@|$(BINDIR)|g' -e 's|@DATADIR@|$(DATADIR)|g' \
+		contrib/systemd/$$f.in > $(DESTDIR)$(UNITDIR)/$$f && \
+	    chmod 0644 $(DESTDIR)$(UNITDIR)/$$f || exit 1; \
+	done
+	install -m 0644 contrib/systemd/stalkerwatch-update.timer \
+	    $(DESTDIR)$(UNITDIR)/
 	sed -e 's|@BINDIR@|$(BINDIR)|g' -e 's|@DATADIR@|$(DATADIR)|g' \
-	    contrib/systemd/stalkerwatch@.service.in \
-	    > $(DESTDIR)$(UNITDIR)/stalkerwatch@.service
-	chmod 0644 $(DESTDIR)$(UNITDIR)/stalkerwatch@.service
+	    contrib/stalkerwatch-update.in \
+	    > $(DESTDIR)$(BINDIR)/stalkerwatch-update
+	chmod 0755 $(DESTDIR)$(BINDIR)/stalkerwatch-update
 	install -m 0644 contrib/logrotate/stalkerwatch \
 	    $(DESTDIR)$(SYSCONFDIR)/logrotate.d/stalkerwatch
 
 # The logs (/var/log/stalkerwatch) are evidence: they stay.
 uninstall:
-	rm -f $(DESTDIR)$(BINDIR)/stalkerwatch
+	rm -f $(DESTDIR)$(BINDIR)/stalkerwatch \
+	    $(DESTDIR)$(BINDIR)/stalkerwatch-update
 	rm -rf $(DESTDIR)$(DATADIR)
 	rm -f $(DESTDIR)$(MANDIR)/man8/stalkerwatch.8 \
 	    $(DESTDIR)$(MANDIR)/man5/stalkerwatch-iocs.5 \
 	    $(DESTDIR)$(UNITDIR)/stalkerwatch@.service \
+	    $(DESTDIR)$(UNITDIR)/stalkerwatch-update.service \
+	    $(DESTDIR)$(UNITDIR)/stalkerwatch-update.timer \
 	    $(DESTDIR)$(SYSCONFDIR)/logrotate.d/stalkerwatch
 
 lint:

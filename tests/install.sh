@@ -31,6 +31,9 @@ for f in usr/sbin/stalkerwatch usr/share/man/man8/stalkerwatch.8 \
     usr/share/man/man5/stalkerwatch-iocs.5 \
     usr/share/stalkerwatch/iocs/ioc.yaml \
     usr/lib/systemd/system/stalkerwatch@.service \
+    usr/sbin/stalkerwatch-update \
+    usr/lib/systemd/system/stalkerwatch-update.service \
+    usr/lib/systemd/system/stalkerwatch-update.timer \
     etc/logrotate.d/stalkerwatch; do
 	[ -f "$R/$f" ] && ok "installed /$f" || bad "not installed: /$f"
 done
@@ -43,6 +46,8 @@ else
 fi
 U=$R/usr/lib/systemd/system/stalkerwatch@.service
 if grep -q '^ExecStart=/usr/sbin/stalkerwatch -i %i ' "$U" &&
+    grep -q '^DIR=/usr/share/stalkerwatch/iocs$' "$R/usr/sbin/stalkerwatch-update" &&
+    [ -x "$R/usr/sbin/stalkerwatch-update" ] &&
     grep -q '^ReadOnlyPaths=/usr/share/stalkerwatch$' "$U" &&
     ! grep -q '@[A-Z]*@' "$U"; then
 	ok "the unit names the installed paths"
@@ -64,12 +69,18 @@ ok "logrotate names every log the sensor writes"
 if command -v systemd-analyze >/dev/null 2>&1; then
 	# the installed unit, its paths under DESTDIR so that verify finds
 	# the program (the man page is not the host's to have)
-	sed -e "s|/usr/sbin/stalkerwatch|$R/usr/sbin/stalkerwatch|" \
-	    -e "s|=/usr/share/stalkerwatch|=$R/usr/share/stalkerwatch|" \
-	    "$U" >"$T/stalkerwatch@eth0.service"
-	if systemd-analyze verify --man=no "$T/stalkerwatch@eth0.service" \
-	    >"$T/verify" 2>&1; then
-		ok "systemd-analyze verify passes on the unit"
+	S=$R/usr/lib/systemd/system
+	for u in stalkerwatch@.service:stalkerwatch@eth0.service \
+	    stalkerwatch-update.service:stalkerwatch-update.service \
+	    stalkerwatch-update.timer:stalkerwatch-update.timer; do
+		sed -e "s|/usr/sbin/stalkerwatch|$R/usr/sbin/stalkerwatch|" \
+		    -e "s|=/usr/share/stalkerwatch|=$R/usr/share/stalkerwatch|" \
+		    "$S/${u%%:*}" >"$T/${u#*:}"
+	done
+	if (cd "$T" && systemd-analyze verify --man=no \
+	    stalkerwatch@eth0.service stalkerwatch-update.service \
+	    stalkerwatch-update.timer) >"$T/verify" 2>&1; then
+		ok "systemd-analyze verify passes on the sensor's and the update's units"
 	else
 		bad "systemd-analyze verify: $(head -3 "$T/verify")"
 	fi
