@@ -31,8 +31,8 @@ answer(int c, const char *dir, long cut)
 	if (got <= 0)
 		return;
 	req[got] = '\0';
-	if (strncmp(req, "GET /", 5) != 0 || (sp = strchr(req + 4, ' ')) ==
-	    NULL)
+	if (strncmp(req, "GET /", 5) != 0 ||
+	    (sp = strchr(req + 4, ' ')) == NULL)
 		return;
 	*sp = '\0';
 	name = req + 5;
@@ -51,13 +51,16 @@ answer(int c, const char *dir, long cut)
 		fclose(f);
 	}
 	if (body == NULL) {
-		snprintf(hdr, sizeof(hdr), "HTTP/1.1 404 Not Found\r\n"
+		snprintf(hdr, sizeof(hdr),
+		    "HTTP/1.1 404 Not Found\r\n"
 		    "Content-Length: 0\r\nConnection: close\r\n\r\n");
 		(void)!write(c, hdr, strlen(hdr));
 		return;
 	}
-	snprintf(hdr, sizeof(hdr), "HTTP/1.1 200 OK\r\nContent-Length: %ld\r\n"
-	    "Content-Type: text/plain\r\nConnection: close\r\n\r\n", n);
+	snprintf(hdr, sizeof(hdr),
+	    "HTTP/1.1 200 OK\r\nContent-Length: %ld\r\n"
+	    "Content-Type: text/plain\r\nConnection: close\r\n\r\n",
+	    n);
 	(void)!write(c, hdr, strlen(hdr));
 	(void)!write(c, body, (size_t)(cut >= 0 && cut < n ? cut : n));
 	free(body);
@@ -82,7 +85,8 @@ main(int argc, char **argv)
 	memset(&a, 0, sizeof(a));
 	a.sin_family = AF_INET;
 	a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-	if (bind(s, (struct sockaddr *)&a, sizeof(a)) != 0 || listen(s, 8) != 0 ||
+	if (bind(s, (struct sockaddr *)&a, sizeof(a)) != 0 ||
+	    listen(s, 8) != 0 ||
 	    getsockname(s, (struct sockaddr *)&a, &alen) != 0) {
 		perror("httpd");
 		return 1;
