@@ -46,6 +46,7 @@ struct analyzer_config {
 			       * not; main.c's default SW_NAME_HOLD_S */
 	uint32_t verdict_window_s; /* correlate.h; 0: SW_VERDICT_WINDOW_S */
 	struct geo *geo;	   /* --geoip-db (borrowed), or NULL */
+	struct syslog_out *syslog; /* --syslog (borrowed), or NULL */
 };
 
 /* Signal flags set by main.c's handlers; any pointer may be NULL. */

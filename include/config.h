@@ -264,6 +264,19 @@
 #define SW_TIMELINE_MAX	   512
 #define SW_TIMELINE_POINTS 256
 
+/* --syslog (syslog_out.h): bytes of notices queued while the collector is
+ * slow or away (about 500 notices); the longest message; messages written
+ * and not yet acknowledged by the collector's host; the pause between
+ * connection attempts, doubling from MIN to MAX; how long a connection
+ * attempt may take; how long stopping waits to send what is queued. */
+#define SW_SYSLOG_QUEUE		 (1u << 20)
+#define SW_SYSLOG_MSG_MAX	 16384
+#define SW_SYSLOG_INFLIGHT	 4096
+#define SW_SYSLOG_BACKOFF_MIN_MS 500
+#define SW_SYSLOG_BACKOFF_MAX_MS 30000
+#define SW_SYSLOG_CONNECT_MS	 2000
+#define SW_SYSLOG_DRAIN_MS	 3000
+
 /* A replay shorter than this (network seconds) is said to be too short
  * for beacon evidence: make eval's triage row fires 0.99 of 5-10 minute
  * beacons at 60 minutes, 0.60 at 45. */

@@ -94,6 +94,11 @@ int notice_raise(struct notice_ctx *nc, const struct notice *n);
 
 const struct notice_stats *notice_get_stats(const struct notice_ctx *nc);
 
+/* Every notice written also goes to this syslog sender (borrowed; NULL:
+ * none). */
+struct syslog_out;
+void notice_set_syslog(struct notice_ctx *nc, struct syslog_out *s);
+
 /* A connection's uid and id.* fields, in Zeek's order: every log that
  * names a connection (notice, conn, dns, ssl) writes them with this. */
 void notice_put_conn_id(struct jbuf *j, const struct flow *f);

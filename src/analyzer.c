@@ -35,6 +35,7 @@
 #include "policy.h"
 #include "records.h"
 #include "recmeta.h"
+#include "syslog_out.h"
 
 struct analyzer {
 	struct analyzer_config cfg;
@@ -96,6 +97,7 @@ analyzer_new(const struct analyzer_config *cfg, const struct intel *intel,
 	    cfg->flow.seed, errbuf, errlen);
 	if (a->notices == NULL)
 		goto fail;
+	notice_set_syslog(a->notices, cfg->syslog);
 	if ((a->devices = devices_new(0, cfg->flow.seed, errbuf)) == NULL)
 		goto fail;
 	if ((a->corr = correlate_new(0, cfg->verdict_window_s, cfg->flow.seed,
@@ -235,6 +237,16 @@ write_stats(struct analyzer *a, int final)
 	jbuf_u64(&j, "survivor_risk_devices",
 	    correlate_get_stats(a->corr)->verdicts);
 	jbuf_u64(&j, "pkts_cut_by_snaplen", a->ctr.cut);
+	if (a->cfg.syslog != NULL) {
+		struct syslog_stats ss;
+
+		syslog_out_stats(a->cfg.syslog, &ss);
+		jbuf_u64(&j, "syslog_queued", ss.queued);
+		jbuf_u64(&j, "syslog_sent", ss.sent);
+		jbuf_u64(&j, "syslog_dropped", ss.dropped);
+		jbuf_u64(&j, "syslog_connects", ss.connects);
+		jbuf_u64(&j, "syslog_disconnects", ss.disconnects);
+	}
 	if (a->cfg.geo != NULL) {
 		jbuf_u64(&j, "geo_lookups", geo_get_stats(a->cfg.geo)->lookups);
 		jbuf_u64(&j, "geo_cached", geo_get_stats(a->cfg.geo)->cached);
@@ -648,6 +660,8 @@ analyzer_finish(struct analyzer *a, struct capture *c)
 		a->cap = c;
 	flow_flush(a->flows);
 	records_flush(a->rec, 1);
+	/* what the collector got or lost goes in the final stats line */
+	syslog_out_stop(a->cfg.syslog);
 	if (!a->intel_logged)
 		write_intel_stats(a);	/* a capture without packets */
 	write_stats(a, 1);

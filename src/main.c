@@ -37,6 +37,7 @@
 #include "policy.h"
 #include "recmeta.h"
 #include "report.h"
+#include "syslog_out.h"
 #include "ring.h"
 
 #define EXIT_RUNTIME	1
@@ -84,6 +85,8 @@ usage(FILE *fp)
 "  -r, --read FILE        replay a pcap or pcapng file (repeatable; - is stdin)\n"
 "  -i, --interface IFACE  capture live from IFACE\n"
 "  -o, --logdir DIR       log directory (default .); - writes notices to stdout\n"
+"      --syslog HOST:PORT each notice to a syslog collector too (TCP,\n"
+"                         RFC 5424, octet-counted; a numeric address)\n"
 "      --sensor-name NAME every record's peer_descr (default the host name)\n"
 "      --community-id-seed N  Community ID seed, 0-65535 (default 0, as\n"
 "                         Zeek and Suricata)\n"
@@ -402,6 +405,7 @@ enum {
 	OPT_GEOIP_DB,
 	OPT_REPORT,
 	OPT_SENSOR_NAME,
+	OPT_SYSLOG,
 	OPT_CID_SEED,
 	OPT_NAME_HOLD,
 	OPT_VERDICT_WINDOW,
@@ -678,6 +682,7 @@ main(int argc, char **argv)
 		{ "geoip-db", required_argument, NULL, OPT_GEOIP_DB },
 		{ "report", required_argument, NULL, OPT_REPORT },
 		{ "sensor-name", required_argument, NULL, OPT_SENSOR_NAME },
+		{ "syslog", required_argument, NULL, OPT_SYSLOG },
 		{ "community-id-seed", required_argument, NULL, OPT_CID_SEED },
 		{ "name-hold", required_argument, NULL, OPT_NAME_HOLD },
 		{ "verdict-window", required_argument, NULL,
@@ -708,7 +713,8 @@ main(int argc, char **argv)
 	int nfiles = 0, niocs = 0, quiet = 0, have_seed = 0, have_home = 0, ch,
 	    i, rc;
 	int no_default_iocs = 0, allow_empty = 0, check_iocs = 0, append = 0;
-	const char *geo_paths[2], *sensor_name = NULL;
+	const char *geo_paths[2], *sensor_name = NULL, *syslog_to = NULL;
+	struct syslog_out *slog = NULL;
 	char hostbuf[256];
 	uint16_t cid_seed = 0;
 	int ngeo = 0;
@@ -901,6 +907,9 @@ main(int argc, char **argv)
 		case OPT_REPORT:
 			rep.path = optarg;
 			break;
+		case OPT_SYSLOG:
+			syslog_to = optarg;
+			break;
 		case OPT_SENSOR_NAME:
 			if (optarg[0] == '\0' || strlen(optarg) >= RECMETA_NAME)
 				die_usage("--sensor-name: 1 to 63 bytes", NULL);
@@ -1029,6 +1038,13 @@ main(int argc, char **argv)
 		goto out;
 	}
 	acfg.geo = geo;
+	if (syslog_to != NULL &&
+	    (slog = syslog_out_new(syslog_to, recmeta_sensor(), err)) == NULL) {
+		fprintf(stderr, "stalkerwatch: %s\n", err);
+		rc = EXIT_USAGE;
+		goto out;
+	}
+	acfg.syslog = slog;
 	/* after every configuration check: those errors come first */
 	if (nfiles > 0 && !append && strcmp(acfg.logdir, "-") != 0 &&
 	    earlier_run(acfg.logdir)) {
@@ -1145,5 +1161,6 @@ out:
 	intel_free(sets.intel);
 	intel_free(sets.known_good);
 	geo_free(geo);
+	syslog_out_free(slog);
 	return rc;
 }

@@ -23,6 +23,7 @@
 #include "jbuf.h"
 #include "logw.h"
 #include "recmeta.h"
+#include "syslog_out.h"
 #include "beacon.h"
 #include "correlate.h"
 #include "device.h"
@@ -44,6 +45,7 @@ struct notice_ctx {
 	struct table *supp; /* NULL when suppression is off */
 	uint64_t k0, k1;    /* for the hash of a key too long to keep */
 	struct notice_stats st;
+	struct syslog_out *syslog; /* NULL: none */
 	char line[SW_NOTICE_LINE_MAX];
 };
 
@@ -351,7 +353,15 @@ notice_raise(struct notice_ctx *nc, const struct notice *n)
 		return -1;
 	}
 	nc->st.written++;
+	syslog_out_notice(nc->syslog, n->note, n->severity, n->ts_us, nc->line,
+	    len);
 	return 1;
+}
+
+void
+notice_set_syslog(struct notice_ctx *nc, struct syslog_out *s)
+{
+	nc->syslog = s;
 }
 
 const struct notice_stats *
