@@ -66,9 +66,12 @@ const struct device_info *devices_seen(struct devices *d,
  * A DHCP message: a client's names are kept by its MAC; an
  * acknowledgement binds its address to that MAC (a lease change when the
  * address was another MAC's) and gives the device those names; a client
- * that renews from its address (ciaddr) names it at once.
+ * that renews from its address (ciaddr) names it at once.  Only
+ * addresses of the home network are bound (home NULL: any).
  */
-void devices_dhcp(struct devices *d, const struct dhcp_msg *m, int64_t ts_us);
+struct homenet;
+void devices_dhcp(struct devices *d, const struct dhcp_msg *m,
+    const struct homenet *home, int64_t ts_us);
 
 /* The device at addr now, or NULL. */
 const struct device_info *devices_get(struct devices *d,

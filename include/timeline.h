@@ -37,9 +37,9 @@ struct timeline_dest {
 	int64_t first_us, last_us;
 	double period_s; /* beacon: the detector's period, 0: none */
 	uint32_t beacon_events;
-	uint64_t last_conn; /* the last contact's connection, to count a
-				 * connection once however many names it
-				 * showed */
+	uint64_t recent[4]; /* the last contacts' connections, to count
+			     * a connection once however many names it
+			     * showed (and parallel ones interleave) */
 	int64_t ts[SW_TIMELINE_POINTS];
 };
 
@@ -59,8 +59,8 @@ void timeline_beacon(struct timeline *t, uint32_t dev_id, const char *dest,
     const uint8_t *server, double period_s, uint32_t events, int64_t first_us,
     int64_t last_us);
 
-/* Every destination of device dev_id into out[0..max), most contacts
- * first; returns how many. */
+/* The device's destinations with the most contacts, most first, into
+ * out[0..max); returns how many. */
 size_t timeline_of(struct timeline *t, uint32_t dev_id,
     const struct timeline_dest **out, size_t max);
 

@@ -432,9 +432,12 @@ app_dhcp(struct applayer *al, const struct packet *p)
 
 	st = dhcp_parse(&m, p->payload, p->payload_caplen);
 	al->ctr.dhcp[st]++;
-	/* a message cut short still names its client */
-	if (al->devices != NULL && (st == DHCP_OK || st == DHCP_TRUNCATED))
-		devices_dhcp(al->devices, &m, p->ts_us);
+	/* a message cut short still names its client, once its fixed
+	 * header (op, htype, hlen checked; chaddr read) and cookie came */
+	if (al->devices != NULL &&
+	    (st == DHCP_OK ||
+		(st == DHCP_TRUNCATED && p->payload_caplen >= 240)))
+		devices_dhcp(al->devices, &m, al->home, p->ts_us);
 	if (st != DHCP_OK || m.type != DHCP_ACK || !m.has_mask ||
 	    al->home == NULL)
 		return;

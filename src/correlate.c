@@ -141,7 +141,10 @@ update(struct correlate *c, const struct device_info *dev)
 	h = table_hash(c->devices, &dev->id, 4);
 	if ((d = table_find(c->devices, &dev->id, 4, h)) != NULL) {
 		table_touch(c->devices, d, 0);
-		d->dev = *dev; /* names learned since */
+		/* names learned since; never an older copy (a connection's,
+		 * graded at its end) over a newer record */
+		if (dev->last_us >= d->dev.last_us)
+			d->dev = *dev;
 		return d;
 	}
 	if ((d = table_insert(c->devices, &dev->id, 4, h, 1)) == NULL)
@@ -223,7 +226,7 @@ correlate_add(struct correlate *c, const struct device_info *dev,
 		if (i == d->napps && d->napps < SW_CORR_APPS)
 			copy_cut(d->apps[d->napps++], CORR_APP, app);
 	}
-	if (g == CORR_DATA || g == CORR_UPLOAD) {
+	if (g == CORR_DATA) { /* once a connection: an upload is data too */
 		int64_t span;
 
 		/* the last SW_VERDICT_REPEAT exchanges, oldest first */

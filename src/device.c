@@ -14,6 +14,7 @@
 #include <string.h>
 
 #include "dhcp.h"
+#include "homenet.h"
 #include "table.h"
 
 struct pending {
@@ -178,7 +179,8 @@ mapped(uint8_t out[16], const uint8_t v4[4])
 }
 
 void
-devices_dhcp(struct devices *d, const struct dhcp_msg *m, int64_t ts_us)
+devices_dhcp(struct devices *d, const struct dhcp_msg *m,
+    const struct homenet *home, int64_t ts_us)
 {
 	static const uint8_t zero4[4];
 	struct device_info *v;
@@ -207,6 +209,8 @@ devices_dhcp(struct devices *d, const struct dhcp_msg *m, int64_t ts_us)
 	} else if (m->type == DHCP_ACK && memcmp(m->yiaddr, zero4, 4) != 0) {
 		mapped(a, m->yiaddr);
 	} else
+		return;
+	if (home != NULL && !homenet_contains(home, a))
 		return;
 	v = (struct device_info *)devices_seen(d, a, m->chaddr, ts_us);
 	if (v == NULL)

@@ -624,8 +624,12 @@ report_on_usr1(void *ctx, struct analyzer *an)
 	int64_t now = 0;
 	size_t n = 0;
 
-	if ((devs = calloc(SW_CORR_MAX_DEVICES, sizeof(*devs))) == NULL)
+	if ((devs = calloc(SW_CORR_MAX_DEVICES, sizeof(*devs))) == NULL) {
+		fprintf(stderr,
+		    "stalkerwatch: report: out of memory; not "
+		    "written\n");
 		return;
+	}
 	/* a C2 connection held open for hours has exchanged data already */
 	analyzer_grade_pending(an);
 	n = analyzer_verdicts(an, devs, SW_CORR_MAX_DEVICES, &now);
@@ -1117,10 +1121,18 @@ main(int argc, char **argv)
 		if (!quiet || blind)
 			fprintf(stderr, "stalkerwatch: %s\n", uns.line[i]);
 	verdicts = calloc(SW_CORR_MAX_DEVICES, sizeof(*verdicts));
-	if (verdicts != NULL)
+	if (verdicts != NULL) {
 		nverd = analyzer_verdicts(an, verdicts, SW_CORR_MAX_DEVICES,
 		    &vnow);
-	if (rep.path != NULL &&
+	} else {
+		/* not an all-clear: the verdicts exist, unlisted */
+		fprintf(stderr,
+		    "stalkerwatch: out of memory listing the "
+		    "verdicts: could not tell; see the notices\n");
+		rc = EXIT_RUNTIME;
+		quiet = 1;
+	}
+	if (rep.path != NULL && verdicts != NULL &&
 	    emit_report(&rep, an, &uns, verdicts, nverd, vnow) != 0)
 		rc = EXIT_RUNTIME;
 	if (!quiet) {

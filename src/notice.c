@@ -347,14 +347,15 @@ notice_raise(struct notice_ctx *nc, const struct notice *n)
 		nc->st.write_errors++;
 		return -1;
 	}
+	/* the collector gets it even when the disk is full */
+	syslog_out_notice(nc->syslog, n->note, n->severity, n->ts_us, nc->line,
+	    len);
 	logw_check_rotation(nc->sink);
 	if (logw_write(nc->sink, nc->line, len) != 0) {
 		nc->st.write_errors++;
 		return -1;
 	}
 	nc->st.written++;
-	syslog_out_notice(nc->syslog, n->note, n->severity, n->ts_us, nc->line,
-	    len);
 	return 1;
 }
 

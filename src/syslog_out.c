@@ -21,6 +21,7 @@
 #include <fcntl.h>
 #include <poll.h>
 #include <pthread.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -235,7 +236,8 @@ connect_now(struct syslog_out *s)
 	return 0;
 }
 
-/* The collector closed or reset the connection (checked while idle). */
+/* The collector closed (1: a FIN, what it acknowledged stands) or reset
+ * (2) the connection, checked while idle; 0: still there. */
 static int
 peer_gone(struct syslog_out *s, int wait_ms)
 {
@@ -245,32 +247,57 @@ peer_gone(struct syslog_out *s, int wait_ms)
 
 	if (poll(&p, 1, wait_ms) <= 0)
 		return 0;
-	if (p.revents & (POLLERR | POLLHUP))
-		return 1;
+	if (p.revents & POLLERR)
+		return 2;
 	r = recv(s->fd, b, sizeof(b), MSG_DONTWAIT);
-	return r == 0 || (r < 0 && errno != EAGAIN && errno != EWOULDBLOCK);
+	if (r == 0)
+		return 1;
+	if (r < 0 && errno != EAGAIN && errno != EWOULDBLOCK && errno != EINTR)
+		return 2;
+	return (p.revents & POLLHUP) ? 1 : 0;
 }
 
 static int
-send_all(struct syslog_out *s, const char *p, size_t n)
+stopping_late(struct syslog_out *s, int64_t deadline)
+{
+	int stop;
+
+	pthread_mutex_lock(&s->mu);
+	stop = s->stop;
+	pthread_mutex_unlock(&s->mu);
+	return stop && deadline != 0 && mono_ms() >= deadline;
+}
+
+/* 0 sent; -1 failed before a byte went; -2 failed part way (the frame
+ * is torn: the collector drops it with the connection).  A collector
+ * slow to read is waited for, not given up on, until stopping is late. */
+static int
+send_all(struct syslog_out *s, const char *p, size_t n, int64_t deadline)
 {
 	struct pollfd pf = { .fd = s->fd, .events = POLLOUT };
+	size_t done = 0;
 	ssize_t w;
 
-	while (n > 0) {
-		w = send(s->fd, p, n, MSG_NOSIGNAL);
+	while (done < n) {
+		w = send(s->fd, p + done, n - done, MSG_NOSIGNAL);
 		if (w > 0) {
-			p += w;
-			n -= (size_t)w;
+			done += (size_t)w;
 			s->wrote += (uint64_t)w;
 			continue;
 		}
-		if (w < 0 && (errno == EAGAIN || errno == EWOULDBLOCK) &&
-		    poll(&pf, 1, SW_SYSLOG_CONNECT_MS) == 1)
+		if (w < 0 &&
+		    (errno == EINTR || errno == EAGAIN ||
+			errno == EWOULDBLOCK)) {
+			if (errno != EINTR && poll(&pf, 1, 500) < 0 &&
+			    errno != EINTR)
+				break;
+			if (stopping_late(s, deadline))
+				break;
 			continue;
-		return -1;
+		}
+		break;
 	}
-	return 0;
+	return done == n ? 0 : done == 0 ? -1 : -2;
 }
 
 static void *
@@ -278,9 +305,13 @@ sender(void *arg)
 {
 	struct syslog_out *s = arg;
 	int64_t backoff = SW_SYSLOG_BACKOFF_MIN_MS, retry_at = 0, deadline = 0;
+	sigset_t all;
 	uint32_t n;
-	int stopping;
+	int stopping, rc, gone;
 
+	/* signals are the main thread's (as the capture thread's) */
+	sigfillset(&all);
+	pthread_sigmask(SIG_BLOCK, &all, NULL);
 	for (;;) {
 		pthread_mutex_lock(&s->mu);
 		stopping = s->stop;
@@ -302,10 +333,11 @@ sender(void *arg)
 			/* idle: settle acknowledgements, notice a collector
 			 * that went away */
 			if (s->fd >= 0) {
-				if (peer_gone(s, 200))
-					disconnect(s);
-				else
+				gone = peer_gone(s, 200);
+				if (gone != 2)
 					settle(s, 0);
+				if (gone)
+					disconnect(s);
 			} else
 				usleep(200 * 1000);
 			continue;
@@ -328,20 +360,34 @@ sender(void *arg)
 			}
 			backoff = SW_SYSLOG_BACKOFF_MIN_MS;
 		}
-		if (s->fn == SW_SYSLOG_INFLIGHT)
+		if (s->fn == SW_SYSLOG_INFLIGHT) {
+			/* the window is full: wait for acknowledgements */
 			settle(s, 0);
-		if (s->fn == SW_SYSLOG_INFLIGHT ||
-		    send_all(s, s->msg, n) != 0) {
-			/* the message stays queued for the next connection */
+			if (s->fn == SW_SYSLOG_INFLIGHT) {
+				if (peer_gone(s, 20))
+					disconnect(s);
+				continue;
+			}
+		}
+		rc = send_all(s, s->msg, n, deadline);
+		if (rc == -1) {
+			/* nothing of it went: it stays queued for the next
+			 * connection */
 			disconnect(s);
 			continue;
 		}
 		pthread_mutex_lock(&s->mu);
 		s->head = (s->head + 4 + n) % s->cap;
 		s->used -= 4 + n;
-		s->flight[(s->fhead + s->fn) % SW_SYSLOG_INFLIGHT] = s->wrote;
-		s->fn++;
+		if (rc == 0) {
+			s->flight[(s->fhead + s->fn) % SW_SYSLOG_INFLIGHT] =
+			    s->wrote;
+			s->fn++;
+		} else
+			s->st.dropped++; /* torn: never sent twice */
 		pthread_mutex_unlock(&s->mu);
+		if (rc == -2)
+			disconnect(s);
 	}
 	/* the last acknowledgements, then what is still unacknowledged is
 	 * counted as lost */

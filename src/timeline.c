@@ -96,12 +96,16 @@ timeline_contact(struct timeline *t, uint32_t dev_id, const char *dest,
     const uint8_t *server, uint64_t conn, int64_t ts_us)
 {
 	struct timeline_dest *d;
+	unsigned i;
 
 	if (t == NULL || dest == NULL || (d = entry(t, dev_id, dest)) == NULL)
 		return;
-	if (conn != 0 && conn == d->last_conn)
-		return;
-	d->last_conn = conn;
+	if (conn != 0) {
+		for (i = 0; i < 4; i++)
+			if (d->recent[i] == conn)
+				return;
+		d->recent[d->total % 4] = conn;
+	}
 	d->kinds |= TL_C2;
 	server_of(d, server);
 	if (d->total == 0 || ts_us < d->first_us)
@@ -160,15 +164,23 @@ timeline_of(struct timeline *t, uint32_t dev_id,
     const struct timeline_dest **out, size_t max)
 {
 	const struct timeline_dest *d;
-	size_t n = 0;
+	size_t n = 0, i;
 
-	if (t == NULL)
+	if (t == NULL || max == 0)
 		return 0;
-	for (d = table_oldest(t->t, 0); d != NULL && n < max;
-	     d = table_newer(t->t, d))
-		if (d->dev_id == dev_id)
-			out[n++] = d;
-	qsort(out, n, sizeof(*out), most_first);
+	/* the top max by contacts, over all the device's entries */
+	for (d = table_oldest(t->t, 0); d != NULL; d = table_newer(t->t, d)) {
+		if (d->dev_id != dev_id)
+			continue;
+		if (n == max && most_first(&d, &out[n - 1]) >= 0)
+			continue;
+		i = n < max ? n++ : n - 1;
+		while (i > 0 && most_first(&d, &out[i - 1]) < 0) {
+			out[i] = out[i - 1];
+			i--;
+		}
+		out[i] = d;
+	}
 	return n;
 }
 

@@ -118,6 +118,24 @@ START_TEST(test_icmp_one_way)
 }
 END_TEST
 
+/* ICMPv6 node information query and reply (139, 140) are a pair, as in
+ * the spec and Zeek; 146 is not a request (one-way). */
+START_TEST(test_icmp6_pairs)
+{
+	uint8_t a[16], b[16];
+	char x[COMMUNITY_ID_LEN], y[COMMUNITY_ID_LEN];
+
+	ip("fe80::1", a);
+	ip("fe80::2", b);
+	community_id(0, a, b, 58, 139, 0, x);
+	community_id(0, b, a, 58, 140, 0, y);
+	ck_assert_str_eq(x, y);
+	community_id(0, a, b, 58, 146, 0, x);
+	community_id(0, b, a, 58, 147, 0, y);
+	ck_assert_str_ne(x, y);
+}
+END_TEST
+
 Suite *
 communityid_suite(void)
 {
@@ -128,6 +146,7 @@ communityid_suite(void)
 	tcase_add_test(tc, test_baseline_seed0);
 	tcase_add_test(tc, test_baseline_seed1);
 	tcase_add_test(tc, test_icmp_one_way);
+	tcase_add_test(tc, test_icmp6_pairs);
 	suite_add_tcase(s, tc);
 	return s;
 }

@@ -141,6 +141,7 @@ START_TEST(test_repeated_contact)
 {
 	struct correlate *c = mk(0, 0);
 	struct device_info fast = dev(1, 1), slow = dev(2, 2);
+	const struct corr_device *d[1];
 
 	/* three within a minute: one strong grade only */
 	ck_assert_ptr_null(add(c, &fast, CORR_DATA, 0));
@@ -151,6 +152,16 @@ START_TEST(test_repeated_contact)
 	ck_assert_ptr_null(add(c, &slow, CORR_DATA, 300 * S));
 	ck_assert_ptr_nonnull(add(c, &slow, CORR_DATA, 600 * S));
 	ck_assert_uint_eq(correlate_get_stats(c)->verdicts, 1);
+	correlate_free(c);
+
+	/* an upload is one connection's data, not a second contact: two
+	 * connections are no repetition */
+	c = mk(0, 0);
+	(void)add(c, &fast, CORR_DATA, 0);
+	(void)add(c, &fast, CORR_UPLOAD, 0);
+	(void)add(c, &fast, CORR_DATA, 400 * S);
+	ck_assert_uint_eq(correlate_list(c, 401 * S, d, 1), 1);
+	ck_assert_int_eq(correlate_has(c, d[0], CORR_REPEAT, 401 * S), 0);
 	correlate_free(c);
 }
 END_TEST

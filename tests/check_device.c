@@ -12,6 +12,7 @@
 
 #include "device.h"
 #include "dhcp.h"
+#include "homenet.h"
 
 Suite *device_suite(void);
 
@@ -85,9 +86,9 @@ galaxy_lease(struct devices *d)
 	struct dhcp_msg m;
 
 	request(&m, mac_m, 0, "Galaxy-S21", "android-dhcp-13", "");
-	devices_dhcp(d, &m, 1000);
+	devices_dhcp(d, &m, NULL, 1000);
 	ack(&m, mac_m, 23);
-	devices_dhcp(d, &m, 1010);
+	devices_dhcp(d, &m, NULL, 1010);
 }
 
 START_TEST(test_seen_new_and_again)
@@ -212,7 +213,7 @@ START_TEST(test_dhcp_request_ack)
 
 	addr(a, 23);
 	request(&m, mac_m, 0, "Galaxy-S21", "android-dhcp-13", "");
-	devices_dhcp(d, &m, 1000);
+	devices_dhcp(d, &m, NULL, 1000);
 	/* a REQUEST without an address is no device yet */
 	ck_assert_ptr_null(devices_get(d, a));
 	ck_assert_uint_eq(devices_get_stats(d)->devices, 0);
@@ -221,12 +222,12 @@ START_TEST(test_dhcp_request_ack)
 	/* an OFFER binds nothing */
 	ack(&m, mac_m, 23);
 	m.type = DHCP_OFFER;
-	devices_dhcp(d, &m, 1005);
+	devices_dhcp(d, &m, NULL, 1005);
 	ck_assert_ptr_null(devices_get(d, a));
 	ck_assert_uint_eq(devices_get_stats(d)->devices, 0);
 
 	ack(&m, mac_m, 23);
-	devices_dhcp(d, &m, 1010);
+	devices_dhcp(d, &m, NULL, 1010);
 	v = devices_get(d, a);
 	ck_assert_ptr_nonnull(v);
 	ck_assert_uint_ge(v->id, 1);
@@ -243,7 +244,7 @@ START_TEST(test_dhcp_request_ack)
 	id = v->id;
 
 	/* the ACK again (a retransmission): named once, same device */
-	devices_dhcp(d, &m, 1020);
+	devices_dhcp(d, &m, NULL, 1020);
 	v = devices_get(d, a);
 	ck_assert_uint_eq(v->id, id);
 	ck_assert_int_eq(v->last_us, 1020);
@@ -279,7 +280,7 @@ START_TEST(test_dhcp_other_mac)
 	/* the lease to M2, whose client gave no names: a new device with
 	 * none of the Galaxy's */
 	ack(&m, mac_m2, 23);
-	devices_dhcp(d, &m, 5000);
+	devices_dhcp(d, &m, NULL, 5000);
 	v = devices_get(d, a);
 	ck_assert_ptr_nonnull(v);
 	ck_assert_uint_ne(v->id, id);
@@ -294,9 +295,9 @@ START_TEST(test_dhcp_other_mac)
 
 	/* M2's own REQUEST names it, and its ACK gives that name */
 	request(&m, mac_m2, 0, "iPhone", "", "");
-	devices_dhcp(d, &m, 6000);
+	devices_dhcp(d, &m, NULL, 6000);
 	ack(&m, mac_m2, 23);
-	devices_dhcp(d, &m, 6010);
+	devices_dhcp(d, &m, NULL, 6010);
 	v = devices_get(d, a);
 	ck_assert_uint_eq(v->id, id2);
 	ck_assert_mem_eq(v->mac, mac_m2, 6);
@@ -323,13 +324,13 @@ START_TEST(test_dhcp_other_mac_named)
 	galaxy_lease(d);
 	id = devices_get(d, a)->id;
 	request(&m, mac_m2, 0, "iPhone", "", "");
-	devices_dhcp(d, &m, 6000);
+	devices_dhcp(d, &m, NULL, 6000);
 	/* the REQUEST alone changes nothing at the address */
 	v = devices_get(d, a);
 	ck_assert_uint_eq(v->id, id);
 	ck_assert_str_eq(v->hostname, "Galaxy-S21");
 	ack(&m, mac_m2, 23);
-	devices_dhcp(d, &m, 6010);
+	devices_dhcp(d, &m, NULL, 6010);
 	v = devices_get(d, a);
 	ck_assert_uint_ne(v->id, id);
 	ck_assert_mem_eq(v->mac, mac_m2, 6);
@@ -351,7 +352,7 @@ START_TEST(test_dhcp_renewal)
 
 	addr(a, 40);
 	request(&m, mac_m, 40, "Pixel-7", "android-dhcp-14", "pixel.home");
-	devices_dhcp(d, &m, 3000);
+	devices_dhcp(d, &m, NULL, 3000);
 	v = devices_get(d, a);
 	ck_assert_ptr_nonnull(v);
 	ck_assert_uint_ge(v->id, 1);
@@ -369,7 +370,7 @@ START_TEST(test_dhcp_renewal)
 	v = devices_seen(d, a, mac_m2, 3100);
 	ck_assert_str_eq(v->hostname, "");
 	request(&m, mac_m2, 41, "iPad", "", "");
-	devices_dhcp(d, &m, 3200);
+	devices_dhcp(d, &m, NULL, 3200);
 	ck_assert_ptr_eq(devices_get(d, a), v);
 	ck_assert_str_eq(v->hostname, "iPad");
 	ck_assert_int_eq(v->first_us, 3100);
@@ -396,7 +397,7 @@ START_TEST(test_no_names_keeps_names)
 
 	/* a renewal without names */
 	request(&m, mac_m, 23, "", "", "");
-	devices_dhcp(d, &m, 4000);
+	devices_dhcp(d, &m, NULL, 4000);
 	v = devices_get(d, a);
 	ck_assert_uint_eq(v->id, id);
 	ck_assert_str_eq(v->hostname, "Galaxy-S21");
@@ -404,7 +405,7 @@ START_TEST(test_no_names_keeps_names)
 
 	/* a REQUEST with one name only keeps the others */
 	request(&m, mac_m, 23, "", "", "galaxy.home");
-	devices_dhcp(d, &m, 4100);
+	devices_dhcp(d, &m, NULL, 4100);
 	v = devices_get(d, a);
 	ck_assert_str_eq(v->hostname, "Galaxy-S21");
 	ck_assert_str_eq(v->vendor, "android-dhcp-13");
@@ -417,12 +418,12 @@ START_TEST(test_no_names_keeps_names)
 			(uint8_t)i };
 
 		request(&m, other, 0, "other", "", "");
-		devices_dhcp(d, &m, 4200 + i);
+		devices_dhcp(d, &m, NULL, 4200 + i);
 	}
 	request(&m, mac_m, 23, "", "", "");
-	devices_dhcp(d, &m, 5000);
+	devices_dhcp(d, &m, NULL, 5000);
 	ack(&m, mac_m, 23);
-	devices_dhcp(d, &m, 5010);
+	devices_dhcp(d, &m, NULL, 5010);
 	v = devices_get(d, a);
 	ck_assert_uint_eq(v->id, id);
 	ck_assert_str_eq(v->hostname, "Galaxy-S21");
@@ -536,9 +537,9 @@ START_TEST(test_long_names)
 	/* through the pending names and the ACK */
 	addr(a, 23);
 	request(&m, mac_m, 0, longname, fits, longname + 100);
-	devices_dhcp(d, &m, 1000);
+	devices_dhcp(d, &m, NULL, 1000);
 	ack(&m, mac_m, 23);
-	devices_dhcp(d, &m, 1010);
+	devices_dhcp(d, &m, NULL, 1010);
 	v = devices_get(d, a);
 	ck_assert_ptr_nonnull(v);
 	ck_assert_uint_eq(strlen(v->hostname), SW_DEVICE_NAME - 1);
@@ -552,14 +553,43 @@ START_TEST(test_long_names)
 	/* a renewal with a long name, then a shorter one replaces it */
 	addr(a, 40);
 	request(&m, mac_m2, 40, longname, "", "");
-	devices_dhcp(d, &m, 2000);
+	devices_dhcp(d, &m, NULL, 2000);
 	v = devices_get(d, a);
 	ck_assert_ptr_nonnull(v);
 	ck_assert_uint_eq(strlen(v->hostname), SW_DEVICE_NAME - 1);
 	ck_assert_int_eq(v->hostname[SW_DEVICE_NAME - 1], '\0');
 	request(&m, mac_m2, 40, "short", "", "");
-	devices_dhcp(d, &m, 2100);
+	devices_dhcp(d, &m, NULL, 2100);
 	ck_assert_str_eq(v->hostname, "short");
+	devices_free(d);
+}
+END_TEST
+
+/* An acknowledgement for an address outside the home network binds no
+ * device (a spoofed or foreign DHCP message). */
+START_TEST(test_dhcp_home_only)
+{
+	struct devices *d = new_devices(0);
+	struct homenet home;
+	struct dhcp_msg m;
+	uint8_t a[16];
+	char err[256];
+
+	homenet_clear(&home);
+	ck_assert_int_eq(homenet_add(&home, "10.0.0.0/8", err), 0);
+	memset(&m, 0, sizeof(m));
+	m.op = 2;
+	m.type = DHCP_ACK;
+	m.yiaddr[0] = 192;
+	m.yiaddr[1] = 168;
+	m.yiaddr[2] = 1;
+	m.yiaddr[3] = 23;
+	memcpy(m.chaddr, mac_m, 6);
+	devices_dhcp(d, &m, &home, 1000);
+	addr(a, 23);
+	ck_assert_ptr_null(devices_get(d, a));
+	devices_dhcp(d, &m, NULL, 1000);
+	ck_assert_ptr_nonnull(devices_get(d, a));
 	devices_free(d);
 }
 END_TEST
@@ -580,6 +610,7 @@ device_suite(void)
 	tcase_add_test(tc, test_eviction);
 	tcase_add_test(tc, test_mac_fmt);
 	tcase_add_test(tc, test_long_names);
+	tcase_add_test(tc, test_dhcp_home_only);
 	suite_add_tcase(s, tc);
 	return s;
 }

@@ -167,6 +167,17 @@ START_TEST(test_timeline)
 	timeline_beacon(tl, 1, "c.example", srv, 300.0, 12, 50, 3600);
 	ck_assert_uint_eq(timeline_of(tl, 1, out, 4), 3);
 	ck_assert_uint_eq(timeline_of(tl, 3, out, 4), 0);
+	/* the top by contacts, not the first met: c has 1 */
+	ck_assert_uint_eq(timeline_of(tl, 1, out, 1), 1);
+	ck_assert_str_eq(out[0]->dest, "b.example");
+	/* parallel connections interleaving count once each */
+	timeline_contact(tl, 1, "a.example", srv, 6, 12);
+	timeline_contact(tl, 1, "a.example", srv, 7, 13);
+	timeline_contact(tl, 1, "a.example", srv, 6, 14);
+	timeline_contact(tl, 1, "a.example", srv, 7, 15);
+	ck_assert_uint_eq(timeline_of(tl, 1, out, 4), 3);
+	ck_assert_str_eq(out[1]->dest, "a.example");
+	ck_assert_uint_eq(out[1]->total, 3);
 	/* full: the least recently updated pair makes room */
 	timeline_contact(tl, 4, "d.example", srv, 1, 30);
 	ck_assert_uint_eq(timeline_evicted(tl), 1);
