@@ -22,6 +22,7 @@
 
 #include <stddef.h>
 #include <stdint.h>
+#include <string.h>
 
 #include "config.h"
 
@@ -87,6 +88,34 @@ addr_is_v4mapped(const uint8_t a[16])
 	return a[0] == 0 && a[1] == 0 && a[2] == 0 && a[3] == 0 && a[4] == 0 &&
 	    a[5] == 0 && a[6] == 0 && a[7] == 0 && a[8] == 0 && a[9] == 0 &&
 	    a[10] == 0xff && a[11] == 0xff;
+}
+
+/* The IPv4-mapped form of a 4-byte address. */
+static inline void
+addr_from_v4(uint8_t out[16], const uint8_t v4[4])
+{
+	memset(out, 0, 10);
+	out[10] = out[11] = 0xff;
+	memcpy(out + 12, v4, 4);
+}
+
+/* Half of a 16-byte address as a big-endian 64-bit number (a network
+ * compare or mask is then two integer operations): one load and a byte
+ * swap. */
+static inline uint64_t
+addr_be64(const uint8_t *p)
+{
+	uint64_t v = 0;
+#if defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
+	memcpy(&v, p, 8);
+	v = __builtin_bswap64(v);
+#else
+	int i;
+
+	for (i = 0; i < 8; i++)
+		v = v << 8 | p[i];
+#endif
+	return v;
 }
 
 /*

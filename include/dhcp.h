@@ -43,6 +43,9 @@ struct dhcp_msg {
 	uint32_t xid;
 	uint8_t ciaddr[4], yiaddr[4];
 	uint8_t chaddr[6]; /* the client's MAC (htype 1, hlen 6) */
+	uint8_t header_ok; /* op, htype and hlen checked, chaddr read: a
+			    * message cut after this still names its
+			    * client */
 	uint8_t has_mask, has_router, has_requested, has_server, overload;
 	uint8_t mask[4], router[4], requested[4], server[4];
 	char hostname[DHCP_NAME_MAX]; /* option 12, "" when absent */

@@ -36,6 +36,7 @@
 #include "records.h"
 #include "recmeta.h"
 #include "syslog_out.h"
+#include "timeline.h"
 
 struct analyzer {
 	struct analyzer_config cfg;
@@ -261,6 +262,8 @@ write_stats(struct analyzer *a, int final)
 	    devices_get_stats(a->devices)->dhcp_named);
 	jbuf_u64(&j, "c2_flows_lost",
 	    policy_get_stats(a->policy)->c2_flows_lost);
+	jbuf_u64(&j, "timeline_evicted",
+	    timeline_evicted(policy_timeline(a->policy)));
 	jbuf_u64(&j, "dns_messages", ac->dns[DNS_OK]);
 	jbuf_u64(&j, "names_cached", as.names_cached);
 	jbuf_u64(&j, "names_evicted", as.names_evicted);

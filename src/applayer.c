@@ -432,11 +432,10 @@ app_dhcp(struct applayer *al, const struct packet *p)
 
 	st = dhcp_parse(&m, p->payload, p->payload_caplen);
 	al->ctr.dhcp[st]++;
-	/* a message cut short still names its client, once its fixed
-	 * header (op, htype, hlen checked; chaddr read) and cookie came */
-	if (al->devices != NULL &&
-	    (st == DHCP_OK ||
-		(st == DHCP_TRUNCATED && p->payload_caplen >= 240)))
+	/* a message cut short still names its client, once its header
+	 * was read */
+	if (al->devices != NULL && m.header_ok &&
+	    (st == DHCP_OK || st == DHCP_TRUNCATED))
 		devices_dhcp(al->devices, &m, al->home, p->ts_us);
 	if (st != DHCP_OK || m.type != DHCP_ACK || !m.has_mask ||
 	    al->home == NULL)

@@ -124,15 +124,6 @@ icmp_pair(int v6, uint16_t type)
 	return -1;
 }
 
-static int
-is_v4mapped(const uint8_t a[16])
-{
-	static const uint8_t pre[12] = { 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0xff,
-		0xff };
-
-	return memcmp(a, pre, 12) == 0;
-}
-
 void
 community_id(uint16_t seed, const uint8_t src[16], const uint8_t dst[16],
     uint8_t proto, uint16_t sport, uint16_t dport, char out[COMMUNITY_ID_LEN])
@@ -141,7 +132,8 @@ community_id(uint16_t seed, const uint8_t src[16], const uint8_t dst[16],
 	    "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
 	const uint8_t *a = src, *b = dst;
 	uint8_t buf[2 + 16 + 16 + 2 + 4], dig[20];
-	int v4 = is_v4mapped(src) && is_v4mapped(dst), one_way = 0, pair, c;
+	int v4 = addr_is_v4mapped(src) && addr_is_v4mapped(dst), one_way = 0,
+	    pair, c;
 	size_t alen = v4 ? 4 : 16, off = v4 ? 12 : 0, n = 0, i, o;
 	int ports = proto == IPPROTO_NUM_TCP || proto == IPPROTO_NUM_UDP ||
 	    proto == 132 || proto == IPPROTO_NUM_ICMP ||

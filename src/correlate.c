@@ -16,9 +16,18 @@
 
 #include "table.h"
 
+/* A device as correlate_list() orders it. */
+struct ranked {
+	const struct corr_device *d;
+	int level, strongest;
+	int64_t last;
+};
+
 struct correlate {
 	struct table *devices;
 	int64_t window_us;
+	struct ranked *rank; /* correlate_list()'s, one per device */
+	uint32_t max;
 	struct corr_stats st;
 };
 
@@ -83,7 +92,14 @@ correlate_new(uint32_t max_devices, uint32_t window_s, uint64_t seed,
 	tc.val_size = sizeof(struct corr_device);
 	tc.nlists = 1;
 	tc.seed = seed;
+	c->max = tc.max;
+	if ((c->rank = calloc(tc.max, sizeof(*c->rank))) == NULL) {
+		snprintf(errbuf, SW_ERRLEN, "correlate: out of memory");
+		free(c);
+		return NULL;
+	}
 	if ((c->devices = table_new(&tc, errbuf)) == NULL) {
+		free(c->rank);
 		free(c);
 		return NULL;
 	}
@@ -96,6 +112,7 @@ correlate_free(struct correlate *c)
 	if (c == NULL)
 		return;
 	table_free(c->devices);
+	free(c->rank);
 	free(c);
 }
 
@@ -156,18 +173,6 @@ update(struct correlate *c, const struct device_info *dev)
 	return d;
 }
 
-static void
-copy_cut(char *dst, size_t cap, const char *src)
-{
-	size_t n = src != NULL ? strlen(src) : 0;
-
-	if (n >= cap)
-		n = cap - 1;
-	if (n > 0)
-		memcpy(dst, src, n);
-	dst[n] = '\0';
-}
-
 /* Keep the evidence: every grade seen at least once, and the latest
  * ones (the oldest entry of a grade listed twice makes room). */
 static void
@@ -194,9 +199,9 @@ keep(struct corr_device *d, enum corr_grade g, const char *note,
 	e = &d->ev[d->n++];
 	e->grade = (uint8_t)g;
 	e->ts_us = ts_us;
-	copy_cut(e->note, sizeof(e->note), note);
-	copy_cut(e->uid, sizeof(e->uid), uid);
-	copy_cut(e->sub, sizeof(e->sub), sub);
+	snprintf(e->note, sizeof(e->note), "%s", note != NULL ? note : "");
+	snprintf(e->uid, sizeof(e->uid), "%s", uid != NULL ? uid : "");
+	snprintf(e->sub, sizeof(e->sub), "%s", sub != NULL ? sub : "");
 }
 
 static void
@@ -224,7 +229,8 @@ correlate_add(struct correlate *c, const struct device_info *dev,
 		for (i = 0; i < d->napps && strcmp(d->apps[i], app) != 0; i++)
 			;
 		if (i == d->napps && d->napps < SW_CORR_APPS)
-			copy_cut(d->apps[d->napps++], CORR_APP, app);
+			snprintf(d->apps[d->napps++], CORR_APP, "%s",
+			    app != NULL ? app : "");
 	}
 	if (g == CORR_DATA) { /* once a connection: an upload is data too */
 		int64_t span;
@@ -268,12 +274,6 @@ correlate_mark_raised(struct correlate *c, const struct device_info *dev,
 	}
 }
 
-struct ranked {
-	const struct corr_device *d;
-	int level, strongest;
-	int64_t last;
-};
-
 static int
 ranked_cmp(const void *pa, const void *pb)
 {
@@ -292,13 +292,13 @@ size_t
 correlate_list(struct correlate *c, int64_t now_us,
     const struct corr_device **out, size_t max)
 {
+	struct ranked *r = c->rank;
 	const struct corr_device *d;
-	struct ranked *r;
 	size_t n = 0, i;
 	unsigned g;
 
-	if (max == 0 || (r = calloc(max, sizeof(*r))) == NULL)
-		return 0;
+	if (max > c->max)
+		max = c->max;
 	for (d = table_oldest(c->devices, 0); d != NULL && n < max;
 	     d = table_newer(c->devices, d)) {
 		r[n].d = d;
@@ -315,7 +315,6 @@ correlate_list(struct correlate *c, int64_t now_us,
 	qsort(r, n, sizeof(*r), ranked_cmp);
 	for (i = 0; i < n; i++)
 		out[i] = r[i].d;
-	free(r);
 	return n;
 }
 

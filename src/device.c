@@ -13,6 +13,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "decode.h"
 #include "dhcp.h"
 #include "homenet.h"
 #include "table.h"
@@ -74,17 +75,13 @@ devices_free(struct devices *d)
 	free(d);
 }
 
+/* A name from a message, cut to fit; a message without the option keeps
+ * the name known. */
 static void
 copy_name(char *dst, const char *src)
 {
-	size_t n = strlen(src);
-
-	if (n == 0)
-		return; /* a message without the option keeps the name */
-	if (n >= SW_DEVICE_NAME)
-		n = SW_DEVICE_NAME - 1;
-	memcpy(dst, src, n);
-	dst[n] = '\0';
+	if (src[0] != '\0')
+		snprintf(dst, SW_DEVICE_NAME, "%.*s", SW_DEVICE_NAME - 1, src);
 }
 
 const struct device_info *
@@ -170,14 +167,6 @@ name_device(struct devices *d, struct device_info *v, const char *host,
 		d->st.dhcp_named++;
 }
 
-static void
-mapped(uint8_t out[16], const uint8_t v4[4])
-{
-	memset(out, 0, 10);
-	out[10] = out[11] = 0xff;
-	memcpy(out + 12, v4, 4);
-}
-
 void
 devices_dhcp(struct devices *d, const struct dhcp_msg *m,
     const struct homenet *home, int64_t ts_us)
@@ -205,9 +194,9 @@ devices_dhcp(struct devices *d, const struct dhcp_msg *m,
 		}
 		if (memcmp(m->ciaddr, zero4, 4) == 0)
 			return;
-		mapped(a, m->ciaddr);
+		addr_from_v4(a, m->ciaddr);
 	} else if (m->type == DHCP_ACK && memcmp(m->yiaddr, zero4, 4) != 0) {
-		mapped(a, m->yiaddr);
+		addr_from_v4(a, m->yiaddr);
 	} else
 		return;
 	if (home != NULL && !homenet_contains(home, a))

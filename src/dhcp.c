@@ -89,6 +89,7 @@ dhcp_parse(struct dhcp_msg *m, const uint8_t *buf, size_t caplen)
 		return DHCP_TRUNCATED;
 	if ((m->op != 1 && m->op != 2) || htype != 1 || hlen != 6)
 		return DHCP_NOT_DHCP;
+	m->header_ok = 1;
 	rd_skip(&r, DHCP_FIXED - 34); /* the rest of chaddr, sname, file */
 	if (rd_left(&r) < 4)
 		return DHCP_TRUNCATED;

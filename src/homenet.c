@@ -12,24 +12,6 @@
 #include "homenet.h"
 #include "intel.h"
 
-/* Big-endian 64 bits: one load and a byte swap (the byte loop was not
- * made one, and this is asked about a million times a replay). */
-static uint64_t
-be64(const uint8_t *p)
-{
-	uint64_t v = 0;
-#if defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
-	memcpy(&v, p, 8);
-	v = __builtin_bswap64(v);
-#else
-	int i;
-
-	for (i = 0; i < 8; i++)
-		v = v << 8 | p[i];
-#endif
-	return v;
-}
-
 void
 homenet_clear(struct homenet *h)
 {
@@ -74,8 +56,8 @@ homenet_add(struct homenet *h, const char *cidr, char *errbuf)
 	h->net[h->n].mlo = plen <= 64 ? 0 :
 	    plen >= 128		      ? UINT64_MAX :
 					UINT64_MAX << (128 - plen);
-	h->net[h->n].hi = be64(a) & h->net[h->n].mhi;
-	h->net[h->n].lo = be64(a + 8) & h->net[h->n].mlo;
+	h->net[h->n].hi = addr_be64(a) & h->net[h->n].mhi;
+	h->net[h->n].lo = addr_be64(a + 8) & h->net[h->n].mlo;
 	h->n++;
 	return 0;
 }
@@ -88,8 +70,8 @@ homenet_contains(const struct homenet *h, const uint8_t a[16])
 
 	if (h == NULL)
 		return 0;
-	hi = be64(a);
-	lo = be64(a + 8);
+	hi = addr_be64(a);
+	lo = addr_be64(a + 8);
 	for (i = 0; i < h->n; i++)
 		if ((hi & h->net[i].mhi) == h->net[i].hi &&
 		    (lo & h->net[i].mlo) == h->net[i].lo)
@@ -118,7 +100,7 @@ homenet_is_broadcast(const struct homenet *h, const uint8_t a[16])
 int
 homenet_learn(struct homenet *h, const uint8_t addr[4], const uint8_t mask[4])
 {
-	uint8_t a16[16] = { 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0xff, 0xff };
+	uint8_t a16[16];
 	uint32_t ip, m, net;
 	unsigned i;
 
@@ -129,7 +111,7 @@ homenet_learn(struct homenet *h, const uint8_t addr[4], const uint8_t mask[4])
 	/* contiguous, /8 to /30 */
 	if ((~m & (~m + 1)) != 0 || m < 0xff000000u || m > 0xfffffffcu)
 		return 0;
-	memcpy(a16 + 12, addr, 4);
+	addr_from_v4(a16, addr);
 	if (!homenet_contains(h, a16))
 		return 0;
 	net = ip & m;

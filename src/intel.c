@@ -16,6 +16,7 @@
  */
 #include "intel.h"
 #include "config.h"
+#include "decode.h"
 
 #include <sys/random.h>
 
@@ -636,23 +637,12 @@ same_key(const struct intel_item *a, const struct intel_item *b)
 	    strcmp(a->indicator, b->indicator) == 0;
 }
 
-static uint64_t
-be64(const uint8_t *p)
-{
-	uint64_t v = 0;
-	int i;
-
-	for (i = 0; i < 8; i++)
-		v = v << 8 | p[i];
-	return v;
-}
-
 /* The key of addr masked to plen bits. */
 static void
 net_key(struct intel_net *k, const uint8_t addr[16], unsigned plen)
 {
-	k->hi = be64(addr);
-	k->lo = be64(addr + 8);
+	k->hi = addr_be64(addr);
+	k->lo = addr_be64(addr + 8);
 	if (plen <= 64) {
 		k->hi &= plen == 0 ? 0 : ~UINT64_C(0) << (64 - plen);
 		k->lo = 0;

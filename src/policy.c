@@ -142,6 +142,38 @@ device_words(const struct device_info *d, char *out, size_t len)
 	}
 }
 
+/* "mSpy, Cerberus and FlexiSpy": the apps a device's evidence names. */
+static void
+apps_text(const struct corr_device *d, char *out, size_t len)
+{
+	size_t i, o = 0;
+
+	out[0] = '\0';
+	for (i = 0; i < d->napps && o < len; i++)
+		o += (size_t)snprintf(out + o, len - o, "%s%s",
+		    i == 0		  ? "" :
+			i + 1 == d->napps ? " and " :
+					    ", ",
+		    d->apps[i]);
+}
+
+/* The words of the grades that count at now_us, up to grade `last`,
+ * "; "-separated. */
+static void
+grades_text(const struct correlate *c, const struct corr_device *d,
+    int64_t now_us, int last, char *out, size_t len)
+{
+	size_t o = 0;
+	int g;
+
+	out[0] = '\0';
+	for (g = 0; g <= last && o < len; g++)
+		if (correlate_has(c, d, (enum corr_grade)g, now_us))
+			o += (size_t)snprintf(out + o, len - o, "%s%s",
+			    o > 0 ? "; " : "",
+			    correlate_grade_words((enum corr_grade)g));
+}
+
 /*
  * One more piece of evidence against a device; when it makes the device
  * very likely infected, the survivor-risk verdict (the seed's meta rule,
@@ -156,7 +188,6 @@ evidence(struct policy *a, const struct flow *f, const struct device_info *dv,
 	struct notice n;
 	char msg[1024], ident[64], dev[200], apps[160], what[400];
 	char uid[FLOW_UID_LEN];
-	size_t i, o = 0, w = 0;
 
 	if (dv == NULL)
 		return;
@@ -167,18 +198,8 @@ evidence(struct policy *a, const struct flow *f, const struct device_info *dv,
 	if (d == NULL)
 		return;
 	device_words(&d->dev, dev, sizeof(dev));
-	apps[0] = what[0] = '\0';
-	for (i = 0; i < d->napps && o < sizeof(apps); i++)
-		o += (size_t)snprintf(apps + o, sizeof(apps) - o, "%s%s",
-		    i == 0		  ? "" :
-			i + 1 == d->napps ? " and " :
-					    ", ",
-		    d->apps[i]);
-	for (i = 0; i <= CORR_BEACON_C2 && w < sizeof(what); i++)
-		if (correlate_has(a->corr, d, (enum corr_grade)i, ts_us))
-			w += (size_t)snprintf(what + w, sizeof(what) - w,
-			    "%s%s", w > 0 ? "; " : "",
-			    correlate_grade_words((enum corr_grade)i));
+	apps_text(d, apps, sizeof(apps));
+	grades_text(a->corr, d, ts_us, CORR_BEACON_C2, what, sizeof(what));
 	snprintf(msg, sizeof(msg),
 	    "%s very likely has the stalkerware %s%s "
 	    "(%s): the device of a person who may be at risk; urgent, handle "
@@ -228,18 +249,6 @@ intel_note(const struct intel_item *it, const char **note, int *severity)
 	}
 }
 
-static void
-copy_cut(char *dst, size_t cap, const char *src)
-{
-	size_t n = src != NULL ? strlen(src) : 0;
-
-	if (n >= cap)
-		n = cap - 1;
-	if (n > 0)
-		memcpy(dst, src, n);
-	dst[n] = '\0';
-}
-
 static unsigned
 c2_bit(const struct flow *f)
 {
@@ -265,8 +274,8 @@ c2_flow_add(struct policy *a, const struct flow *f,
 		return;
 	a->c2_bits[c2_bit(f) / 64] |= UINT64_C(1) << (c2_bit(f) % 64);
 	c->dev = *dv;
-	copy_cut(c->app, sizeof(c->app), it->app);
-	copy_cut(c->sub, sizeof(c->sub), sub);
+	snprintf(c->app, sizeof(c->app), "%s", it->app != NULL ? it->app : "");
+	snprintf(c->sub, sizeof(c->sub), "%s", sub != NULL ? sub : "");
 	c->dev_is_resp = flow_addr_is(f, 1, dv->addr) &&
 	    !flow_addr_is(f, 0, dv->addr);
 }
@@ -509,21 +518,10 @@ policy_verdict_words(const struct correlate *c, const struct corr_device *d,
 {
 	enum corr_level lv = correlate_level(c, d, now_us);
 	char dev[200], apps[160], what[600];
-	size_t i, o = 0, w = 0;
 
 	device_words(&d->dev, dev, sizeof(dev));
-	apps[0] = what[0] = '\0';
-	for (i = 0; i < d->napps && o < sizeof(apps); i++)
-		o += (size_t)snprintf(apps + o, sizeof(apps) - o, "%s%s",
-		    i == 0		  ? "" :
-			i + 1 == d->napps ? " and " :
-					    ", ",
-		    d->apps[i]);
-	for (i = 0; i < CORR_GRADES && w < sizeof(what); i++)
-		if (correlate_has(c, d, (enum corr_grade)i, now_us))
-			w += (size_t)snprintf(what + w, sizeof(what) - w,
-			    "%s%s", w > 0 ? "; " : "",
-			    correlate_grade_words((enum corr_grade)i));
+	apps_text(d, apps, sizeof(apps));
+	grades_text(c, d, now_us, CORR_GRADES - 1, what, sizeof(what));
 	if (lv == CORR_VERY_LIKELY)
 		snprintf(out, len, "%s: very likely stalkerware%s%s (%s)", dev,
 		    d->napps > 0 ? ", " : "", apps, what);

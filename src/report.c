@@ -396,7 +396,7 @@ timeline_svg(FILE *f, const struct report_input *in,
 	const double x0 = 230, w = 640;
 	int64_t t0 = in->ctr->first_ts_us, t1 = in->ctr->last_ts_us;
 	double span = t1 > t0 ? (double)(t1 - t0) : 1, x, xa, xb;
-	char a[64], b[64], dest[200];
+	char a[64], b[64], dest[248], raw[41];
 	size_t i;
 	uint32_t k;
 	int y;
@@ -411,10 +411,12 @@ timeline_svg(FILE *f, const struct report_input *in,
 	    (int)(40 + 34 * n));
 	for (i = 0; i < n; i++) {
 		y = 20 + 34 * (int)i;
-		report_escape(dest, sizeof(dest), td[i]->dest);
+		/* cut before escaping: never inside an entity */
+		snprintf(raw, sizeof(raw), "%.40s", td[i]->dest);
+		report_escape(dest, sizeof(dest), raw);
 		fprintf(f,
 		    "<text x=\"8\" y=\"%d\" font-size=\"12\" "
-		    "font-family=\"sans-serif\">%.40s</text>\n",
+		    "font-family=\"sans-serif\">%s</text>\n",
 		    y + 15, dest);
 		fprintf(f,
 		    "<line x1=\"%.0f\" y1=\"%d\" x2=\"%.0f\" y2=\"%d\" "

@@ -33,7 +33,6 @@
 struct syslog_out {
 	pthread_t th;
 	pthread_mutex_t mu;
-	pthread_cond_t cv;
 	unsigned char *q; /* ring of [uint32 length][bytes] */
 	size_t cap, head, used;
 	int stop, joined;
@@ -148,7 +147,6 @@ syslog_out_notice(struct syslog_out *s, const char *note, int severity,
 		q_copy_in(s, (s->head + s->used + 4) % s->cap, buf, n);
 		s->used += 4 + n;
 		s->st.queued++;
-		pthread_cond_signal(&s->cv);
 	}
 	pthread_mutex_unlock(&s->mu);
 }
@@ -450,10 +448,8 @@ syslog_out_new(const char *hostport, const char *hostname, char *errbuf)
 		if (s->hostname[n] <= ' ' || s->hostname[n] >= 127)
 			s->hostname[n] = '_';
 	pthread_mutex_init(&s->mu, NULL);
-	pthread_cond_init(&s->cv, NULL);
 	if (pthread_create(&s->th, NULL, sender, s) != 0) {
 		pthread_mutex_destroy(&s->mu);
-		pthread_cond_destroy(&s->cv);
 		free(s->q);
 		free(s);
 		snprintf(errbuf, SW_ERRLEN,
@@ -470,7 +466,6 @@ syslog_out_stop(struct syslog_out *s)
 		return;
 	pthread_mutex_lock(&s->mu);
 	s->stop = 1;
-	pthread_cond_signal(&s->cv);
 	pthread_mutex_unlock(&s->mu);
 	pthread_join(s->th, NULL);
 	s->joined = 1;
@@ -483,7 +478,6 @@ syslog_out_free(struct syslog_out *s)
 		return;
 	syslog_out_stop(s);
 	pthread_mutex_destroy(&s->mu);
-	pthread_cond_destroy(&s->cv);
 	free(s->q);
 	free(s);
 }

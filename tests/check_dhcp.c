@@ -174,6 +174,9 @@ START_TEST(test_truncation)
 			    st);
 		else
 			ck_assert_int_eq(st, DHCP_OK);
+		/* the client is named only once op, htype, hlen and
+		 * chaddr (bytes 0-33) were read */
+		ck_assert_uint_eq(m.header_ok, cut >= 34);
 		if (cut >= 243)
 			ck_assert_uint_eq(m.type, DHCP_ACK);
 		if (cut >= 240 + 15)
