@@ -21,9 +21,10 @@
  * Memory (stated, bounded, all allocated by held_new()): a table
  * (table.h) of max + 1 entries of 80 bytes (the table's header of links
  * and hash tag, the 35-byte key, the 16-byte value, each padded to 8)
- * plus 4 bytes of bucket per entry rounded up to a power of two.  For
- * the default SW_HELD_MAX of 16384 places, held_mem() is 1,376,400 bytes
- * (1.3 MiB; checked by tests/check_held.c).  At the cap an
+ * plus 4 bytes of bucket and SW_TABLE_FILTER of filter (table.h) per
+ * entry rounded up to a power of two.  For the default SW_HELD_MAX of
+ * 16384 places, held_mem() is 1,507,472 bytes (1.4 MiB; checked by
+ * tests/check_held.c).  At the cap an
  * insert evicts the entry used least recently (counted).  The names
  * themselves are the connections' interned names (strtab.h): an entry
  * adds a reference, not a copy.

@@ -14,10 +14,11 @@
  * Memory (stated, bounded, all allocated by names_new()): a table
  * (table.h) of max_entries + 1 entries of 320 bytes (the table's 20-byte
  * header of links and hash tag, the 32-byte key padded to 8, the expiry
- * and the 256-byte name buffer) plus a bucket array of 4 bytes per entry,
- * rounded up to a power of two.  The default SW_NAMES_MAX, 65536 entries,
- * cost 65537 x 320 + 65536 x 4 = 21,233,984 bytes (20.25 MiB; checked by
- * tests/check_names.c).  Nothing is allocated after creation.  A
+ * and the 256-byte name buffer), a bucket array of 4 bytes per entry,
+ * rounded up to a power of two, and the table's filter of SW_TABLE_FILTER
+ * one-byte counters per bucket.  The default SW_NAMES_MAX, 65536 entries,
+ * cost 65537 x 320 + 65536 x 4 + 65536 x 8 = 21,758,272 bytes (20.75 MiB;
+ * checked by tests/check_names.c).  Nothing is allocated after creation.  A
  * shelter's few dozen devices resolve a few thousand distinct addresses a
  * day (our estimate), so the cap should rarely be reached.
  *

@@ -16,6 +16,15 @@
  * allocated after table_new(): a full table either refuses a new key or
  * evicts the least recently used entry of a list, counted.
  *
+ * A table most of whose lookups miss (a name for an address no answer
+ * named, a tracker for a new destination) can keep a counting filter:
+ * `filter` one-byte counters per entry, each the number of entries whose
+ * tag falls on it (255 sticks and is never decremented).  table_find() of
+ * a key whose counter reads 0 returns NULL from this small array, which
+ * stays in cache, instead of reading a bucket and an entry that do not.
+ * No false negatives; false positives (a table read) about
+ * 1 - e^(-1/filter) of misses with the table full.
+ *
  * Values are the caller's: val_size bytes, 8-aligned, zeroed on insert,
  * addressed by pointer (stable while the entry lives) or by index (a
  * 32-bit handle: 1 .. max; 0 is never an entry).  Cost: find, insert,
@@ -39,6 +48,8 @@ struct table_config {
 				 * an array with a count before it needs only
 				 * the count zeroed */
 	uint8_t nlists;		/* LRU lists, 1 .. TABLE_LISTS_MAX (0: 1) */
+	uint8_t filter;		/* one-byte filter counters per entry, a
+				 * power of two (0: no filter): see below */
 	uint64_t seed;		/* the run's seed: keys are derived from it */
 };
 

@@ -679,6 +679,7 @@ beacon_new(const struct beacon_config *cfg, char *errbuf)
 	 * (read only below n): at a full table every event evicts one */
 	tc.val_zero = offsetof(struct beacon_tracker, ev);
 	tc.seed = cfg->seed;
+	tc.filter = SW_TABLE_FILTER; /* most lookups miss */
 	if ((t->tab = table_new(&tc, errbuf)) == NULL) {
 		free(t);
 		return NULL;

@@ -42,6 +42,7 @@ held_new(uint32_t max, uint32_t hold_s, struct strtab *names, uint64_t seed,
 	tc.key_max = HELD_KEY;
 	tc.val_size = sizeof(struct held_val);
 	tc.seed = seed;
+	tc.filter = SW_TABLE_FILTER; /* most lookups miss */
 	if ((h->tab = table_new(&tc, errbuf)) == NULL) {
 		free(h);
 		return NULL;

@@ -55,6 +55,7 @@ names_new(const struct names_config *cfg, char *errbuf)
 	tc.key_max = NAMES_KEY;
 	tc.val_size = sizeof(struct names_val);
 	tc.seed = cfg->seed;
+	tc.filter = SW_TABLE_FILTER; /* most lookups miss */
 	if ((c->tab = table_new(&tc, errbuf)) == NULL) {
 		free(c);
 		return NULL;

@@ -39,6 +39,8 @@ struct table {
 	uint8_t *pool;
 	uint32_t *buckets;
 	uint32_t mask;
+	uint8_t *filt; /* counting filter (table.h), or NULL */
+	uint32_t filt_mask;
 	uint32_t max;
 	uint32_t free_head;	/* freed entries */
 	uint32_t fresh;		/* entries fresh+1 .. max never used */
@@ -89,7 +91,7 @@ table_new(const struct table_config *cfg, char *errbuf)
 {
 	struct table *t;
 	uint32_t nb;
-	uint64_t s;
+	uint64_t s, f;
 	size_t i, n;
 
 	if (cfg->max == 0 || cfg->max > TABLE_MAX) {
@@ -104,6 +106,20 @@ table_new(const struct table_config *cfg, char *errbuf)
 	}
 	for (nb = 1; nb < cfg->max; nb <<= 1)
 		;
+	/* the filter: a power of two per entry, times the buckets (a power
+	 * of two at least max), at most 2^31 counters */
+	f = 0;
+	if (cfg->filter != 0) {
+		for (f = 1; f < cfg->filter; f <<= 1)
+			;
+		f *= nb;
+		if (f > (uint64_t)1 << 31) {
+			snprintf(errbuf, SW_ERRLEN,
+			    "%s: a filter of %llu counters: at most 2^31",
+			    cfg->name, (unsigned long long)f);
+			return NULL;
+		}
+	}
 	if ((t = calloc(1, sizeof(*t))) == NULL) {
 		snprintf(errbuf, SW_ERRLEN, "%s: out of memory", cfg->name);
 		return NULL;
@@ -126,6 +142,16 @@ table_new(const struct table_config *cfg, char *errbuf)
 		table_free(t);
 		return NULL;
 	}
+	if (f != 0) {
+		if ((t->filt = calloc((size_t)f, 1)) == NULL) {
+			snprintf(errbuf, SW_ERRLEN,
+			    "%s: cannot allocate a filter of %llu bytes",
+			    cfg->name, (unsigned long long)f);
+			table_free(t);
+			return NULL;
+		}
+		t->filt_mask = (uint32_t)(f - 1);
+	}
 	/* one seed, a key per table: its name is the domain separator */
 	s = cfg->seed;
 	n = strlen(cfg->name);
@@ -143,6 +169,7 @@ table_free(struct table *t)
 		return;
 	free(t->pool);
 	free(t->buckets);
+	free(t->filt);
 	free(t);
 }
 
@@ -158,6 +185,8 @@ table_find(struct table *t, const void *key, size_t klen, uint64_t hash)
 	uint32_t i;
 	struct tent *e;
 
+	if (t->filt != NULL && t->filt[(hash >> 32) & t->filt_mask] == 0)
+		return NULL;
 	for (i = t->buckets[hash & t->mask]; i != NIL; i = e->hnext) {
 		e = ent(t, i);
 		if (e->tag == (uint32_t)(hash >> 32) && e->klen == klen &&
@@ -233,6 +262,8 @@ table_insert(struct table *t, const void *key, size_t klen, uint64_t hash,
 	e = ent(t, i);
 	memset(e, 0, t->zero_len);
 	e->tag = (uint32_t)(hash >> 32);
+	if (t->filt != NULL && t->filt[e->tag & t->filt_mask] != UINT8_MAX)
+		t->filt[e->tag & t->filt_mask]++;
 	e->klen = (uint16_t)klen;
 	e->used = 1;
 	memcpy(key_of(t, i), key, klen);
@@ -254,6 +285,8 @@ table_remove(struct table *t, void *v)
 	struct tent *e = ent(t, i);
 
 	lru_unlink(t, i);
+	if (t->filt != NULL && t->filt[e->tag & t->filt_mask] != UINT8_MAX)
+		t->filt[e->tag & t->filt_mask]--;
 	pp = &t->buckets[e->bucket];
 	while (*pp != NIL && *pp != i)
 		pp = &ent(t, *pp)->hnext;
@@ -326,5 +359,6 @@ size_t
 table_mem(const struct table *t)
 {
 	return ((size_t)t->max + 1) * t->stride +
-	    ((size_t)t->mask + 1) * sizeof(*t->buckets);
+	    ((size_t)t->mask + 1) * sizeof(*t->buckets) +
+	    (t->filt != NULL ? (size_t)t->filt_mask + 1 : 0);
 }

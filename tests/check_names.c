@@ -214,6 +214,43 @@ START_TEST(test_churn)
 }
 END_TEST
 
+START_TEST(test_filter)
+{
+	struct names_cache *c = mk(16);
+	uint8_t dev[16], srv[16];
+	char name[32];
+	uint32_t i, j;
+	int64_t now;
+
+	/* 16 entries over a filter of 128 counters (table.h), 5000 names
+	 * through it: counters go up and down on every eviction; an entry
+	 * in the cache is always found, one evicted or never inserted never
+	 * is. */
+	addr4(dev, 0x0a000001);
+	for (i = 0; i < 5000; i++) {
+		now = T0 + (int64_t)i * SEC;
+		addr4(srv, 0xc0000000 + i);
+		snprintf(name, sizeof(name), "n%u.example", i);
+		names_insert(c, dev, srv, name, NULL, 86400, now);
+		for (j = i > 15 ? i - 15 : 0; j <= i; j++) {
+			addr4(srv, 0xc0000000 + j);
+			snprintf(name, sizeof(name), "n%u.example", j);
+			ck_assert_str_eq(names_lookup(c, dev, srv, now, NULL),
+			    name);
+		}
+		if (i >= 16) {
+			addr4(srv, 0xc0000000 + i - 16);
+			ck_assert_ptr_null(names_lookup(c, dev, srv, now,
+			    NULL));
+		}
+		addr4(srv, 0xd0000000 + i);
+		ck_assert_ptr_null(names_lookup(c, dev, srv, now, NULL));
+	}
+	ck_assert_uint_eq(names_stats(c)->evicted, 5000 - 16);
+	names_free(c);
+}
+END_TEST
+
 START_TEST(test_long_names)
 {
 	struct names_cache *c = mk(0);
@@ -259,7 +296,9 @@ START_TEST(test_memory)
 	c = mk(0);
 	/* The figure stated in names.h (LP64). */
 	if (sizeof(void *) == 8)
-		ck_assert_uint_eq(names_memory(c), 65537u * 320 + 65536u * 4);
+		ck_assert_uint_eq(names_memory(c),
+		    65537u * 320 + 65536u * 4 +
+			65536u * SW_TABLE_FILTER);
 	names_free(c);
 	names_config_default(&cfg);
 	cfg.max_entries = UINT32_MAX;
@@ -280,6 +319,7 @@ names_suite(void)
 	tcase_add_test(tc, test_overwrite);
 	tcase_add_test(tc, test_cap_eviction);
 	tcase_add_test(tc, test_churn);
+	tcase_add_test(tc, test_filter);
 	tcase_add_test(tc, test_long_names);
 	tcase_add_test(tc, test_memory);
 	suite_add_tcase(s, tc);

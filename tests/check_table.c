@@ -725,6 +725,77 @@ END_TEST
 
 /* val_zero: a reused entry has the head of its value zeroed, and only
  * that (the tail is the caller's to fill). */
+/* The counting filter (table.h): hashes given by hand so that keys share
+ * a counter; it must never hide a key present, and must count down. */
+START_TEST(filter)
+{
+	struct table_config cfg = { 0 };
+	struct table *t;
+	char err[SW_ERRLEN], k[16];
+	uint64_t h;
+	uint32_t i;
+	size_t kl, m0;
+
+	cfg.name = "test";
+	cfg.max = 512;
+	cfg.key_max = 16;
+	cfg.val_size = sizeof(struct tval);
+	cfg.seed = 42;
+	t = table_new(&cfg, err);
+	ck_assert_ptr_nonnull(t);
+	m0 = table_mem(t);
+	table_free(t);
+	cfg.filter = 8;
+	t = table_new(&cfg, err);
+	ck_assert_msg(t != NULL, "%s", err);
+	ck_assert_uint_eq(table_mem(t), m0 + 512 * 8);
+
+	/* 300 keys on one counter: it sticks at 255, and each key that
+	 * is left is found as the others go */
+	for (i = 0; i < 300; i++) {
+		kl = skey(k, sizeof(k), i);
+		h = (uint64_t)0x12345678 << 32 | i;
+		ck_assert_ptr_nonnull(table_insert(t, k, kl, h, 0));
+	}
+	for (i = 0; i < 300; i++) {
+		kl = skey(k, sizeof(k), i);
+		h = (uint64_t)0x12345678 << 32 | i;
+		ck_assert_ptr_nonnull(table_find(t, k, kl, h));
+		if (i != 7)
+			table_remove(t, table_find(t, k, kl, h));
+	}
+	kl = skey(k, sizeof(k), 7);
+	ck_assert_ptr_nonnull(table_find(t, k, kl,
+	    (uint64_t)0x12345678 << 32 | 7));
+
+	/* 200 keys on another: counted down to the last, then to 0 */
+	for (i = 1000; i < 1200; i++) {
+		kl = skey(k, sizeof(k), i);
+		ck_assert_ptr_nonnull(table_insert(t, k, kl,
+		    (uint64_t)0x9abc << 32 | i, 0));
+	}
+	for (i = 1000; i < 1199; i++) {
+		kl = skey(k, sizeof(k), i);
+		table_remove(t, table_find(t, k, kl,
+		    (uint64_t)0x9abc << 32 | i));
+	}
+	kl = skey(k, sizeof(k), 1199);
+	h = (uint64_t)0x9abc << 32 | 1199;
+	ck_assert_ptr_nonnull(table_find(t, k, kl, h));
+	table_remove(t, table_find(t, k, kl, h));
+	ck_assert_ptr_null(table_find(t, k, kl, h));
+	ck_assert_ptr_nonnull(table_insert(t, k, kl, h, 0));
+	ck_assert_ptr_nonnull(table_find(t, k, kl, h));
+	table_free(t);
+
+	/* a filter too big to index is refused, named */
+	cfg.max = 1u << 28;
+	cfg.filter = 128;
+	ck_assert_ptr_null(table_new(&cfg, err));
+	ck_assert_ptr_nonnull(strstr(err, "test: a filter of"));
+}
+END_TEST
+
 START_TEST(test_val_zero)
 {
 	struct table_config cfg = { 0 };
@@ -762,6 +833,7 @@ table_suite(void)
 	TCase *tc = tcase_create("table");
 
 	tcase_add_test(tc, test_val_zero);
+	tcase_add_test(tc, filter);
 	tcase_add_test(tc, insert_find_remove);
 	tcase_add_test(tc, key_lengths);
 	tcase_add_test(tc, key_max_zero);
