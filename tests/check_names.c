@@ -297,8 +297,7 @@ START_TEST(test_memory)
 	/* The figure stated in names.h (LP64). */
 	if (sizeof(void *) == 8)
 		ck_assert_uint_eq(names_memory(c),
-		    65537u * 320 + 65536u * 4 +
-			65536u * SW_TABLE_FILTER);
+		    65537u * 320 + 65536u * 4 + 65536u * SW_TABLE_FILTER);
 	names_free(c);
 	names_config_default(&cfg);
 	cfg.max_entries = UINT32_MAX;

@@ -776,8 +776,8 @@ START_TEST(filter)
 	}
 	for (i = 1000; i < 1199; i++) {
 		kl = skey(k, sizeof(k), i);
-		table_remove(t, table_find(t, k, kl,
-		    (uint64_t)0x9abc << 32 | i));
+		table_remove(t,
+		    table_find(t, k, kl, (uint64_t)0x9abc << 32 | i));
 	}
 	kl = skey(k, sizeof(k), 1199);
 	h = (uint64_t)0x9abc << 32 | 1199;
