@@ -33,6 +33,7 @@ struct capture_stats {
 	uint64_t ring_drops;	/* live: ring full, packet dropped */
 	uint64_t ring_waits;	/* replay: producer waited for room */
 	uint64_t oversize;	/* caplen above the ring's record limit: cut */
+	uint64_t bad_ts;	/* stamp beyond SW_TS_MAX_S: skipped */
 	uint64_t kernel_drops;	/* live: pcap_stats ps_drop */
 	uint64_t iface_drops;	/* live: pcap_stats ps_ifdrop */
 };

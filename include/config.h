@@ -77,6 +77,14 @@
  * about 600 bytes arrive meanwhile, a sliver of SW_RING_BYTES. */
 #define SW_RING_WAIT_US		50
 
+/* Latest packet time accepted either side of 1970, seconds: the end of
+ * year 9999.  A later stamp is corrupt (a pcapng block with 1-second
+ * resolution and a 64-bit count overflowed the microsecond multiply) and
+ * would carry network time past every deadline; this bound leaves every
+ * deadline added to network time far inside int64 microseconds.  Such a
+ * packet is skipped and counted (stats.log pkts_bad_ts). */
+#define SW_TS_MAX_S 253402300799LL
+
 /* Most -r capture files, and separately -I and -A indicator files, of one
  * run.  Every capture file is opened at start-up, before the privilege
  * drop, so the cap sits at the usual 1024-descriptor limit. */

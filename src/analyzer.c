@@ -221,6 +221,7 @@ write_stats(struct analyzer *a, int final)
 	jbuf_u64(&j, "pkts_ifdropped", cs.iface_drops);
 	jbuf_u64(&j, "ring_drops", cs.ring_drops);
 	jbuf_u64(&j, "pkts_malformed", a->ctr.malformed);
+	jbuf_u64(&j, "pkts_bad_ts", cs.bad_ts);
 	jbuf_u64(&j, "active_conns", fs->active);
 	jbuf_u64(&j, "max_conns", fs->active_max);
 	jbuf_u64(&j, "conns", fs->created);

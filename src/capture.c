@@ -55,6 +55,7 @@ struct capture {
 	_Atomic uint64_t ring_drops;
 	_Atomic uint64_t ring_waits;
 	_Atomic uint64_t oversize;
+	_Atomic uint64_t bad_ts;
 	_Atomic uint64_t kernel_drops;
 	_Atomic uint64_t iface_drops;
 
@@ -307,6 +308,23 @@ counter_add(_Atomic uint64_t *ctr, uint64_t n)
 	    memory_order_relaxed);
 }
 
+/*
+ * A stamp in microseconds: -1 when it does not fit in 64 bits, as a
+ * corrupt pcapng stamp may not (1-second resolution and a 64-bit count of
+ * seconds); deliver() bounds the rest (SW_TS_MAX_S).
+ */
+static int
+ts_to_us(int64_t sec, int64_t usec, int64_t *out)
+{
+	int64_t us;
+
+	if (__builtin_mul_overflow(sec, 1000000, &us) ||
+	    __builtin_add_overflow(us, usec, &us))
+		return -1;
+	*out = us;
+	return 0;
+}
+
 /* Copy one packet in; wait for room in replay, drop in live mode. */
 static void
 deliver(struct capture *c, int dlt, const struct pcapfile_pkt *pkt,
@@ -316,6 +334,12 @@ deliver(struct capture *c, int dlt, const struct pcapfile_pkt *pkt,
 	_Alignas(8) unsigned char meta[RING_META_MAX];
 	const uint8_t *data = pkt->data;
 
+	/* a stamp past year 9999 is corrupt: skipped, counted */
+	if (pkt->ts_us > SW_TS_MAX_S * 1000000 ||
+	    pkt->ts_us < -SW_TS_MAX_S * 1000000) {
+		counter_add(&c->bad_ts, 1);
+		return;
+	}
 	rec.ts_us = pkt->ts_us;
 	rec.caplen = pkt->caplen;
 	rec.wirelen = pkt->wirelen;
@@ -402,8 +426,10 @@ read_source(struct capture *c, uint32_t idx)
 		rc = pcap_next_ex(s->pc, &ph, &data);
 		if (rc == 1) {
 			n++;
-			pkt.ts_us = (int64_t)ph->ts.tv_sec * 1000000 +
-			    ph->ts.tv_usec;
+			/* INT64_MAX: out of range, counted by deliver() */
+			if (ts_to_us((int64_t)ph->ts.tv_sec,
+				(int64_t)ph->ts.tv_usec, &pkt.ts_us) != 0)
+				pkt.ts_us = INT64_MAX;
 			pkt.caplen = ph->caplen;
 			pkt.wirelen = ph->len;
 			pkt.data = data;
@@ -506,6 +532,7 @@ capture_get_stats(struct capture *c, struct capture_stats *st)
 	    memory_order_relaxed);
 	st->oversize = atomic_load_explicit(&c->oversize,
 	    memory_order_relaxed);
+	st->bad_ts = atomic_load_explicit(&c->bad_ts, memory_order_relaxed);
 	st->kernel_drops = atomic_load_explicit(&c->kernel_drops,
 	    memory_order_relaxed);
 	st->iface_drops = atomic_load_explicit(&c->iface_drops,

@@ -1110,6 +1110,12 @@ main(int argc, char **argv)
 		fprintf(stderr, "stalkerwatch: %s\n", capture_error(cap, i));
 		rc = EXIT_RUNTIME;
 	}
+	capture_get_stats(cap, &cs);
+	if (cs.bad_ts > 0)
+		fprintf(stderr,
+		    "stalkerwatch: %llu packets had a time stamp beyond "
+		    "the year 9999 and were skipped (corrupt capture)\n",
+		    (unsigned long long)cs.bad_ts);
 	ctr = analyzer_get_counters(an);
 	/* what could not be seen, before what was; no IP traffic at all is
 	 * an error, not an all-clear */

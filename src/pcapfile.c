@@ -173,6 +173,7 @@ pcapfile_next(struct pcapfile *pf, struct pcapfile_pkt *pkt, char *errbuf,
 	}
 	if (pf->nsec)
 		frac /= 1000;
+	/* 32-bit fields: never near int64's range (capture.c bounds it) */
 	pkt->ts_us = (int64_t)sec * 1000000 + frac;
 	pkt->caplen = caplen < pf->snaplen ? caplen : pf->snaplen;
 	pkt->data = pf->buf + pf->pos + PCAPFILE_REC_LEN;
