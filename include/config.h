@@ -111,7 +111,10 @@
 
 /* Idle timeouts, seconds: Zeek's defaults (init-bare.zeek):
  * tcp_inactivity_timeout 5 min, udp/icmp_inactivity_timeout 1 min,
- * tcp_close_delay and tcp_reset_delay 5 s. */
+ * tcp_close_delay and tcp_reset_delay 5 s.  SW_TCP_CLOSE_DELAY is both:
+ * after a complete close, and after a RST that follows the same side's
+ * FIN (a server's FIN, then its RST to late data), which without it
+ * stayed open for the idle timeout and delayed its beacon event 5 min. */
 #define SW_TCP_TIMEOUT		300
 #define SW_UDP_TIMEOUT		60
 #define SW_ICMP_TIMEOUT		60

@@ -75,7 +75,8 @@ struct flow {
 	uint8_t lru_class;
 	uint8_t end_why;	/* ended, not yet drained: flow_end_reason */
 	uint8_t attempt;	/* SYN sent, unanswered: attempt deadline */
-	uint8_t close_sched;	/* close complete: fixed delete deadline */
+	uint8_t close_sched;	/* a fixed deadline: close complete, or a
+				 * RST after its side's FIN (tcp.c) */
 
 	/* identity */
 	uint8_t proto;		/* IPPROTO_NUM_* */

@@ -43,7 +43,9 @@ enum tcp_timer {
 	TCP_TIMER_KEEP,	   /* unchanged (a fixed deadline stands) */
 	TCP_TIMER_IDLE,	   /* tcp_inactivity_timeout from now */
 	TCP_TIMER_ATTEMPT, /* tcp_attempt_delay from now: SYN unanswered */
-	TCP_TIMER_CLOSE	   /* tcp_close_delay from the last packet */
+	TCP_TIMER_CLOSE	   /* tcp_close_delay from the last packet; also
+			    * Zeek's tcp_reset_delay (the same 5 s) after a
+			    * RST that follows its side's FIN */
 };
 
 /*

@@ -7,7 +7,8 @@
  * them.  Its state is the two struct tcp_endpoint of a flow; the flow
  * table (flow.c) owns the rest of the flow and turns the deadline
  * tcp_packet() returns into a place on its timeout lists: Zeek's
- * tcp_close_delay after a complete close (both FINs, or a RST) and its
+ * tcp_close_delay after a complete close (both FINs, or a RST), its
+ * tcp_reset_delay after a RST that follows the same side's FIN, and its
  * tcp_attempt_delay after an unanswered SYN are fixed deadlines that
  * later packets do not push back.
  */
@@ -28,6 +29,11 @@ enum tcp_state {
 	TS_CLOSED, /* FIN seen */
 	TS_RESET   /* RST seen */
 };
+
+/* Which fixed deadline a connection has (flow->close_sched). */
+#define TCP_SCHED_NONE	0
+#define TCP_SCHED_RESET 1 /* Zeek's ResetTimer: a RST after its side's FIN */
+#define TCP_SCHED_CLOSE 2 /* close complete: Zeek's ConnDeleteTimer */
 
 /* Zeek ignores SYN/RST sequence jumps larger than this (1 MiB). */
 #define TOO_LARGE_SEQ_DELTA 1048576
@@ -241,8 +247,9 @@ tcp_closed(struct flow *f, struct tcp_endpoint *ep, struct tcp_endpoint *peer,
 	    peer->state == TS_INACTIVE) {
 		if (gen_event)
 			f->active = 0; /* connection_finished */
-		if (!f->close_sched) {
-			f->close_sched = 1;
+		/* Zeek cancels a pending ResetTimer and sets this one */
+		if (f->close_sched != TCP_SCHED_CLOSE) {
+			f->close_sched = TCP_SCHED_CLOSE;
 			f->attempt = 0;
 			return 1;
 		}
@@ -347,7 +354,7 @@ tcp_inactive_state(struct flow *f, struct tcp_endpoint **epp,
 static void
 tcp_state_machine(struct flow *f, struct tcp_endpoint **epp,
     struct tcp_endpoint **peerp, int *is_origp, const struct packet *p,
-    int *do_close, int *gen_event, int *started_attempt)
+    int *do_close, int *gen_event, int *started_attempt, int *reset_timer)
 {
 	struct tcp_endpoint *ep = *epp, *peer = *peerp;
 	uint8_t flags = p->tcp_flags;
@@ -397,6 +404,13 @@ tcp_state_machine(struct flow *f, struct tcp_endpoint **epp,
 			tcp_set_state(ep, TS_RESET);
 			if (!ep->did_close)
 				*do_close = 1;
+			/*
+			 * FIN then RST from one side is no complete close,
+			 * yet the connection is over: Zeek's ResetTimer ends
+			 * it tcp_reset_delay after the RST, not after the
+			 * 5-minute idle timeout.
+			 */
+			*reset_timer = 1;
 		}
 		break;
 	default:
@@ -415,7 +429,7 @@ tcp_packet(struct flow *f, const struct packet *p, int is_orig)
 	uint64_t rel_seq;
 	int32_t delta;
 	int underflow = 0, do_close, gen_event, started_attempt = 0;
-	int closing = 0, unanswered;
+	int closing = 0, unanswered, reset_timer = 0;
 
 	seg_len = len + !!(flags & TCPF_SYN) + !!(flags & TCPF_FIN);
 	if (flags & TCPF_RST)
@@ -488,9 +502,15 @@ tcp_packet(struct flow *f, const struct packet *p, int is_orig)
 	}
 
 	tcp_state_machine(f, &ep, &peer, &is_orig, p, &do_close, &gen_event,
-	    &started_attempt);
+	    &started_attempt, &reset_timer);
 	if (do_close)
 		closing = tcp_closed(f, ep, peer, gen_event);
+	/* the ResetTimer does nothing once the connection is inactive */
+	if (reset_timer && f->close_sched == TCP_SCHED_NONE && f->active) {
+		f->close_sched = TCP_SCHED_RESET;
+		f->attempt = 0;
+		closing = 1;
+	}
 
 	/*
 	 * Timeout class: a scheduled close keeps its fixed deadline; an

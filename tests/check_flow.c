@@ -205,6 +205,65 @@ START_TEST(test_tcp_close_delay)
 }
 END_TEST
 
+/*
+ * A server's FIN, then its RST (to data that came after): no complete
+ * close, but over.  Zeek's ResetTimer ends it tcp_reset_delay (5 s) after
+ * the RST, whatever comes later; before, it waited out the 5-minute idle
+ * timeout.  A RST alone ends it tcp_close_delay after the last packet.
+ */
+START_TEST(test_tcp_fin_then_rst)
+{
+	struct ended e;
+	struct flow_table *t = table(&e, 16);
+	int64_t rst = T0 + 2 * SEC;
+
+	feed(t, tcp(T0, C, CP, S, SP, TCPF_SYN, 1000, 0, 0));
+	feed(t, tcp(T0 + 10, S, SP, C, CP, SA, 5000, 1001, 0));
+	feed(t, tcp(T0 + 20, C, CP, S, SP, TCPF_ACK, 1001, 5001, 0));
+	feed(t, tcp(T0 + 30, C, CP, S, SP, PA, 1001, 5001, 100));
+	feed(t, tcp(T0 + 1 * SEC, S, SP, C, CP, FA, 5001, 1101, 0));
+	feed(t, tcp(rst, S, SP, C, CP, TCPF_RST, 5002, 0, 0));
+	/* the client's late data does not push the deadline back */
+	feed(t, tcp(rst + 1 * SEC, C, CP, S, SP, PA, 1101, 5002, 100));
+	flow_expire(t, rst + 5 * SEC - 1);
+	ck_assert_int_eq(e.n, 0);
+	flow_expire(t, rst + 5 * SEC);
+	ck_assert_int_eq(e.n, 1);
+	ck_assert_int_eq(e.why[0], FLOW_END_TIMEOUT);
+	ck_assert_str_eq(flow_conn_state(&e.f[0]), "RSTR");
+	ck_assert_str_eq(e.hist[0], "ShADfr");
+	flow_table_free(t);
+
+	/* the client's FIN after it completes the close: 5 s from then */
+	t = table(&e, 16);
+	feed(t, tcp(T0, C, CP, S, SP, TCPF_SYN, 1000, 0, 0));
+	feed(t, tcp(T0 + 10, S, SP, C, CP, SA, 5000, 1001, 0));
+	feed(t, tcp(T0 + 20, C, CP, S, SP, TCPF_ACK, 1001, 5001, 0));
+	feed(t, tcp(T0 + 1 * SEC, S, SP, C, CP, FA, 5001, 1001, 0));
+	feed(t, tcp(rst, S, SP, C, CP, TCPF_RST, 5002, 0, 0));
+	feed(t, tcp(rst + 3 * SEC, C, CP, S, SP, FA, 1001, 5002, 0));
+	flow_expire(t, rst + 8 * SEC - 1);
+	ck_assert_int_eq(e.n, 0);
+	flow_expire(t, rst + 8 * SEC);
+	ck_assert_int_eq(e.n, 1);
+	ck_assert_str_eq(flow_conn_state(&e.f[0]), "SF");
+	flow_table_free(t);
+
+	/* a RST alone */
+	t = table(&e, 16);
+	feed(t, tcp(T0, C, CP, S, SP, TCPF_SYN, 1000, 0, 0));
+	feed(t, tcp(T0 + 10, S, SP, C, CP, SA, 5000, 1001, 0));
+	feed(t, tcp(T0 + 20, C, CP, S, SP, TCPF_ACK, 1001, 5001, 0));
+	feed(t, tcp(rst, S, SP, C, CP, TCPF_RST, 5001, 0, 0));
+	flow_expire(t, rst + 5 * SEC - 1);
+	ck_assert_int_eq(e.n, 0);
+	flow_expire(t, rst + 5 * SEC);
+	ck_assert_int_eq(e.n, 1);
+	ck_assert_str_eq(flow_conn_state(&e.f[0]), "RSTR");
+	flow_table_free(t);
+}
+END_TEST
+
 START_TEST(test_tcp_s0_attempt)
 {
 	struct ended e;
@@ -847,6 +906,7 @@ flow_suite(void)
 
 	tcase_add_test(tc, test_tcp_sf);
 	tcase_add_test(tc, test_tcp_close_delay);
+	tcase_add_test(tc, test_tcp_fin_then_rst);
 	tcase_add_test(tc, test_tcp_s0_attempt);
 	tcase_add_test(tc, test_tcp_rej);
 	tcase_add_test(tc, test_tcp_synack_first_flips);
