@@ -6,9 +6,12 @@
  * the capture thread closes it or a stop is requested, decoding each
  * packet, updating the flow table, matching intel on new connections and
  * raising notices.  Network time is the largest packet timestamp seen so
- * far; in live mode, a wall-clock tick also advances it while no packets
- * arrive, so timeouts and periodic stats fire on a quiet network.  No
- * locks: nothing here is shared with another thread but the ring.
+ * far; in live mode, while no packets arrive, it also advances by the
+ * time the loop has been idle (never by time spent busy), so timeouts
+ * and periodic stats fire on a quiet network.  Signal flags are read
+ * between batches of packets, not only on an empty ring, so a stop ends
+ * a loaded sensor within SW_STOP_DRAIN_MS or so.  No locks: nothing here
+ * is shared with another thread but the ring.
  */
 #ifndef SW_ANALYZER_H
 #define SW_ANALYZER_H
@@ -68,6 +71,7 @@ struct analyzer_counters {
 	uint64_t bytes;
 	uint64_t decode[DS__COUNT];
 	uint64_t malformed; /* sum of malformed statuses */
+	uint64_t unread_at_stop; /* left in the ring by a slow stop */
 	uint64_t cut;	    /* captured shorter than on the wire (snap
 			     * length) */
 	uint32_t cut_caplen;   /* the longest such captured length */

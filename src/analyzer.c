@@ -222,6 +222,7 @@ write_stats(struct analyzer *a, int final)
 	jbuf_u64(&j, "ring_drops", cs.ring_drops);
 	jbuf_u64(&j, "pkts_malformed", a->ctr.malformed);
 	jbuf_u64(&j, "pkts_bad_ts", cs.bad_ts);
+	jbuf_u64(&j, "pkts_unread_at_stop", a->ctr.unread_at_stop);
 	jbuf_u64(&j, "active_conns", fs->active);
 	jbuf_u64(&j, "max_conns", fs->active_max);
 	jbuf_u64(&j, "conns", fs->created);
@@ -584,13 +585,105 @@ inflight_fill(struct analyzer *a, struct inflight *e,
 	e->hash = m->hash;
 }
 
+static int64_t
+mono_us(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (int64_t)ts.tv_sec * 1000000 + ts.tv_nsec / 1000;
+}
+
+/*
+ * The flags main.c's handlers set, acted on between packets: a stop ends
+ * the capture thread, which closes the ring (*stop_at: when, monotonic;
+ * what is in the ring is still analysed, for SW_STOP_DRAIN_MS at most);
+ * a hangup reopens the logs and reloads; SIGUSR1 writes a stats line.
+ */
+static void
+check_signals(struct analyzer *a, struct capture *c,
+    const struct analyzer_signals *sig, int64_t *stop_at)
+{
+	if (sig == NULL)
+		return;
+	if (sig->stop != NULL && *sig->stop && *stop_at == 0) {
+		capture_stop(c);
+		*stop_at = mono_us();
+	}
+	if (sig->hup != NULL && *sig->hup) {
+		*sig->hup = 0;
+		reopen_logs(a);
+		if (sig->reload != NULL)
+			sig->reload(sig->reload_ctx, a);
+	}
+	if (sig->usr1 != NULL && *sig->usr1) {
+		*sig->usr1 = 0;
+		write_stats(a, 0);
+		if (sig->usr1_cb != NULL)
+			sig->usr1_cb(sig->usr1_ctx, a);
+	}
+}
+
+/*
+ * Live network time on an empty ring: the newest packet's time (or the
+ * clock as it stood when the ring emptied) plus the time the loop has sat
+ * idle since, so a quiet network's timeouts still fire.  Measured from
+ * when the ring emptied, not from the last idle moment: after an
+ * overload, the busy minutes had already passed in the packets' own
+ * stamps (older than the wall clock, as the ring held them), and adding
+ * them again put network time minutes ahead.  Monotonic, so a step of
+ * the wall clock does not move it.
+ */
+static void
+idle_clock(struct analyzer *a, int64_t *idle_from, int64_t *idle_base)
+{
+	int64_t now = mono_us();
+
+	if (*idle_from == 0) {
+		*idle_from = now;
+		*idle_base = a->now_us;
+		return;
+	}
+	if (a->now_us != INT64_MIN && *idle_base != INT64_MIN)
+		advance_time(a, *idle_base + (now - *idle_from));
+}
+
+/* Stopping took too long (an overload): what is left in the ring is
+ * released unread and counted, so the final flush comes in time. */
+static void
+drop_rest(struct analyzer *a, struct ring *r, struct inflight *q, unsigned qh,
+    unsigned qn)
+{
+	const struct ring_rec *rec;
+
+	for (; qn > 0; qn--, qh = (qh + 1) & (SW_LOOKAHEAD - 1)) {
+		ring_release(r, q[qh].rec);
+		a->ctr.unread_at_stop++;
+	}
+	/* the capture thread ends at once, and closes the ring; a last
+	 * record may come just before it closes (as in analyzer_run()) */
+	for (;;) {
+		if ((rec = ring_peek(r)) == NULL) {
+			if (ring_closed(r) && (rec = ring_peek(r)) == NULL)
+				break;
+			if (rec == NULL) {
+				ring_wait(r);
+				continue;
+			}
+		}
+		ring_release(r, rec);
+		a->ctr.unread_at_stop++;
+	}
+}
+
 void
 analyzer_run(struct analyzer *a, struct ring *r, struct capture *c,
     const struct analyzer_signals *sig)
 {
 	struct inflight q[SW_LOOKAHEAD], *e;
 	const struct ring_rec *rec;
-	unsigned qh = 0, qn = 0, idle = 0;
+	unsigned qh = 0, qn = 0, idle = 0, since_check = 0;
+	int64_t stop_at = 0, idle_from = 0, idle_base = INT64_MIN;
 	time_t last_wall = time(NULL), now;
 
 	a->cap = c;
@@ -612,31 +705,14 @@ analyzer_run(struct analyzer *a, struct ring *r, struct capture *c,
 			if (++qn < SW_LOOKAHEAD)
 				continue;
 		} else if (qn == 0) {
-			/* on stop, the capture thread ends and closes the
-			 * ring; what is already in it is still analysed */
-			if (sig != NULL && sig->stop != NULL && *sig->stop)
-				capture_stop(c);
-			if (sig != NULL && sig->hup != NULL && *sig->hup) {
-				*sig->hup = 0;
-				reopen_logs(a);
-				if (sig->reload != NULL)
-					sig->reload(sig->reload_ctx, a);
-			}
-			if (sig != NULL && sig->usr1 != NULL && *sig->usr1) {
-				*sig->usr1 = 0;
-				write_stats(a, 0);
-				if (sig->usr1_cb != NULL)
-					sig->usr1_cb(sig->usr1_ctx, a);
-			}
+			check_signals(a, c, sig, &stop_at);
 			/* live: a quiet network still needs its timeouts */
-			if (capture_is_live(c) &&
-			    (now = time(NULL)) != last_wall) {
-				if (a->now_us != INT64_MIN)
-					advance_time(a, a->now_us +
-					    (int64_t)(now - last_wall) *
-					    1000000);
-				last_wall = now;
-				logw_check_rotation(a->notice_log);
+			if (capture_is_live(c)) {
+				idle_clock(a, &idle_from, &idle_base);
+				if ((now = time(NULL)) != last_wall) {
+					last_wall = now;
+					logw_check_rotation(a->notice_log);
+				}
 			}
 			if (++idle >= 64) {
 				records_flush(a->rec, 0);
@@ -646,6 +722,7 @@ analyzer_run(struct analyzer *a, struct ring *r, struct capture *c,
 		}
 		/* stage 2: the next packet's entry; stage 3: the oldest */
 		idle = 0;
+		idle_from = 0;
 		if (qn > 1 && q[(qh + 1) & (SW_LOOKAHEAD - 1)].st == DS_OK)
 			flow_prefetch(a->flows,
 			    q[(qh + 1) & (SW_LOOKAHEAD - 1)].hash, 1);
@@ -654,6 +731,17 @@ analyzer_run(struct analyzer *a, struct ring *r, struct capture *c,
 		ring_release(r, e->rec);
 		qh = (qh + 1) & (SW_LOOKAHEAD - 1);
 		qn--;
+		/* a loaded ring is never empty: signals between batches */
+		if (++since_check >= SW_SIGNAL_BATCH) {
+			since_check = 0;
+			check_signals(a, c, sig, &stop_at);
+			if (stop_at != 0 &&
+			    mono_us() - stop_at >
+				(int64_t)SW_STOP_DRAIN_MS * 1000) {
+				drop_rest(a, r, q, qh, qn);
+				break;
+			}
+		}
 	}
 }
 
