@@ -150,6 +150,9 @@ $(BUILD)/tests/jsoncheck: $(BUILD)/tests/jsoncheck.o $(LIB)
 $(BUILD)/tests/httpd: $(BUILD)/tests/httpd.o
 	$(CC) $(ALL_LDFLAGS) -o $@ $^
 
+$(BUILD)/tests/vethsend: $(BUILD)/tests/vethsend.o
+	$(CC) $(ALL_LDFLAGS) -o $@ $^
+
 $(BUILD)/tests/eval: $(BUILD)/tests/eval.o $(BUILD)/tests/rita.o $(LIB)
 	$(CC) $(ALL_LDFLAGS) -o $@ $^ $(LIBS)
 
@@ -162,7 +165,7 @@ $(BUILD)/fuzz/onefile_%: $(BUILD)/fuzz/fuzz_%.o $(BUILD)/fuzz/onefile.o $(LIB)
 
 testbins: $(PROG) $(BUILD)/tests/check_sw $(BUILD)/tests/mkpcap \
     $(BUILD)/tests/zeekdiff $(BUILD)/tests/jsoncheck $(BUILD)/tests/ioccover \
-    $(BUILD)/tests/httpd \
+    $(BUILD)/tests/httpd $(BUILD)/tests/vethsend \
     $(FUZZ_ONEFILE)
 
 test-run: testbins

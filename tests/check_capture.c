@@ -73,8 +73,8 @@ pcapng_epb(uint8_t *b, size_t o, uint64_t ts)
 {
 	static const uint8_t frame[44] = {
 		2, 2, 2, 2, 2, 2, 4, 4, 4, 4, 4, 4, 0x08, 0x00, /* Ethernet */
-		0x45, 0, 0, 28, 0, 1, 0, 0, 64, 17, 0, 0, 10, 0, 0, 1, 10, 0,
-		0, 2, /* IPv4 */
+		0x45, 0, 0, 28, 0, 1, 0, 0, 64, 17, 0, 0, 10, 0, 0, 1, 10, 0, 0,
+		2,			      /* IPv4 */
 		0x04, 0xd2, 0, 53, 0, 8, 0, 0 /* UDP; 2 bytes of padding */
 	};
 
@@ -93,7 +93,7 @@ pcapng_epb(uint8_t *b, size_t o, uint64_t ts)
 START_TEST(test_pcapng_huge_stamps)
 {
 	static const uint64_t stamps[] = {
-		1700000000,		  /* 2023: kept */
+		1700000000,		      /* 2023: kept */
 		UINT64_C(0x7fffffffffffff00), /* overflows the multiply */
 		UINT64_C(0x0000100000000000), /* so does this one */
 		(uint64_t)SW_TS_MAX_S + 1,    /* fits, but past year 9999 */
