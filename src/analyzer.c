@@ -108,6 +108,7 @@ analyzer_new(const struct analyzer_config *cfg, const struct intel *intel,
 		 cfg->vendor_sites, cfg->flow.seed, errbuf)) == NULL)
 		goto fail;
 	policy_set_geo(a->policy, cfg->geo);
+	policy_set_home(a->policy, &a->cfg.home);
 	/* each layer registers its per-flow slot before the table is made */
 	fcfg = cfg->flow;
 	fcfg.home = &a->cfg.home;
@@ -262,6 +263,12 @@ write_stats(struct analyzer *a, int final)
 	    devices_get_stats(a->devices)->dhcp_named);
 	jbuf_u64(&j, "c2_flows_lost",
 	    policy_get_stats(a->policy)->c2_flows_lost);
+	jbuf_u64(&j, "notices_over_budget",
+	    policy_get_stats(a->policy)->over_budget);
+	jbuf_u64(&j, "notice_sources_over_budget",
+	    policy_get_stats(a->policy)->sources_over);
+	jbuf_u64(&j, "under_attack_notices",
+	    policy_get_stats(a->policy)->attack_notices);
 	jbuf_u64(&j, "timeline_evicted",
 	    timeline_evicted(policy_timeline(a->policy)));
 	jbuf_u64(&j, "dns_messages", ac->dns[DNS_OK]);
@@ -280,8 +287,11 @@ write_stats(struct analyzer *a, int final)
 		jbuf_u64(&j, "beacon_known_good", bc->beacon_known_good);
 		jbuf_u64(&j, "beacon_not_server", bc->beacon_not_server);
 		jbuf_u64(&j, "beacon_fast", bc->beacon_fast);
+		jbuf_u64(&j, "beacon_unanswered", bc->beacon_unanswered);
 		jbuf_u64(&j, "beacon_trackers", bs->trackers);
 		jbuf_u64(&j, "beacon_evicted", bs->evicted);
+		jbuf_u64(&j, "beacon_evicted_earned", bs->earned_evicted);
+		jbuf_u64(&j, "beacon_over_budget", bs->budget_evicted);
 	}
 	jbuf_u64(&j, "http_hosts", ac->http_hosts);
 	jbuf_u64(&j, "reasm_in_use_max", as.reasm_in_use_max);
@@ -401,13 +411,35 @@ progress(struct analyzer *a, int done)
 	    done ? "\n" : "");
 }
 
+/* What every layer was made to refuse or give up so far. */
+static void
+pressure(struct analyzer *a, struct policy_pressure *pr)
+{
+	struct applayer_stats as;
+
+	memset(pr, 0, sizeof(*pr));
+	pr->notices = policy_get_stats(a->policy)->over_budget;
+	if (a->bursts != NULL) {
+		const struct beacon_stats *bs = bursts_beacon_stats(a->bursts);
+
+		pr->trackers = bs->budget_evicted + bs->earned_evicted;
+	}
+	applayer_get_stats(a->app, &as);
+	pr->reasm = as.reasm_exhausted;
+	pr->evidence = correlate_get_stats(a->corr)->earned_evicted;
+}
+
 /* Work due when network time crosses a whole second. */
 static void
 tick(struct analyzer *a)
 {
+	struct policy_pressure pr;
+
 	if (!a->intel_logged)
 		write_intel_stats(a);
 	flow_expire(a->flows, a->now_us);
+	pressure(a, &pr);
+	policy_check_pressure(a->policy, &pr, a->now_us);
 	if (a->stats_log != NULL && a->cfg.stats_interval_s > 0) {
 		if (a->next_stats_us == 0)
 			a->next_stats_us = a->now_us +
