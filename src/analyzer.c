@@ -257,6 +257,8 @@ write_stats(struct analyzer *a, int final)
 	jbuf_u64(&j, "devices", devices_get_stats(a->devices)->devices);
 	jbuf_u64(&j, "devices_replaced",
 	    devices_get_stats(a->devices)->replaced);
+	jbuf_u64(&j, "devices_named_replaced",
+	    devices_get_stats(a->devices)->named_replaced);
 	jbuf_u64(&j, "device_lease_changes",
 	    devices_get_stats(a->devices)->lease_changes);
 	jbuf_u64(&j, "devices_dhcp_named",
@@ -426,7 +428,8 @@ pressure(struct analyzer *a, struct policy_pressure *pr)
 	}
 	applayer_get_stats(a->app, &as);
 	pr->reasm = as.reasm_exhausted;
-	pr->evidence = correlate_get_stats(a->corr)->earned_evicted;
+	pr->evidence = correlate_get_stats(a->corr)->earned_evicted +
+	    devices_get_stats(a->devices)->named_replaced;
 }
 
 /* Work due when network time crosses a whole second. */

@@ -258,9 +258,11 @@ names_check_conn(struct applayer *al, struct flow *f)
 	it = intel_match_domain(al->intel, name);
 	if (it == NULL && cname != NULL)
 		it = intel_match_domain(al->intel, (name = cname));
-	if (it != NULL && !it->platform)
+	if (it != NULL && !it->platform) {
+		names_keep(al->names, fa.orig_h, fa.resp_h);
 		policy_intel(al->policy, f, it, fa.orig_h, fa.resp_h, name,
 		    NULL, "Conn::IN_RESP", f->first_us);
+	}
 }
 
 /*

@@ -276,8 +276,7 @@ correlate_add(struct correlate *c, const struct device_info *dev,
 			grade(d, CORR_REPEAT, ts_us);
 		}
 	}
-	/* its grades may have moved it up a list (next_device() asks
-	 * list_of() which list a device is on) */
+	/* its grades may have moved it up a list */
 	table_touch(c->devices, d, list_of(d));
 	if (d->raised && ts_us - d->raised_us > c->window_us)
 		d->raised = 0; /* a new window */
@@ -323,7 +322,8 @@ next_device(const struct correlate *c, const struct corr_device *d)
 
 	if (n != NULL)
 		return n;
-	for (l = list_of(d) + 1; l < CORR_LISTS && n == NULL; l++)
+	for (l = table_list(c->devices, d) + 1; l < CORR_LISTS && n == NULL;
+	     l++)
 		n = table_oldest(c->devices, l);
 	return n;
 }
