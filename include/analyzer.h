@@ -74,6 +74,10 @@ struct analyzer_counters {
 	int32_t undecoded_dlt; /* link type of the last packet of one not
 				* decoded (DS_UNSUPPORTED_DLT), -1: none */
 	int64_t first_ts_us, last_ts_us;
+	/* flooded (policy.h, struct policy_pressure): notices left unwritten
+	 * past a budget; beacon trackers, reassembly slots and devices'
+	 * evidence given up */
+	uint64_t flood_unwritten, flood_lost;
 };
 
 /*

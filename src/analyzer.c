@@ -430,6 +430,8 @@ pressure(struct analyzer *a, struct policy_pressure *pr)
 	pr->reasm = as.reasm_exhausted;
 	pr->evidence = correlate_get_stats(a->corr)->earned_evicted +
 	    devices_get_stats(a->devices)->named_replaced;
+	a->ctr.flood_unwritten = pr->notices;
+	a->ctr.flood_lost = pr->trackers + pr->reasm + pr->evidence;
 }
 
 /* Work due when network time crosses a whole second. */
@@ -696,8 +698,11 @@ analyzer_finish(struct analyzer *a, struct capture *c)
 {
 	if (c != NULL)
 		a->cap = c;
+	struct policy_pressure pr;
+
 	flow_flush(a->flows);
 	records_flush(a->rec, 1);
+	pressure(a, &pr); /* the counters as of the end */
 	/* what the collector got or lost goes in the final stats line */
 	syslog_out_stop(a->cfg.syslog);
 	if (!a->intel_logged)

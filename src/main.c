@@ -515,17 +515,33 @@ unseen_collect(const struct analyzer_counters *ctr, int replay,
 		    "packets, whose names may be missing",
 		    (unsigned long long)ctr->cut);
 	}
+	if (ctr->flood_lost > 0) {
+		unseen_add(u,
+		    "the sensor was flooded (Spyware::Sensor_Under_Attack): "
+		    "it gave up %llu beacon trackers, reassembly slots or "
+		    "devices' evidence to spoofed or abnormal traffic, so "
+		    "some evidence may be missing",
+		    (unsigned long long)ctr->flood_lost);
+		snprintf(u->why, sizeof(u->why),
+		    "the sensor was flooded and gave up %llu pieces of state",
+		    (unsigned long long)ctr->flood_lost);
+	}
+	if (ctr->flood_unwritten > 0)
+		unseen_add(u,
+		    "%llu notices past their sender's budget were not "
+		    "written (their evidence counted towards the verdicts)",
+		    (unsigned long long)ctr->flood_unwritten);
 	if (replay && span < SW_TRIAGE_MIN_S) {
 		unseen_add(u,
 		    "the capture spans %.0f s of network time: too "
 		    "short for beacon evidence (a beacon every 5 to 10 "
 		    "minutes needs about %u minutes: see README)",
-		    span, SW_TRIAGE_MIN_S / 60);
+		    (double)(int64_t)span, SW_TRIAGE_MIN_S / 60);
 		if (u->why[0] == '\0')
 			snprintf(u->why, sizeof(u->why),
 			    "the capture (%.0f "
 			    "s) is too short to show a beacon",
-			    span);
+			    (double)(int64_t)span);
 	}
 }
 
