@@ -121,6 +121,10 @@ const struct analyzer_counters *analyzer_get_counters(
     const struct analyzer *a);
 const struct flow_stats *analyzer_flow_stats(const struct analyzer *a);
 const struct notice_stats *analyzer_notice_stats(const struct analyzer *a);
+/* Log lines lost (not written, or too long to write), every log's:
+ * stats.log's log_write_errors.  Each cause of a loss was told on stderr
+ * (logw.h). */
+uint64_t analyzer_log_errors(const struct analyzer *a);
 struct corr_device;
 struct correlate;
 

@@ -458,6 +458,13 @@
 /* Longest stats.log line, bytes: the counters, every nonzero decoder and
  * DNS status, and the indicator set's per-app counts. */
 #define SW_STATS_LINE_MAX	8192
+/* Wall-clock seconds without a lost line before a log that was failing
+ * is said on stderr to write again: a nearly full disk still takes a
+ * short line now and then (the room left in a file's last block), and
+ * each would otherwise be one more pair of lines (failed, cleared) for
+ * the same full disk.  Longer than a burst of lines, short enough that
+ * the operator who freed space soon reads that it worked. */
+#define SW_LOG_CLEAR_S		5
 
 /* --- indicator files --- */
 

@@ -58,6 +58,7 @@ struct analyzer {
 
 	int64_t now_us;			/* network time */
 	time_t progress_wall;		/* last progress line, wall clock */
+	time_t rotation_wall;		/* last rotation check, wall clock */
 	int64_t next_tick_us;		/* next whole-second work */
 	int64_t next_stats_us;
 	struct analyzer_counters ctr;
@@ -230,8 +231,7 @@ write_stats(struct analyzer *a, int final)
 	jbuf_u64(&j, "intel_hits", policy_get_stats(a->policy)->intel_hits);
 	jbuf_u64(&j, "notices", ns->written);
 	jbuf_u64(&j, "notices_suppressed", ns->suppressed);
-	jbuf_u64(&j, "log_write_errors",
-	    ns->write_errors + records_errors(a->rec));
+	jbuf_u64(&j, "log_write_errors", analyzer_log_errors(a));
 	jbuf_u64(&j, "vendor_site_hits",
 	    policy_get_stats(a->policy)->website_hits);
 	jbuf_u64(&j, "devices_with_evidence",
@@ -434,6 +434,26 @@ pressure(struct analyzer *a, struct policy_pressure *pr)
 	a->ctr.flood_lost = pr->trackers + pr->reasm + pr->evidence;
 }
 
+/*
+ * Every log follows a move or a removal by itself, whatever rotation
+ * tool moved it and whether or not it sent SIGHUP: at most once a
+ * wall-clock second, one stat(2) a log (notice.log is also checked at
+ * each notice).
+ */
+static void
+check_rotation(struct analyzer *a, int now)
+{
+	time_t w = time(NULL);
+
+	if (!now && w == a->rotation_wall)
+		return;
+	a->rotation_wall = w;
+	logw_check_rotation(a->notice_log);
+	records_check_rotation(a->rec);
+	if (a->stats_log != NULL)
+		logw_check_rotation(a->stats_log);
+}
+
 /* Work due when network time crosses a whole second. */
 static void
 tick(struct analyzer *a)
@@ -456,6 +476,7 @@ tick(struct analyzer *a)
 		}
 	}
 	a->next_tick_us = a->now_us + (int64_t)SW_SWEEP_INTERVAL * 1000000;
+	check_rotation(a, 0);
 	records_flush(a->rec, 0);
 	if (a->cfg.progress)
 		progress(a, 0);
@@ -539,10 +560,7 @@ static void
 reopen_logs(struct analyzer *a)
 {
 	records_flush(a->rec, 1);
-	logw_check_rotation(a->notice_log);
-	records_check_rotation(a->rec);
-	if (a->stats_log != NULL)
-		logw_check_rotation(a->stats_log);
+	check_rotation(a, 1);
 }
 
 /*
@@ -672,7 +690,7 @@ analyzer_run(struct analyzer *a, struct ring *r, struct capture *c,
 					    (int64_t)(now - last_wall) *
 					    1000000);
 				last_wall = now;
-				logw_check_rotation(a->notice_log);
+				check_rotation(a, 0);
 			}
 			if (++idle >= 64) {
 				records_flush(a->rec, 0);
@@ -760,4 +778,12 @@ const struct notice_stats *
 analyzer_notice_stats(const struct analyzer *a)
 {
 	return notice_get_stats(a->notices);
+}
+
+uint64_t
+analyzer_log_errors(const struct analyzer *a)
+{
+	return notice_get_stats(a->notices)->write_errors +
+	    records_errors(a->rec) +
+	    (a->stats_log != NULL ? logw_lost(a->stats_log) : 0);
 }

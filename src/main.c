@@ -4,8 +4,8 @@
  * are the signal flags below.
  *
  * Exit status: 0 success; 1 runtime error (unreadable or truncated
- * capture, unwritable log directory); 2 bad usage or configuration (bad
- * option, bad IOC file, bad BPF filter).
+ * capture, unwritable log directory, log lines lost in a replay); 2 bad
+ * usage or configuration (bad option, bad IOC file, bad BPF filter).
  */
 #include <dirent.h>
 #include <errno.h>
@@ -753,7 +753,7 @@ main(int argc, char **argv)
 	const struct flow_stats *fs;
 	struct capture_stats cs;
 	char err[ERRLEN], dirbuf[PATH_MAX];
-	uint64_t seed = 0;
+	uint64_t seed = 0, lost;
 	unsigned ioc_warnings = 0;
 	const struct corr_device **verdicts = NULL;
 	size_t nverd = 0, vi;
@@ -1126,6 +1126,11 @@ main(int argc, char **argv)
 		fprintf(stderr, "stalkerwatch: %s\n", capture_error(cap, i));
 		rc = EXIT_RUNTIME;
 	}
+	/* a replay that lost log lines did not leave the whole answer on
+	 * disk (each cause was told as it came); live keeps running */
+	lost = analyzer_log_errors(an);
+	if (lost != 0 && nfiles > 0)
+		rc = EXIT_RUNTIME;
 	ctr = analyzer_get_counters(an);
 	/* what could not be seen, before what was; no IP traffic at all is
 	 * an error, not an all-clear */
@@ -1164,6 +1169,11 @@ main(int argc, char **argv)
 		    (unsigned long long)ns->suppressed,
 		    (unsigned long long)ctr->malformed,
 		    (unsigned long long)(cs.ring_drops + cs.kernel_drops));
+		if (lost != 0)
+			fprintf(stderr,
+			    "stalkerwatch: %llu log lines "
+			    "could not be written\n",
+			    (unsigned long long)lost);
 		/* the answer an analyst replaying a phone's capture wants:
 		 * one line per device, most urgent first */
 		for (vi = 0; vi < nverd; vi++) {
