@@ -81,8 +81,8 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		}
 		if (len == 0)
 			continue;
-		res = tls_feed(&tf, pool, NULL, 0, 1, isn, isn + 1 + (uint32_t)off,
-		    data + off, len, &h, &fst);
+		res = tls_feed(&tf, pool, NULL, 0, 1, isn,
+		    isn + 1 + (uint32_t)off, data + off, len, &h, &fst);
 		if (fst > TLS__COUNT)
 			abort();
 		if (res != TLS_FEED_NONE) {

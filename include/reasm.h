@@ -72,12 +72,12 @@ struct reasm_ref {
 	uint16_t gen;
 };
 
-/* Who asks for a slot: the per-source budget and the reclaim order. */
+/* Who asks for a slot: the per-source budget and the reclaim order.
+ * src is the sender's address, 16 bytes (IPv4-mapped); handshake says
+ * the connection's SYN, SYN-ACK and an ACK were seen. */
 struct reasm_owner {
-	const uint8_t *src;	/* the sender's address, 16 bytes
-				 * (IPv4-mapped) */
-	uint8_t handshake;	/* the connection's SYN, SYN-ACK and an ACK
-				 * were seen */
+	const uint8_t *src;
+	uint8_t handshake;
 };
 
 struct reasm_stats {
@@ -85,10 +85,10 @@ struct reasm_stats {
 	uint64_t in_use_max;	/* high-water mark */
 	uint64_t opened;	/* slots handed out */
 	uint64_t exhausted;	/* reasm_open() found no slot to give */
-	uint64_t reclaimed;	/* slots taken from a holder: no handshake,
-				 * or idle SW_REASM_IDLE_S */
-	uint64_t source_limited;	/* reasm_open() refused: the source
-					 * holds SW_REASM_PER_SOURCE slots */
+	/* slots taken from a holder: no handshake, or idle */
+	uint64_t reclaimed;
+	/* reasm_open() refused: the source held SW_REASM_PER_SOURCE */
+	uint64_t source_limited;
 	uint64_t overflow;	/* bytes cut because they fell past the slot */
 	uint64_t too_many_ranges;	/* segments dropped: range list full */
 };

@@ -18,21 +18,21 @@
 #include "table.h"
 
 /* The age lists: a slot without a handshake is taken first. */
-#define REASM_NOHS	0
-#define REASM_HS	1
+#define REASM_NOHS 0
+#define REASM_HS   1
 
 struct reasm_range {
 	uint32_t lo, hi;	/* byte offsets from base, lo < hi */
 };
 
 struct reasm_slot {
-	int64_t last_us;	/* network time of its last new bytes */
+	int64_t last_us; /* network time of its last new bytes */
 	uint32_t base;
-	uint32_t src;		/* its source's entry in r->srcs */
-	uint16_t gen;		/* bumped at each open: old handles miss */
-	uint16_t prev, next;	/* age list links; next: free stack too */
+	uint32_t src;	     /* its source's entry in r->srcs */
+	uint16_t gen;	     /* bumped at each open: old handles miss */
+	uint16_t prev, next; /* age list links; next: free stack too */
 	uint8_t used;
-	uint8_t list;		/* REASM_NOHS, REASM_HS */
+	uint8_t list; /* REASM_NOHS, REASM_HS */
 	uint8_t nranges;
 	struct reasm_range rg[SW_REASM_MAX_RANGES];
 	uint8_t *buf;
@@ -40,7 +40,7 @@ struct reasm_slot {
 
 /* A source address's entry in r->srcs. */
 struct reasm_src {
-	uint64_t held;		/* slots it holds, 1..SW_REASM_PER_SOURCE */
+	uint64_t held; /* slots it holds, 1..SW_REASM_PER_SOURCE */
 };
 
 struct reasm {
@@ -50,7 +50,7 @@ struct reasm {
 	uint16_t head[2], tail[2];	/* age lists: stalest at head */
 	struct reasm_slot *slots;	/* [0] unused: id 0 means none */
 	uint8_t *mem;
-	struct table *srcs;	/* source address -> struct reasm_src */
+	struct table *srcs; /* source address -> struct reasm_src */
 	struct reasm_stats st;
 };
 
