@@ -1699,10 +1699,11 @@ scen_names(struct pcapgen *g, const struct pcapgen_opts *o)
  * Held reassembly slots (issue 13): connections that each send the start
  * of a ClientHello (a record header announcing 4000 bytes, 100 sent) and
  * never the rest, resent every 290 s so that neither the flow nor its
- * slot times out, as many as the sensor has TLS reassembly slots
- * (SW_REASM_SLOTS, 512): 128 from one host, 192.168.1.66, each after a
- * whole handshake, and 448 "one-packet" connections (no handshake) from
- * spoofed sources 10.66.x.y.  Ten minutes in, the phone connects with
+ * slot times out, 576 in all, more than the sensor has TLS reassembly
+ * slots (SW_REASM_SLOTS, 512): 128 from one host, 192.168.1.66, each
+ * after a whole handshake (past its budget of 64 slots), and 448
+ * "one-packet" connections (no handshake) from spoofed sources
+ * 10.66.x.y, which fill the rest.  Ten minutes in, the phone connects with
  * SNI api.thd.cc (an mSpy C2 name, at an address never resolved and on no
  * list) and its ClientHello comes in two segments, the server_name in the
  * second (TCP stacks and DPI-evasion tools split hellos; Chrome permutes
