@@ -142,6 +142,21 @@
 /* Disjoint received byte ranges per slot: a segment that would need one
  * more is dropped and counted (a later retransmission fills the gap). */
 #define SW_REASM_MAX_RANGES	8
+/* Seconds of network time after its last new bytes at which a slot of a
+ * connection with a handshake may be taken for a new stream, when none is
+ * free (a slot of one without a handshake may be taken at once).  A
+ * client sends its whole hello in one flight (the initial window, RFC
+ * 6928, is 10 segments), so its segments arrive within microseconds of
+ * each other; a lost one comes again after the retransmission timeout,
+ * 1 s at first (RFC 6298), 3 s after a second loss.  5 s keeps a slot
+ * through that on a slow link; a holder that sends nothing new for
+ * longer is not sending a hello. */
+#define SW_REASM_IDLE_S		5
+/* Slots one source address may hold (1/8 of the pool): a phone has a
+ * few hellos in flight at once, a burst of page loads some tens; an
+ * attacker needs 8 addresses to fill the pool.  Its next streams get no
+ * slot, counted (reasm_source_limited in stats.log). */
+#define SW_REASM_PER_SOURCE	64
 
 /* Largest ClientHello handshake message read, bytes (body plus its 4-byte
  * header).  Real hellos are 0.2-2 KB, ~1.8 KB with a post-quantum

@@ -298,6 +298,8 @@ write_stats(struct analyzer *a, int final)
 	jbuf_u64(&j, "http_hosts", ac->http_hosts);
 	jbuf_u64(&j, "reasm_in_use_max", as.reasm_in_use_max);
 	jbuf_u64(&j, "reasm_exhausted", as.reasm_exhausted);
+	jbuf_u64(&j, "reasm_reclaimed", as.reasm_reclaimed);
+	jbuf_u64(&j, "reasm_source_limited", as.reasm_source_limited);
 	jbuf_u64(&j, "names_held", as.names_held);
 	jbuf_u64(&j, "names_held_hits", as.names_held_hits);
 	jbuf_u64(&j, "names_held_evicted", as.names_held_evicted);
@@ -427,7 +429,8 @@ pressure(struct analyzer *a, struct policy_pressure *pr)
 		pr->trackers = bs->budget_evicted + bs->earned_evicted;
 	}
 	applayer_get_stats(a->app, &as);
-	pr->reasm = as.reasm_exhausted;
+	pr->reasm = as.reasm_exhausted + as.reasm_reclaimed +
+	    as.reasm_source_limited;
 	pr->evidence = correlate_get_stats(a->corr)->earned_evicted +
 	    devices_get_stats(a->devices)->named_replaced;
 	a->ctr.flood_unwritten = pr->notices;

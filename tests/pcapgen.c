@@ -1695,6 +1695,105 @@ scen_names(struct pcapgen *g, const struct pcapgen_opts *o)
 	return rc ? -1 : 0;
 }
 
+/*
+ * Held reassembly slots (issue 13): connections that each send the start
+ * of a ClientHello (a record header announcing 4000 bytes, 100 sent) and
+ * never the rest, resent every 290 s so that neither the flow nor its
+ * slot times out, 576 in all, more than the sensor has TLS reassembly
+ * slots (SW_REASM_SLOTS, 512): 128 from one host, 192.168.1.66, each
+ * after a whole handshake (past its budget of 64 slots), and 448
+ * "one-packet" connections (no handshake) from spoofed sources
+ * 10.66.x.y, which fill the rest.  Ten minutes in, the phone connects with
+ * SNI api.thd.cc (an mSpy C2 name, at an address never resolved and on no
+ * list) and its ClientHello comes in two segments, the server_name in the
+ * second (TCP stacks and DPI-evasion tools split hellos; Chrome permutes
+ * extensions, so the SNI of a 1.8 KB post-quantum hello lands either
+ * side of the MSS).  Must fire: the C2 notice for the SNI.
+ */
+#define HOLD_ONE_HOST 128
+#define HOLD_SPOOFED  448
+#define HOLD_RESEND   (290 * SEC)
+#define HOLD_SPLIT \
+	100 /* the hello's first segment, bytes: the
+				 * server_name starts at byte 112 */
+
+static int
+scen_reasm_hold(struct pcapgen *g, const struct pcapgen_opts *o)
+{
+	static struct pcapgen_tcp c[HOLD_ONE_HOST + HOLD_SPOOFED];
+	struct pcapgen_host atk, srv, victim_srv;
+	struct pcapgen_tcp v;
+	struct lan l;
+	uint8_t hello[4096];
+	char ip[32];
+	uint64_t start = g->now_us;
+	size_t n, i, round;
+	int rc = 0;
+
+	(void)o;
+	lan_init(g, &l);
+	if (pcapgen_host(&atk, "192.168.1.66", "02:00:5e:66:00:01") != 0 ||
+	    remote(&srv, "198.51.100.210") != 0 ||
+	    remote(&victim_srv, "203.0.113.99") != 0)
+		return -1;
+	/* the start of a hello that announces more than it ever sends */
+	if ((n = pcapgen_tls_client_hello(g, hello, sizeof(hello),
+		 "cdn.example.org")) < HOLD_SPLIT)
+		return -1;
+	hello[3] = 4000 >> 8;
+	hello[4] = 4000 & 0xff;
+	hello[6] = 0;
+	hello[7] = (4000 - 4) >> 8;
+	hello[8] = (4000 - 4) & 0xff;
+	for (i = 0; i < HOLD_ONE_HOST + HOLD_SPOOFED; i++) {
+		if (i < HOLD_ONE_HOST) {
+			pcapgen_tcp_init(g, &c[i], &atk, lan_port(g, &l), &srv,
+			    443);
+			c[i].rtt_us = 2000;
+			rc |= pcapgen_tcp_connect(g, &c[i]);
+		} else {
+			snprintf(ip, sizeof(ip), "10.66.%zu.%zu",
+			    1 + (i - HOLD_ONE_HOST) / 200,
+			    1 + (i - HOLD_ONE_HOST) % 200);
+			if (pcapgen_host(&atk, ip, "02:00:5e:66:00:01") != 0)
+				return -1;
+			pcapgen_tcp_init(g, &c[i], &atk, 40000, &srv, 443);
+		}
+		rc |= pcapgen_tcp_segment(g, &c[i], PCAPGEN_C2S,
+		    PCAPGEN_PSH | PCAPGEN_ACK, hello, HOLD_SPLIT);
+		pcapgen_advance(g, 500);
+	}
+	/* the same segment again, before the 5-minute TCP timeout */
+	for (round = 1; round <= 2; round++) {
+		if (g->now_us < start + round * HOLD_RESEND)
+			g->now_us = start + round * HOLD_RESEND;
+		for (i = 0; i < HOLD_ONE_HOST + HOLD_SPOOFED; i++) {
+			c[i].seq[PCAPGEN_C2S] -= HOLD_SPLIT;
+			rc |= pcapgen_tcp_segment(g, &c[i], PCAPGEN_C2S,
+			    PCAPGEN_PSH | PCAPGEN_ACK, hello, HOLD_SPLIT);
+			pcapgen_advance(g, 500);
+		}
+	}
+	/* the phone: a real hello, in two segments 200 us apart */
+	g->now_us = start + 600 * SEC;
+	if ((n = pcapgen_tls_client_hello(g, hello, sizeof(hello),
+		 "api.thd.cc")) <= HOLD_SPLIT)
+		return -1;
+	pcapgen_tcp_init(g, &v, &l.phone, lan_port(g, &l), &victim_srv, 443);
+	rc |= pcapgen_tcp_connect(g, &v);
+	pcapgen_advance(g, 300);
+	rc |= pcapgen_tcp_segment(g, &v, PCAPGEN_C2S, PCAPGEN_ACK, hello,
+	    HOLD_SPLIT);
+	pcapgen_advance(g, 200);
+	rc |= pcapgen_tcp_segment(g, &v, PCAPGEN_C2S, PCAPGEN_PSH | PCAPGEN_ACK,
+	    hello + HOLD_SPLIT, n - HOLD_SPLIT);
+	n = pcapgen_tls_server_flight(g, hello, sizeof(hello), 1500);
+	rc |= pcapgen_tcp_send(g, &v, PCAPGEN_S2C, hello, n);
+	rc |= pcapgen_tls_data(g, &v, PCAPGEN_C2S, 400);
+	rc |= pcapgen_tls_data(g, &v, PCAPGEN_S2C, 300);
+	rc |= pcapgen_tcp_close(g, &v, PCAPGEN_C2S);
+	return rc ? -1 : 0;
+}
 
 /*
  * The per-role policy of intel.h on the bundled Echap lists, one case a
@@ -3073,6 +3172,10 @@ const struct pcapgen_scenario pcapgen_scenarios[] = {
 	    "both files, watchware, distribution", scen_policy },
 	{ "survivor", "2 h: the phone resolves the mSpy C2 name api.thd.cc "
 	    "and uploads to it every 5-10 min", scen_survivor },
+	{ "reasm-hold", "10 min: 576 connections hold partial ClientHellos "
+	    "(128 from 192.168.1.66 after handshakes, 448 one-packet from "
+	    "spoofed 10.66.x.y), resent every 290 s; then the phone's hello "
+	    "for api.thd.cc in two segments (must fire)", scen_reasm_hold },
 	{ "bench", "--count packets (default 3,000,000) of a busy network, "
 	    "~3% of connections to " MSPY_IP_A, scen_bench },
 	{ "bench-conns", "--count connections (default 1,000,000) open at "
