@@ -24,6 +24,10 @@
 #   half, double     the stalkerwatch row on half and twice the packets:
 #                    time double/normal and normal/half say whether the
 #                    time is linear
+#   notice flood     issue 13: mkpcap attack-notices (200,000 spoofed SYNs
+#                    to a C2 address around a victim phone), with and
+#                    without suppression (--suppress-for 0): with it, the
+#                    replay must take at most twice as long
 #   N connections    BENCH_CONNS connections open at once (mkpcap
 #                    bench-conns: every SYN, then every SYN-ACK) with
 #                    --max-flows BENCH_CONNS: the peak RSS of a full table
@@ -43,6 +47,7 @@
 # (default 5), BENCH_PCAP (default $SW_BUILD/bench.pcap), BENCH_IOCS
 # (extra indicators, default 100000; 0 skips the row), BENCH_SCALE=0 skips
 # the half and double rows, BENCH_BIG=0 skips the connections row,
+# BENCH_FLOOD=0 skips the notice-flood rows,
 # BENCH_CONNS (default 1000000), BENCH_OTHERS=0 skips tcpdump and the flow
 # exporters, BENCH_KEEP=0 deletes the captures at exit, BENCH_TIME=proc
 # measures RSS from /proc even where GNU time exists (to test that path).
@@ -180,6 +185,13 @@ fi
 PCAP_HALF=$SW_BUILD/bench-half.pcap
 PCAP_DOUBLE=$SW_BUILD/bench-double.pcap
 PCAP_CONNS=$SW_BUILD/bench-conns.pcap
+PCAP_FLOOD=$SW_BUILD/bench-flood.pcap
+flood_note=
+if [ "${BENCH_FLOOD:-1}" != 0 ] && [ "$sensor" -eq 1 ]; then
+	# the scenario has its own size: 200,000 SYNs and the victim
+	gen "$PCAP_FLOOD" attack-notices 200000 20000000 ||
+	    flood_note=$gen_why
+fi
 half_note=
 double_note=
 conns_note=
@@ -299,6 +311,9 @@ row_ioc() { run_sensor "$PCAP" -I "$tmp/extra.txt"; }
 row_sw_half() { run_sensor "$PCAP_HALF"; }
 row_sw_double() { run_sensor "$PCAP_DOUBLE"; }
 row_sw_conns() { run_sensor "$PCAP_CONNS" --max-flows "$CONNS"; }
+row_bare_flood() { run_timed "$tmp/run" "$BARE" "$PCAP_FLOOD"; }
+row_sw_flood() { run_sensor "$PCAP_FLOOD"; }
+row_sw_flood_nosupp() { run_sensor "$PCAP_FLOOD" --suppress-for 0; }
 row_tcpdump() {
 	# As root, tcpdump drops to user "tcpdump"; stay root instead, which
 	# needs no such user and changes nothing for reading a file.
@@ -391,12 +406,17 @@ fi
 if [ "$BIG" != 0 ] && [ -z "$conns_note" ]; then
 	rows="$rows bare_conns sw_conns"
 fi
+if [ "${BENCH_FLOOD:-1}" != 0 ] && [ "$sensor" -eq 1 ] &&
+    [ -z "$flood_note" ]; then
+	rows="$rows bare_flood sw_flood sw_flood_nosupp"
+fi
 
 cap_of() {
 	case $1 in
 	*_half) echo "$PCAP_HALF" ;;
 	*_double) echo "$PCAP_DOUBLE" ;;
 	*_conns) echo "$PCAP_CONNS" ;;
+	*_flood*) echo "$PCAP_FLOOD" ;;
 	*) echo "$PCAP" ;;
 	esac
 }
@@ -405,6 +425,7 @@ base_of() {
 	*_half) echo bare_half ;;
 	*_double) echo bare_double ;;
 	*_conns) echo bare_conns ;;
+	*_flood*) echo bare_flood ;;
 	*) echo bare ;;
 	esac
 }
@@ -446,6 +467,9 @@ label_of() {
 	sw_double) echo "sw*2" ;;
 	bare_conns) echo "bare conns" ;;
 	sw_conns) echo "sw conns" ;;
+	bare_flood) echo "bare flood" ;;
+	sw_flood) echo "sw flood" ;;
+	sw_flood_nosupp) echo "sw flood nosupp" ;;
 	*) echo "$1" ;;
 	esac
 }
@@ -459,6 +483,7 @@ done
 : > "$tmp/lin.double"
 : > "$tmp/lin.half"
 : > "$tmp/bare.lin.double"
+: > "$tmp/flood.ratio"
 sw_conns_held=-
 sw_conns_evicted=-
 notices=-
@@ -550,6 +575,12 @@ while [ "$r" -le "$ROUNDS" ]; do
 	case " $rows " in
 	*" sw_half "*)
 		quot "$secs_sw" "$secs_sw_half" >> "$tmp/lin.half"
+		;;
+	esac
+	case " $rows " in
+	*" sw_flood_nosupp "*)
+		quot "$secs_sw_flood" "$secs_sw_flood_nosupp" \
+		    >> "$tmp/flood.ratio"
 		;;
 	esac
 	echo "$line s"
@@ -679,6 +710,15 @@ elif [ "$SCALE" != 0 ]; then
 fi
 if [ "$sensor" -eq 1 ] && [ "$SCALE" = 0 ]; then
 	note "half, double the packets" "skipped (BENCH_SCALE=0)"
+fi
+if has_row sw_flood; then
+	fr=$(median "$tmp/flood.ratio")
+	fig sw_flood "notice flood (attack-notices)" "$(awk -v x="$fr" \
+	    -v v="$(verdict "$fr <= 2.0")" \
+	    'BEGIN { printf "time / suppression off %.2f (<= 2, issue 13): %s", x, v }')"
+	fig sw_flood_nosupp "  the same, --suppress-for 0" "for reference"
+elif [ "${BENCH_FLOOD:-1}" != 0 ] && [ "$sensor" -eq 1 ]; then
+	note "notice flood (attack-notices)" "$flood_note"
 fi
 if has_row sw_conns; then
 	m=$(peak sw_conns)

@@ -5,7 +5,7 @@
  * The input is a client byte stream.  It is parsed whole; then it is cut
  * into three segments at points taken from the stream's own length and
  * bytes, and fed through tls_feed() and a reassembly pool in a chosen
- * order (in order, reversed, or with a retransmitted overlap), from a
+ * order (in order, reversed, NULL, 0, or with a retransmitted overlap), from a
  * sequence number near 2^32 so offsets wrap.  Besides the sanitizers'
  * checks it aborts when a contract breaks: a status out of range, a string
  * not NUL-terminated in its field, or a driver that, once every byte has
@@ -43,7 +43,7 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	char err[SW_ERRLEN];
 	unsigned mode;
 
-	if (pool == NULL && (pool = reasm_new(4, 0, err)) == NULL)
+	if (pool == NULL && (pool = reasm_new(4, 0, 1, err)) == NULL)
 		abort();
 	st = tls_parse_client_hello(data, size, &whole);
 	if (st >= TLS__COUNT)
@@ -81,8 +81,8 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		}
 		if (len == 0)
 			continue;
-		res = tls_feed(&tf, pool, 1, isn, isn + 1 + (uint32_t)off,
-		    data + off, len, &h, &fst);
+		res = tls_feed(&tf, pool, NULL, 0, 1, isn,
+		    isn + 1 + (uint32_t)off, data + off, len, &h, &fst);
 		if (fst > TLS__COUNT)
 			abort();
 		if (res != TLS_FEED_NONE) {

@@ -78,6 +78,10 @@ struct analyzer_counters {
 	int32_t undecoded_dlt; /* link type of the last packet of one not
 				* decoded (DS_UNSUPPORTED_DLT), -1: none */
 	int64_t first_ts_us, last_ts_us;
+	/* flooded (policy.h, struct policy_pressure): notices left unwritten
+	 * past a budget; beacon trackers, reassembly slots and devices'
+	 * evidence given up */
+	uint64_t flood_unwritten, flood_lost;
 };
 
 /*
@@ -121,6 +125,10 @@ const struct analyzer_counters *analyzer_get_counters(
     const struct analyzer *a);
 const struct flow_stats *analyzer_flow_stats(const struct analyzer *a);
 const struct notice_stats *analyzer_notice_stats(const struct analyzer *a);
+/* Log lines lost (not written, or too long to write), every log's:
+ * stats.log's log_write_errors.  Each cause of a loss was told on stderr
+ * (logw.h). */
+uint64_t analyzer_log_errors(const struct analyzer *a);
 struct corr_device;
 struct correlate;
 

@@ -45,6 +45,7 @@ struct applayer_stats {
 	uint64_t names_cached, names_evicted;
 	uint64_t server_names, server_names_refused;
 	uint64_t reasm_in_use_max, reasm_exhausted;
+	uint64_t reasm_reclaimed, reasm_source_limited;
 	uint64_t names_held, names_held_hits, names_held_evicted;
 };
 

@@ -123,7 +123,10 @@ int beacon_level(const struct beacon_score *s,
  */
 struct beacon_tracker {
 	uint8_t notified;	/* severity level last notified (0 none) */
+	uint8_t earned;		/* two events or more: kept before others */
 	uint16_t n;		/* events held (<= SW_BEACON_HISTORY) */
+	uint32_t dprev, dnext;	/* the device's unproven trackers, oldest
+				 * first (table handles; 0 none) */
 	uint64_t total;		/* events ever observed */
 	struct beacon_event ev[SW_BEACON_HISTORY];	/* sorted by ts_us */
 	int64_t updated_us;	/* network time of the last observe */
@@ -133,7 +136,11 @@ struct beacon_stats {
 	uint64_t events;
 	uint64_t gated;		/* events over the low-volume gate */
 	uint64_t trackers;	/* in use */
-	uint64_t evicted;
+	uint64_t evicted;	/* to make room, the table full */
+	uint64_t earned_evicted; /* of them, trackers with two events or
+				  * more (none had only one left) */
+	uint64_t budget_evicted; /* a device's own oldest unproven tracker,
+				  * the device at its budget */
 };
 
 struct beacon_table;

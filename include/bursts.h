@@ -30,6 +30,8 @@ struct bursts_counters {
 	uint64_t beacon_gated;	    /* events over the low-volume gate */
 	uint64_t beacon_not_server; /* broadcast, multicast, inside home */
 	uint64_t beacon_fast;	    /* levels reached on the fast scale */
+	uint64_t beacon_unanswered; /* TCP connections the server never
+				     * answered: no beat (spoofed SYNs) */
 };
 
 struct bursts;

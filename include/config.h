@@ -169,6 +169,21 @@
 /* Disjoint received byte ranges per slot: a segment that would need one
  * more is dropped and counted (a later retransmission fills the gap). */
 #define SW_REASM_MAX_RANGES	8
+/* Seconds of network time after its last new bytes at which a slot of a
+ * connection with a handshake may be taken for a new stream, when none is
+ * free (a slot of one without a handshake may be taken at once).  A
+ * client sends its whole hello in one flight (the initial window, RFC
+ * 6928, is 10 segments), so its segments arrive within microseconds of
+ * each other; a lost one comes again after the retransmission timeout,
+ * 1 s at first (RFC 6298), 3 s after a second loss.  5 s keeps a slot
+ * through that on a slow link; a holder that sends nothing new for
+ * longer is not sending a hello. */
+#define SW_REASM_IDLE_S		5
+/* Slots one source address may hold (1/8 of the pool): a phone has a
+ * few hellos in flight at once, a burst of page loads some tens; an
+ * attacker needs 8 addresses to fill the pool.  Its next streams get no
+ * slot, counted (reasm_source_limited in stats.log). */
+#define SW_REASM_PER_SOURCE	64
 
 /* Largest ClientHello handshake message read, bytes (body plus its 4-byte
  * header).  Real hellos are 0.2-2 KB, ~1.8 KB with a post-quantum
@@ -277,6 +292,29 @@
  * staff check with the person; never makes the urgent verdict alone. */
 #define SW_SEV_WATCHWARE	5
 
+/* A sensor under attack (policy.c): one sender must not be able to fill
+ * notice.log, nor hide a victim's notices among its own.  Budgets per
+ * window of SW_NOTICE_BUDGET_S seconds of network time: each home sender
+ * (its network card's MAC when the frames show it, else its address) may
+ * have SW_NOTICE_SOURCE_BUDGET notices written (a phone with
+ * stalkerware makes a handful: one per indicator and kind per suppression
+ * window, and its beacons), and every address outside the home network
+ * together SW_NOTICE_FOREIGN_BUDGET (no device there, and a source any
+ * host on the internet can spoof).  A notice over budget is counted, its
+ * evidence kept, not written.  SW_NOTICE_SOURCES home senders are
+ * remembered (72 bytes each with the table, 288 KiB; the least recently
+ * noticed goes at the cap). */
+#define SW_NOTICE_BUDGET_S	 600
+#define SW_NOTICE_SOURCE_BUDGET	 64
+#define SW_NOTICE_FOREIGN_BUDGET 64
+#define SW_NOTICE_SOURCES	 4096
+/* Spyware::Sensor_Under_Attack, raised when a budget or an earned-state
+ * eviction was counted since the last check (once a second of network
+ * time), at most once per SW_ATTACK_NOTICE_S seconds: the operator
+ * learns that notices may be missing, and from when. */
+#define SW_ATTACK_NOTICE_S	 600
+#define SW_SEV_ATTACK		 8
+
 /* --- survivor-risk correlation (correlate.h) ----------------------------- */
 
 /* Ranges in the home network (--home-net): a shelter names a few; 17
@@ -357,10 +395,17 @@
 
 /* --- beacon detection ----------------------------------------------------- */
 
-/* (device, destination) trackers: 704 + 4 + 8 bytes each (the tracker,
- * its key and table links, a bucket, the filter), so 11.2 MiB at the cap; the least
+/* (device, destination) trackers: 712 + 4 + 8 bytes each (the tracker,
+ * its key and table links, a bucket, the filter) and at most one device
+ * record of 64 bytes, so 12.3 MiB at the cap; the least
  * recently updated is evicted (counted) when full. */
 #define SW_BEACON_MAX		16384
+/* Unproven trackers (one event: a destination seen once) one device may
+ * hold, at most a quarter of the table: past it the device's own oldest
+ * goes.  A phone browsing opens a few hundred new destinations an hour;
+ * a port scan or a P2P client opens thousands, and must not push out the
+ * trackers of other devices' beacons. */
+#define SW_BEACON_DEVICE_BUDGET 2048
 
 /* Events kept per tracker, the window a score is computed over (and the
  * most --beacon-min-events may ask for): 32 beats are 16 minutes of a 30 s
@@ -455,6 +500,13 @@
 /* Longest stats.log line, bytes: the counters, every nonzero decoder and
  * DNS status, and the indicator set's per-app counts. */
 #define SW_STATS_LINE_MAX	8192
+/* Wall-clock seconds without a lost line before a log that was failing
+ * is said on stderr to write again: a nearly full disk still takes a
+ * short line now and then (the room left in a file's last block), and
+ * each would otherwise be one more pair of lines (failed, cleared) for
+ * the same full disk.  Longer than a burst of lines, short enough that
+ * the operator who freed space soon reads that it worked. */
+#define SW_LOG_CLEAR_S		5
 
 /* --- indicator files --- */
 

@@ -80,6 +80,8 @@ struct corr_device {
 struct corr_stats {
 	uint64_t devices;  /* in use */
 	uint64_t replaced; /* evicted when full */
+	uint64_t earned_evicted; /* of them, devices with more than weak
+				  * evidence (none with only weak left) */
 	uint64_t verdicts; /* survivor-risk verdicts reached */
 };
 

@@ -42,6 +42,8 @@ struct device_info {
 struct device_stats {
 	uint64_t devices;	/* in the table */
 	uint64_t replaced;	/* evicted when full */
+	uint64_t named_replaced; /* of them, DHCP-named ones (no unnamed
+				  * one was left) */
 	uint64_t lease_changes; /* an address taken by another MAC */
 	uint64_t dhcp_named;	/* devices given a name by DHCP */
 };

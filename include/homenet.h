@@ -26,6 +26,9 @@ struct homenet {
 		 * test is two ANDs and compares (asked per connection) */
 		uint64_t hi, lo, mhi, mlo;
 	} net[SW_HOMENET_MAX];
+	/* an IPv6 range outside fc00::/7 and fe80::/10 was given: the
+	 * home's global IPv6 addresses are known (homenet_knows()) */
+	uint8_t v6_global;
 	/* IPv4 subnets seen in DHCP acknowledgements (host order) */
 	unsigned nlearned, next_learned;
 	struct {
@@ -46,6 +49,12 @@ int homenet_add(struct homenet *h, const char *cidr, char *errbuf);
 /* 1 when a (16 bytes, IPv4-mapped for IPv4) lies in the home network;
  * 0 for any address when h is NULL. */
 int homenet_contains(const struct homenet *h, const uint8_t a[16]);
+
+/* 1 when the set says for a's family which addresses are at home: for
+ * IPv4 always (the private ranges, or those given); for IPv6 only once a
+ * global range was given with --home-net, since phones at home use their
+ * provider's global IPv6 addresses, which no default can name. */
+int homenet_knows(const struct homenet *h, const uint8_t a[16]);
 
 /* 1 when a is the broadcast address of a home IPv4 subnet: of the subnet
  * learned from DHCP that holds it (its host part all ones), else by a /24

@@ -7,11 +7,18 @@
  * O_APPEND, so concurrent tailers (Wazuh, Filebeat, Splunk forwarders) and
  * logrotate's copytruncate see whole lines.  For move-and-create rotation,
  * logw_check_rotation() notices that the path now names another file (or
- * none) and reopens it; the analyzer calls it on every notice and once a
- * second of network time, and on SIGHUP.  EINTR and short writes are
- * retried; a failing write is returned for the caller to count (notice.log
- * and conn.log failures are: stats.log's log_write_errors), never fatal to
- * the sensor.
+ * none) and reopens it; the analyzer calls it for every log at most once
+ * a wall-clock second and on SIGHUP, and notice.c on every notice.
+ *
+ * EINTR and short writes are retried.  A write that still fails is never
+ * fatal to the sensor: the line is lost and counted (logw_lost(), in
+ * stats.log's log_write_errors), the part of it that reached the file is
+ * cut off again (ftruncate(2)), so every line in the file stays whole, and
+ * the cause ("write failed: No space left on device", "cannot open for
+ * writing: ...") is told on stderr once, naming the file; that the log
+ * writes again is told once too, after SW_LOG_CLEAR_S seconds without a
+ * loss.  A path that names a FIFO, a device or a directory is refused,
+ * without blocking.
  */
 #ifndef SW_LOGW_H
 #define SW_LOGW_H
@@ -23,7 +30,8 @@ struct logw;
 
 /*
  * Open dir/name for appending (creating it 0640), or standard output when
- * dir is "-".  Returns NULL with the reason in errbuf (errlen bytes).
+ * dir is "-".  Returns NULL with the reason in errbuf (errlen bytes),
+ * also when the path is not a regular file.
  */
 struct logw *logw_open(const char *dir, const char *name, char *errbuf,
     size_t errlen);
@@ -34,7 +42,7 @@ void logw_close(struct logw *w);
 /*
  * Write line[0..len) plus a newline in one write(2).  The line must not
  * contain a newline.  Returns 0, or -1 when the line could not be written
- * whole.
+ * whole (then it is not in the file at all, and counted lost).
  */
 int logw_write(struct logw *w, const char *line, size_t len);
 
@@ -52,7 +60,7 @@ int logw_set_buffer(struct logw *w, size_t cap);
 /* Write the buffered lines; 0, or -1 when they were lost (counted). */
 int logw_flush(struct logw *w);
 
-/* Buffered lines that could not be written (a failing disk). */
+/* Lines that could not be written (a failing disk), buffered or not. */
 uint64_t logw_lost(const struct logw *w);
 
 /* Reopen if the path was moved away or removed. Returns 1 if reopened. */

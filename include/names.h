@@ -101,6 +101,15 @@ void names_insert(struct names_cache *c, const uint8_t device[16],
  * target or NULL.  Strings stay valid until the next names_insert() or
  * names_free().  Cost: O(1) expected.
  */
+/*
+ * The entry of (device, addr) has earned evidence (its name is an
+ * indicator the device connected to): at the cap, every ordinary entry
+ * goes before it, so a flood of answers cannot push out the name that
+ * makes a victim's next connection to that address a C2 one.
+ */
+void names_keep(struct names_cache *c, const uint8_t device[16],
+    const uint8_t addr[16]);
+
 const char *names_lookup(struct names_cache *c, const uint8_t device[16],
     const uint8_t addr[16], int64_t now_us, const char **cname);
 

@@ -45,6 +45,7 @@ struct logw;
 #define NOTE_VENDOR_WEBSITE	"Spyware::Vendor_Website"
 #define NOTE_DISTRIBUTION	"Spyware::Distribution_Site"
 #define NOTE_WATCHWARE		"Spyware::Watchware_Traffic"
+#define NOTE_UNDER_ATTACK	"Spyware::Sensor_Under_Attack"
 
 struct notice {
 	int64_t ts_us;

@@ -18,6 +18,7 @@
 #include "beacon.h"
 #include "correlate.h"
 #include "flow.h"
+#include "homenet.h"
 #include "intel.h"
 #include "notice.h"
 
@@ -32,6 +33,24 @@ struct policy_stats {
 	uint64_t website_hits;	/* vendor websites among them */
 	uint64_t c2_flows_lost; /* C2 connections forgotten before their
 				 * end (SW_CORR_C2_FLOWS full) */
+	uint64_t over_budget;	/* notices not written: their source's
+				 * budget was spent (config.h) */
+	uint64_t sources_over;	/* sources (one for all foreign ones) that
+				 * spent a budget, once per window */
+	uint64_t attack_notices; /* Spyware::Sensor_Under_Attack written */
+};
+
+/*
+ * What the sensor was made to refuse or give up so far (cumulative counts
+ * of every layer, gathered by the sensor loop): when any grows, the
+ * sensor is being flooded and Spyware::Sensor_Under_Attack says so.
+ */
+struct policy_pressure {
+	uint64_t notices;  /* policy_stats.over_budget */
+	uint64_t trackers; /* beacon trackers refused or evicted with
+				 * evidence earned */
+	uint64_t reasm;	   /* reassembly slots refused or reclaimed */
+	uint64_t evidence; /* devices with evidence evicted */
 };
 
 /*
@@ -42,6 +61,10 @@ struct policy_stats {
  */
 struct policy *policy_new(struct notice_ctx *notices, struct correlate *corr,
     struct devices *devices, int vendor_sites, uint64_t seed, char *errbuf);
+/* The home network (borrowed): only its addresses are devices, with
+ * evidence and a verdict; an address outside it is a remote host, and
+ * one any host on the internet can spoof.  NULL: every address is. */
+void policy_set_home(struct policy *p, const struct homenet *home);
 /* Where the data goes: the remote side of every notice (borrowed; NULL:
  * no database). */
 void policy_set_geo(struct policy *p, struct geo *geo);
@@ -85,6 +108,14 @@ void policy_grade_pending(struct policy *p);
  */
 void policy_verdict_words(const struct correlate *c,
     const struct corr_device *d, int64_t now_us, char *out, size_t len);
+
+/*
+ * Once a second of network time: when a count of `pr` grew since the
+ * last call, the sensor is being flooded, and Spyware::Sensor_Under_Attack
+ * says what it refused (at most once per SW_ATTACK_NOTICE_S).
+ */
+void policy_check_pressure(struct policy *p, const struct policy_pressure *pr,
+    int64_t now_us);
 
 const struct policy_stats *policy_get_stats(const struct policy *p);
 

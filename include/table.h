@@ -92,6 +92,8 @@ void table_remove(struct table *t, void *v);
 
 /* Move v to the recent end of list `list` (0-based). */
 void table_touch(struct table *t, void *v, unsigned list);
+/* The list v is on. */
+unsigned table_list(const struct table *t, const void *v);
 
 /* The least recent entry of a list, or NULL; then the next more recent
  * one after v, or NULL.  Removing the entry in hand is allowed between

@@ -28,7 +28,7 @@
 
 #include "config.h"
 
-struct reasm;
+#include "reasm.h"
 
 #define TLS_NAME_MAX	256	/* host_name bytes kept, with NUL; DNS names
 				 * are at most 253 characters */
@@ -92,7 +92,7 @@ int tls_is_grease(uint16_t v);
 /*
  * --- Per-flow driver: ClientHello over reassembled client segments. ---
  *
- * The flow table keeps one struct tls_flow (4 bytes, zeroed with the flow)
+ * The flow table keeps one struct tls_flow (6 bytes, zeroed with the flow)
  * per direction of a TCP connection (the originator's, and the
  * responder's too if orientation may be wrong: tshark finds a ClientHello
  * in either direction) and calls tls_feed() for every segment with
@@ -105,14 +105,16 @@ int tls_is_grease(uint16_t v);
  * probed for a ClientHello at their start (STARTTLS, HTTP CONNECT, SOCKS
  * and PostgreSQL's SSLRequest put plaintext before the hello).  The caller
  * must call tls_flow_end() when the flow ends, to return a slot still
- * held.  Both limits, and SW_TLS_HELLO_MAX, are in config.h.
+ * held.  A slot reclaimed for another stream (reasm.h: idle, or no
+ * handshake) ends the search.  Both limits, and SW_TLS_HELLO_MAX, are in
+ * config.h.
  */
 
 #define TLS_FLOW_DONE	0x01	/* nothing more to look for */
 #define TLS_FLOW_TLS	0x02	/* stream started with a handshake record */
 
 struct tls_flow {
-	uint16_t slot;		/* reassembly slot, 0 = none */
+	struct reasm_ref slot;	/* reassembly slot, id 0 = none */
 	uint8_t flags;		/* TLS_FLOW_* */
 	uint8_t nseg;		/* segments fed, saturating at 255 */
 };
@@ -134,10 +136,13 @@ enum tls_feed_result {
  * not NULL, receives the parse status of this call (for counters), or
  * TLS__COUNT when nothing was parsed.  For a segment with the SYN flag
  * (TCP Fast Open data), pass seq + 1: the SYN takes one sequence number.
+ * owner (may be NULL, see reasm_open()) and now_us, the segment's network
+ * time, are for the pool.
  */
 enum tls_feed_result tls_feed(struct tls_flow *tf, struct reasm *pool,
-    int isn_known, uint32_t isn, uint32_t seq, const uint8_t *data,
-    size_t len, struct tls_hello *out, enum tls_status *status);
+    const struct reasm_owner *owner, int64_t now_us, int isn_known,
+    uint32_t isn, uint32_t seq, const uint8_t *data, size_t len,
+    struct tls_hello *out, enum tls_status *status);
 
 /* The flow ends: return its slot, if any.  NULL-safe pool. */
 void tls_flow_end(struct tls_flow *tf, struct reasm *pool);

@@ -58,6 +58,7 @@ struct analyzer {
 
 	int64_t now_us;			/* network time */
 	time_t progress_wall;		/* last progress line, wall clock */
+	time_t rotation_wall;		/* last rotation check, wall clock */
 	int64_t next_tick_us;		/* next whole-second work */
 	int64_t next_stats_us;
 	struct analyzer_counters ctr;
@@ -108,6 +109,7 @@ analyzer_new(const struct analyzer_config *cfg, const struct intel *intel,
 		 cfg->vendor_sites, cfg->flow.seed, errbuf)) == NULL)
 		goto fail;
 	policy_set_geo(a->policy, cfg->geo);
+	policy_set_home(a->policy, &a->cfg.home);
 	/* each layer registers its per-flow slot before the table is made */
 	fcfg = cfg->flow;
 	fcfg.home = &a->cfg.home;
@@ -231,8 +233,7 @@ write_stats(struct analyzer *a, int final)
 	jbuf_u64(&j, "intel_hits", policy_get_stats(a->policy)->intel_hits);
 	jbuf_u64(&j, "notices", ns->written);
 	jbuf_u64(&j, "notices_suppressed", ns->suppressed);
-	jbuf_u64(&j, "log_write_errors",
-	    ns->write_errors + records_errors(a->rec));
+	jbuf_u64(&j, "log_write_errors", analyzer_log_errors(a));
 	jbuf_u64(&j, "vendor_site_hits",
 	    policy_get_stats(a->policy)->website_hits);
 	jbuf_u64(&j, "devices_with_evidence",
@@ -258,12 +259,20 @@ write_stats(struct analyzer *a, int final)
 	jbuf_u64(&j, "devices", devices_get_stats(a->devices)->devices);
 	jbuf_u64(&j, "devices_replaced",
 	    devices_get_stats(a->devices)->replaced);
+	jbuf_u64(&j, "devices_named_replaced",
+	    devices_get_stats(a->devices)->named_replaced);
 	jbuf_u64(&j, "device_lease_changes",
 	    devices_get_stats(a->devices)->lease_changes);
 	jbuf_u64(&j, "devices_dhcp_named",
 	    devices_get_stats(a->devices)->dhcp_named);
 	jbuf_u64(&j, "c2_flows_lost",
 	    policy_get_stats(a->policy)->c2_flows_lost);
+	jbuf_u64(&j, "notices_over_budget",
+	    policy_get_stats(a->policy)->over_budget);
+	jbuf_u64(&j, "notice_sources_over_budget",
+	    policy_get_stats(a->policy)->sources_over);
+	jbuf_u64(&j, "under_attack_notices",
+	    policy_get_stats(a->policy)->attack_notices);
 	jbuf_u64(&j, "timeline_evicted",
 	    timeline_evicted(policy_timeline(a->policy)));
 	jbuf_u64(&j, "dns_messages", ac->dns[DNS_OK]);
@@ -282,12 +291,17 @@ write_stats(struct analyzer *a, int final)
 		jbuf_u64(&j, "beacon_known_good", bc->beacon_known_good);
 		jbuf_u64(&j, "beacon_not_server", bc->beacon_not_server);
 		jbuf_u64(&j, "beacon_fast", bc->beacon_fast);
+		jbuf_u64(&j, "beacon_unanswered", bc->beacon_unanswered);
 		jbuf_u64(&j, "beacon_trackers", bs->trackers);
 		jbuf_u64(&j, "beacon_evicted", bs->evicted);
+		jbuf_u64(&j, "beacon_evicted_earned", bs->earned_evicted);
+		jbuf_u64(&j, "beacon_over_budget", bs->budget_evicted);
 	}
 	jbuf_u64(&j, "http_hosts", ac->http_hosts);
 	jbuf_u64(&j, "reasm_in_use_max", as.reasm_in_use_max);
 	jbuf_u64(&j, "reasm_exhausted", as.reasm_exhausted);
+	jbuf_u64(&j, "reasm_reclaimed", as.reasm_reclaimed);
+	jbuf_u64(&j, "reasm_source_limited", as.reasm_source_limited);
 	jbuf_u64(&j, "names_held", as.names_held);
 	jbuf_u64(&j, "names_held_hits", as.names_held_hits);
 	jbuf_u64(&j, "names_held_evicted", as.names_held_evicted);
@@ -403,13 +417,59 @@ progress(struct analyzer *a, int done)
 	    done ? "\n" : "");
 }
 
+/* What every layer was made to refuse or give up so far. */
+static void
+pressure(struct analyzer *a, struct policy_pressure *pr)
+{
+	struct applayer_stats as;
+
+	memset(pr, 0, sizeof(*pr));
+	pr->notices = policy_get_stats(a->policy)->over_budget;
+	if (a->bursts != NULL) {
+		const struct beacon_stats *bs = bursts_beacon_stats(a->bursts);
+
+		pr->trackers = bs->budget_evicted + bs->earned_evicted;
+	}
+	applayer_get_stats(a->app, &as);
+	pr->reasm = as.reasm_exhausted + as.reasm_reclaimed +
+	    as.reasm_source_limited;
+	pr->evidence = correlate_get_stats(a->corr)->earned_evicted +
+	    devices_get_stats(a->devices)->named_replaced;
+	a->ctr.flood_unwritten = pr->notices;
+	a->ctr.flood_lost = pr->trackers + pr->reasm + pr->evidence;
+}
+
+/*
+ * Every log follows a move or a removal by itself, whatever rotation
+ * tool moved it and whether or not it sent SIGHUP: at most once a
+ * wall-clock second, one stat(2) a log (notice.log is also checked at
+ * each notice).
+ */
+static void
+check_rotation(struct analyzer *a, int now)
+{
+	time_t w = time(NULL);
+
+	if (!now && w == a->rotation_wall)
+		return;
+	a->rotation_wall = w;
+	logw_check_rotation(a->notice_log);
+	records_check_rotation(a->rec);
+	if (a->stats_log != NULL)
+		logw_check_rotation(a->stats_log);
+}
+
 /* Work due when network time crosses a whole second. */
 static void
 tick(struct analyzer *a)
 {
+	struct policy_pressure pr;
+
 	if (!a->intel_logged)
 		write_intel_stats(a);
 	flow_expire(a->flows, a->now_us);
+	pressure(a, &pr);
+	policy_check_pressure(a->policy, &pr, a->now_us);
 	if (a->stats_log != NULL && a->cfg.stats_interval_s > 0) {
 		if (a->next_stats_us == 0)
 			a->next_stats_us = a->now_us +
@@ -421,6 +481,7 @@ tick(struct analyzer *a)
 		}
 	}
 	a->next_tick_us = a->now_us + (int64_t)SW_SWEEP_INTERVAL * 1000000;
+	check_rotation(a, 0);
 	records_flush(a->rec, 0);
 	if (a->cfg.progress)
 		progress(a, 0);
@@ -504,10 +565,7 @@ static void
 reopen_logs(struct analyzer *a)
 {
 	records_flush(a->rec, 1);
-	logw_check_rotation(a->notice_log);
-	records_check_rotation(a->rec);
-	if (a->stats_log != NULL)
-		logw_check_rotation(a->stats_log);
+	check_rotation(a, 1);
 }
 
 /*
@@ -711,7 +769,7 @@ analyzer_run(struct analyzer *a, struct ring *r, struct capture *c,
 				idle_clock(a, &idle_from, &idle_base);
 				if ((now = time(NULL)) != last_wall) {
 					last_wall = now;
-					logw_check_rotation(a->notice_log);
+					check_rotation(a, 0);
 				}
 			}
 			if (++idle >= 64) {
@@ -750,8 +808,11 @@ analyzer_finish(struct analyzer *a, struct capture *c)
 {
 	if (c != NULL)
 		a->cap = c;
+	struct policy_pressure pr;
+
 	flow_flush(a->flows);
 	records_flush(a->rec, 1);
+	pressure(a, &pr); /* the counters as of the end */
 	/* what the collector got or lost goes in the final stats line */
 	syslog_out_stop(a->cfg.syslog);
 	if (!a->intel_logged)
@@ -809,4 +870,12 @@ const struct notice_stats *
 analyzer_notice_stats(const struct analyzer *a)
 {
 	return notice_get_stats(a->notices);
+}
+
+uint64_t
+analyzer_log_errors(const struct analyzer *a)
+{
+	return notice_get_stats(a->notices)->write_errors +
+	    records_errors(a->rec) +
+	    (a->stats_log != NULL ? logw_lost(a->stats_log) : 0);
 }

@@ -76,7 +76,7 @@ applayer_new(struct flow_config *fcfg, struct policy *pol, struct records *rec,
 	al->policy = pol;
 	al->rec = rec;
 	al->app_off = flow_ext_add(fcfg, sizeof(struct app_flow));
-	if ((al->reasm = reasm_new(0, 0, errbuf)) == NULL)
+	if ((al->reasm = reasm_new(0, 0, seed, errbuf)) == NULL)
 		goto fail;
 	/* one seed: each table derives its own key from it and its name */
 	if ((al->snames = strtab_new(0, seed, errbuf)) == NULL)
@@ -140,6 +140,8 @@ applayer_get_stats(const struct applayer *al, struct applayer_stats *st)
 	st->server_names_refused = strtab_get_stats(al->snames)->refused;
 	st->reasm_in_use_max = reasm_stats(al->reasm)->in_use_max;
 	st->reasm_exhausted = reasm_stats(al->reasm)->exhausted;
+	st->reasm_reclaimed = reasm_stats(al->reasm)->reclaimed;
+	st->reasm_source_limited = reasm_stats(al->reasm)->source_limited;
 	if (al->held != NULL) {
 		st->names_held = held_get_stats(al->held)->entries;
 		st->names_held_hits = held_get_stats(al->held)->hits;
@@ -258,9 +260,11 @@ names_check_conn(struct applayer *al, struct flow *f)
 	it = intel_match_domain(al->intel, name);
 	if (it == NULL && cname != NULL)
 		it = intel_match_domain(al->intel, (name = cname));
-	if (it != NULL && !it->platform)
+	if (it != NULL && !it->platform) {
+		names_keep(al->names, fa.orig_h, fa.resp_h);
 		policy_intel(al->policy, f, it, fa.orig_h, fa.resp_h, name,
 		    NULL, "Conn::IN_RESP", f->first_us);
+	}
 }
 
 /*
@@ -283,11 +287,18 @@ app_tcp(struct applayer *al, struct flow *f, const struct packet *p,
 	const uint8_t *dev = from_orig ? fa.orig_h : fa.resp_h;
 	const uint8_t *srv = from_orig ? fa.resp_h : fa.orig_h;
 	struct app_flow *af = flow_ext(f, al->app_off);
+	struct reasm_owner own;
 
 	flow_get_addrs(f, &fa);
 
 	if (!(af->tls[dir].flags & TLS_FLOW_DONE)) {
-		r = tls_feed(&af->tls[dir], al->reasm, d->syn != 0, d->isn,
+		/* a slot is charged to the sender; both SYNs and an ACK on
+		 * this segment make a handshake (a spoofer sees no SYN-ACK) */
+		own.src = dev;
+		own.handshake = d->syn && f->tcp[!dir].syn &&
+		    (p->tcp_flags & TCPF_ACK) != 0;
+		r = tls_feed(&af->tls[dir], al->reasm, &own, p->ts_us,
+		    d->syn != 0, d->isn,
 		    p->seq + ((p->tcp_flags & TCPF_SYN) ? 1 : 0), p->payload,
 		    p->payload_caplen, &hello, &st);
 		if (st < TLS__COUNT)

@@ -620,9 +620,27 @@ beacon_level(const struct beacon_score *s, const struct beacon_config *cfg)
 /* The key: device, whether dest is a name, dest without its NUL. */
 #define BEACON_KEY_MAX (16 + 1 + BEACON_DEST_MAX - 1)
 
+/* A device's unproven trackers: how many, and their chain. */
+struct beacon_dev {
+	uint32_t count;
+	uint32_t oldest, newest; /* tracker handles */
+};
+
+/*
+ * Trackers are kept by value: list 0 of the table holds the unproven
+ * ones (one event: any new destination), list 1 the earned ones (two or
+ * more); room is made from list 0 first, so a flood of new destinations
+ * (a port scan, a P2P client, spoofed traffic) takes only trackers that
+ * have earned nothing.  And one device may hold at most `budget`
+ * unproven trackers: past it, its own oldest goes, not another
+ * device's.  The devices table chains each device's unproven trackers
+ * through the trackers' dprev/dnext handles: O(1) a tracker.
+ */
 struct beacon_table {
 	struct beacon_config cfg;
 	struct table *tab;
+	struct table *devs; /* key: the device's 16 bytes */
+	uint32_t budget;
 	struct beacon_stats stats;
 };
 
@@ -680,10 +698,27 @@ beacon_new(const struct beacon_config *cfg, char *errbuf)
 	tc.val_zero = offsetof(struct beacon_tracker, ev);
 	tc.seed = cfg->seed;
 	tc.filter = SW_TABLE_FILTER; /* most lookups miss */
+	tc.nlists = 2;
 	if ((t->tab = table_new(&tc, errbuf)) == NULL) {
 		free(t);
 		return NULL;
 	}
+	memset(&tc, 0, sizeof(tc));
+	tc.name = "beacon devices";
+	tc.max = cfg->max_trackers;
+	tc.key_max = 16;
+	tc.val_size = sizeof(struct beacon_dev);
+	tc.seed = cfg->seed;
+	if ((t->devs = table_new(&tc, errbuf)) == NULL) {
+		table_free(t->tab);
+		free(t);
+		return NULL;
+	}
+	t->budget = cfg->max_trackers / 4;
+	if (t->budget > SW_BEACON_DEVICE_BUDGET)
+		t->budget = SW_BEACON_DEVICE_BUDGET;
+	if (t->budget < 1)
+		t->budget = 1;
 	return t;
 }
 
@@ -693,6 +728,7 @@ beacon_free(struct beacon_table *t)
 	if (t == NULL)
 		return;
 	table_free(t->tab);
+	table_free(t->devs);
 	free(t);
 }
 
@@ -724,6 +760,94 @@ beacon_insert(struct beacon_tracker *k, const struct beacon_event *e)
 	k->n++;
 }
 
+static struct beacon_dev *
+dev_find(struct beacon_table *t, const uint8_t device[16])
+{
+	return table_find(t->devs, device, 16, table_hash(t->devs, device, 16));
+}
+
+/* Take unproven k out of its device's chain (the device goes with its
+ * last one). */
+static void
+dev_unlink(struct beacon_table *t, struct beacon_tracker *k)
+{
+	struct beacon_tracker *o;
+	struct beacon_dev *d;
+
+	d = dev_find(t, table_key(t->tab, k, NULL));
+	if (d == NULL)
+		return;
+	if (k->dprev != 0 && (o = table_at(t->tab, k->dprev)) != NULL)
+		o->dnext = k->dnext;
+	else
+		d->oldest = k->dnext;
+	if (k->dnext != 0 && (o = table_at(t->tab, k->dnext)) != NULL)
+		o->dprev = k->dprev;
+	else
+		d->newest = k->dprev;
+	k->dprev = k->dnext = 0;
+	if (--d->count == 0)
+		table_remove(t->devs, d);
+}
+
+static void
+tracker_remove(struct beacon_table *t, struct beacon_tracker *k)
+{
+	if (!k->earned)
+		dev_unlink(t, k);
+	table_remove(t->tab, k);
+}
+
+/* Room for a new tracker of `device`: its own oldest unproven one at
+ * its budget, else, the table full, the oldest unproven one of all,
+ * else the oldest earned one. */
+static void
+make_room(struct beacon_table *t, const uint8_t device[16])
+{
+	struct beacon_tracker *k;
+	struct beacon_dev *d = dev_find(t, device);
+
+	if (d != NULL && d->count >= t->budget &&
+	    (k = table_at(t->tab, d->oldest)) != NULL) {
+		tracker_remove(t, k);
+		t->stats.budget_evicted++;
+		return;
+	}
+	if (!table_full(t->tab)) {
+		t->stats.trackers++;
+		return;
+	}
+	if ((k = table_oldest(t->tab, 0)) == NULL) {
+		k = table_oldest(t->tab, 1);
+		t->stats.earned_evicted++;
+	}
+	tracker_remove(t, k);
+	t->stats.evicted++;
+}
+
+/* Chain new tracker k as its device's newest unproven one. */
+static void
+dev_link(struct beacon_table *t, const uint8_t device[16],
+    struct beacon_tracker *k)
+{
+	struct beacon_tracker *o;
+	struct beacon_dev *d;
+	uint64_t h = table_hash(t->devs, device, 16);
+	uint32_t idx = table_index(t->tab, k);
+
+	if ((d = table_find(t->devs, device, 16, h)) == NULL &&
+	    (d = table_insert(t->devs, device, 16, h, 0)) == NULL)
+		return; /* never: a device per unproven tracker at most */
+	k->dprev = d->newest;
+	k->dnext = 0;
+	if (d->newest != 0 && (o = table_at(t->tab, d->newest)) != NULL)
+		o->dnext = idx;
+	else
+		d->oldest = idx;
+	d->newest = idx;
+	d->count++;
+}
+
 struct beacon_tracker *
 beacon_observe(struct beacon_table *t, const uint8_t device[16],
     const char *dest, int dest_is_name, const struct beacon_event *e,
@@ -747,17 +871,19 @@ beacon_observe(struct beacon_table *t, const uint8_t device[16],
 	klen = 17 + dlen;
 	h = table_hash(t->tab, key, klen);
 	if ((k = table_find(t->tab, key, klen, h)) != NULL) {
-		table_touch(t->tab, k, 0);
+		if (!k->earned) {
+			/* a second event: earned, out of the device's
+			 * budget */
+			dev_unlink(t, k);
+			k->earned = 1;
+		}
+		table_touch(t->tab, k, 1);
 	} else {
-		/* When full, the table evicts the tracker updated longest
-		 * ago (the oldest of its list) to make room. */
-		if (table_full(t->tab))
-			t->stats.evicted++;
-		else
-			t->stats.trackers++;
-		/* The key fits and eviction makes room: never NULL. */
-		if ((k = table_insert(t->tab, key, klen, h, 1)) == NULL)
+		make_room(t, device);
+		/* The key fits and room was made: never NULL. */
+		if ((k = table_insert(t->tab, key, klen, h, 0)) == NULL)
 			return NULL;
+		dev_link(t, device, k);
 	}
 	beacon_insert(k, e);
 	k->total++;

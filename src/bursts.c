@@ -197,6 +197,13 @@ burst_end(struct bursts *bt, const struct flow *f, int64_t now_us)
 	if (b->up == 0 && b->down == 0 && f->proto == IPPROTO_NUM_TCP &&
 	    b->start_us != f->first_us)
 		return; /* pure ACKs are no burst */
+	/* A SYN nobody answered is no beat: anyone can send it from any
+	 * source, and a flood of them would take the trackers a real
+	 * beacon needs.  (A phone retrying a dead C2 loses those beats.) */
+	if (f->proto == IPPROTO_NUM_TCP && f->resp_pkts == 0) {
+		bt->ctr.beacon_unanswered++;
+		return;
+	}
 	/* the low-volume gate first: most connections are over it, and
 	 * need no name formatting nor lookup */
 	if (b->up > bt->cfg.max_up || b->down > bt->cfg.max_down) {

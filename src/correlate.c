@@ -16,6 +16,8 @@
 
 #include "table.h"
 
+#define CORR_LISTS 3 /* weak, moderate, strong: see list_of() */
+
 /* A device as correlate_list() orders it. */
 struct ranked {
 	const struct corr_device *d;
@@ -90,7 +92,7 @@ correlate_new(uint32_t max_devices, uint32_t window_s, uint64_t seed,
 	tc.max = max_devices != 0 ? max_devices : SW_CORR_MAX_DEVICES;
 	tc.key_max = 4;
 	tc.val_size = sizeof(struct corr_device);
-	tc.nlists = 1;
+	tc.nlists = CORR_LISTS;
 	tc.seed = seed;
 	c->max = tc.max;
 	if ((c->rank = calloc(tc.max, sizeof(*c->rank))) == NULL) {
@@ -144,32 +146,56 @@ correlate_level(const struct correlate *c, const struct corr_device *d,
 }
 
 /*
- * The device's record, made the most recently updated one; a new one
- * (zeroed) when it has none, in place of the least recently updated
- * device when the table is full.
+ * Devices are kept by value: the table's list 0 holds those with weak
+ * evidence only, list 1 those with moderate evidence, list 2 those with
+ * strong; room is made from the lowest list first.  A thousand spoofed
+ * devices with a stray packet each cannot push out a victim whose phone
+ * exchanged data with a C2.
+ */
+static unsigned
+list_of(const struct corr_device *d)
+{
+	if (d->grades & ((2u << CORR_BEACON_C2) - 1))
+		return 2; /* a strong grade: the first ones */
+	return (d->grades & ~(1u << CORR_WEAK)) != 0 ? 1 : 0;
+}
+
+/*
+ * The device's record, made the most recently updated one of its list;
+ * a new one (zeroed) when it has none, in place of the least recently
+ * updated device of the lowest list when the table is full.
  */
 static struct corr_device *
 update(struct correlate *c, const struct device_info *dev)
 {
-	const struct table_stats *ts;
 	struct corr_device *d;
+	unsigned l;
 	uint64_t h;
 
 	h = table_hash(c->devices, &dev->id, 4);
 	if ((d = table_find(c->devices, &dev->id, 4, h)) != NULL) {
-		table_touch(c->devices, d, 0);
+		table_touch(c->devices, d, list_of(d));
 		/* names learned since; never an older copy (a connection's,
 		 * graded at its end) over a newer record */
 		if (dev->last_us >= d->dev.last_us)
 			d->dev = *dev;
 		return d;
 	}
-	if ((d = table_insert(c->devices, &dev->id, 4, h, 1)) == NULL)
+	if (table_full(c->devices)) {
+		for (l = 0; l < CORR_LISTS; l++)
+			if ((d = table_oldest(c->devices, l)) != NULL)
+				break;
+		if (d == NULL)
+			return NULL;
+		table_remove(c->devices, d);
+		c->st.replaced++;
+		if (l > 0)
+			c->st.earned_evicted++;
+	}
+	if ((d = table_insert(c->devices, &dev->id, 4, h, 0)) == NULL)
 		return NULL;
 	d->dev = *dev;
-	ts = table_get_stats(c->devices);
-	c->st.devices = ts->entries;
-	c->st.replaced = ts->evicted;
+	c->st.devices = table_get_stats(c->devices)->entries;
 	return d;
 }
 
@@ -250,6 +276,8 @@ correlate_add(struct correlate *c, const struct device_info *dev,
 			grade(d, CORR_REPEAT, ts_us);
 		}
 	}
+	/* its grades may have moved it up a list */
+	table_touch(c->devices, d, list_of(d));
 	if (d->raised && ts_us - d->raised_us > c->window_us)
 		d->raised = 0; /* a new window */
 	if (!d->raised && correlate_level(c, d, ts_us) == CORR_VERY_LIKELY) {
@@ -272,6 +300,32 @@ correlate_mark_raised(struct correlate *c, const struct device_info *dev,
 		d->raised = 1;
 		d->raised_us = ts_us;
 	}
+}
+
+/* Every device, list by list. */
+static const struct corr_device *
+first_device(const struct correlate *c)
+{
+	const struct corr_device *d = NULL;
+	unsigned l;
+
+	for (l = 0; l < CORR_LISTS && d == NULL; l++)
+		d = table_oldest(c->devices, l);
+	return d;
+}
+
+static const struct corr_device *
+next_device(const struct correlate *c, const struct corr_device *d)
+{
+	const struct corr_device *n = table_newer(c->devices, d);
+	unsigned l;
+
+	if (n != NULL)
+		return n;
+	for (l = table_list(c->devices, d) + 1; l < CORR_LISTS && n == NULL;
+	     l++)
+		n = table_oldest(c->devices, l);
+	return n;
 }
 
 static int
@@ -299,8 +353,7 @@ correlate_list(struct correlate *c, int64_t now_us,
 
 	if (max > c->max)
 		max = c->max;
-	for (d = table_oldest(c->devices, 0); d != NULL && n < max;
-	     d = table_newer(c->devices, d)) {
+	for (d = first_device(c); d != NULL && n < max; d = next_device(c, d)) {
 		r[n].d = d;
 		r[n].level = (int)correlate_level(c, d, now_us);
 		r[n].strongest = CORR_GRADES;

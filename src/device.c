@@ -57,7 +57,10 @@ devices_new(uint32_t max, uint64_t seed, char *errbuf)
 	tc.max = max != 0 ? max : SW_DEVICE_MAX;
 	tc.key_max = 16;
 	tc.val_size = sizeof(struct device_info);
-	tc.nlists = 1;
+	/* by value: list 1 holds the devices DHCP named, list 0 the rest,
+	 * and room is made from list 0 first: spoofed addresses (which
+	 * send no DHCP) cannot push the named phones out */
+	tc.nlists = 2;
 	tc.seed = seed;
 	if ((d->t = table_new(&tc, errbuf)) == NULL) {
 		free(d);
@@ -101,7 +104,7 @@ devices_seen(struct devices *d, const uint8_t addr[16], const uint8_t *mac,
 		/* the list order is kept to the second, as the flow
 		 * table's */
 		if (ts_us - d->touched_us[k] >= 1000000) {
-			table_touch(d->t, v, 0);
+			table_touch(d->t, v, table_list(d->t, v));
 			d->touched_us[k] = ts_us;
 		}
 		if (ts_us > v->last_us)
@@ -110,9 +113,10 @@ devices_seen(struct devices *d, const uint8_t addr[16], const uint8_t *mac,
 	}
 	h = table_hash(d->t, addr, 16);
 	if ((v = table_find(d->t, addr, 16, h)) != NULL) {
-		table_touch(d->t, v, 0);
+		table_touch(d->t, v, table_list(d->t, v));
 		if (mac != NULL && v->has_mac && memcmp(v->mac, mac, 6) != 0) {
 			/* another phone has the address now */
+			table_touch(d->t, v, 0);
 			memset(v, 0, sizeof(*v));
 			memcpy(v->addr, addr, 16);
 			v->id = ++d->next_id;
@@ -120,6 +124,12 @@ devices_seen(struct devices *d, const uint8_t addr[16], const uint8_t *mac,
 			d->st.lease_changes++;
 		}
 	} else {
+		/* every device named: the one seen least recently goes
+		 * (the table evicts from list 0 by itself) */
+		if (table_full(d->t) && table_oldest(d->t, 0) == NULL) {
+			table_remove(d->t, table_oldest(d->t, 1));
+			d->st.named_replaced++;
+		}
 		if ((v = table_insert(d->t, addr, 16, h, 1)) == NULL)
 			return NULL;
 		memcpy(v->addr, addr, 16);
@@ -127,7 +137,7 @@ devices_seen(struct devices *d, const uint8_t addr[16], const uint8_t *mac,
 		v->first_us = ts_us;
 		ts = table_get_stats(d->t);
 		d->st.devices = ts->entries;
-		d->st.replaced = ts->evicted;
+		d->st.replaced = ts->evicted + d->st.named_replaced;
 	}
 	if (mac != NULL && !v->has_mac) {
 		memcpy(v->mac, mac, 6);
@@ -163,8 +173,10 @@ name_device(struct devices *d, struct device_info *v, const char *host,
 	copy_name(v->fqdn, fqdn);
 	if (!had &&
 	    (v->hostname[0] != '\0' || v->vendor[0] != '\0' ||
-		v->fqdn[0] != '\0'))
+		v->fqdn[0] != '\0')) {
 		d->st.dhcp_named++;
+		table_touch(d->t, v, 1);
+	}
 }
 
 void

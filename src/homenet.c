@@ -59,7 +59,16 @@ homenet_add(struct homenet *h, const char *cidr, char *errbuf)
 	h->net[h->n].hi = addr_be64(a) & h->net[h->n].mhi;
 	h->net[h->n].lo = addr_be64(a + 8) & h->net[h->n].mlo;
 	h->n++;
+	if (!addr_is_v4mapped(a) && (a[0] & 0xfe) != 0xfc &&
+	    !(a[0] == 0xfe && (a[1] & 0xc0) == 0x80))
+		h->v6_global = 1;
 	return 0;
+}
+
+int
+homenet_knows(const struct homenet *h, const uint8_t a[16])
+{
+	return h != NULL && (addr_is_v4mapped(a) || h->v6_global);
 }
 
 int

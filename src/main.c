@@ -4,8 +4,8 @@
  * are the signal flags below.
  *
  * Exit status: 0 success; 1 runtime error (unreadable or truncated
- * capture, unwritable log directory); 2 bad usage or configuration (bad
- * option, bad IOC file, bad BPF filter).
+ * capture, unwritable log directory, log lines lost in a replay); 2 bad
+ * usage or configuration (bad option, bad IOC file, bad BPF filter).
  */
 #include <dirent.h>
 #include <errno.h>
@@ -515,17 +515,33 @@ unseen_collect(const struct analyzer_counters *ctr, int replay,
 		    "packets, whose names may be missing",
 		    (unsigned long long)ctr->cut);
 	}
+	if (ctr->flood_lost > 0) {
+		unseen_add(u,
+		    "the sensor was flooded (Spyware::Sensor_Under_Attack): "
+		    "it gave up %llu beacon trackers, reassembly slots or "
+		    "devices' evidence to spoofed or abnormal traffic, so "
+		    "some evidence may be missing",
+		    (unsigned long long)ctr->flood_lost);
+		snprintf(u->why, sizeof(u->why),
+		    "the sensor was flooded and gave up %llu pieces of state",
+		    (unsigned long long)ctr->flood_lost);
+	}
+	if (ctr->flood_unwritten > 0)
+		unseen_add(u,
+		    "%llu notices past their sender's budget were not "
+		    "written (their evidence counted towards the verdicts)",
+		    (unsigned long long)ctr->flood_unwritten);
 	if (replay && span < SW_TRIAGE_MIN_S) {
 		unseen_add(u,
 		    "the capture spans %.0f s of network time: too "
 		    "short for beacon evidence (a beacon every 5 to 10 "
 		    "minutes needs about %u minutes: see README)",
-		    span, SW_TRIAGE_MIN_S / 60);
+		    (double)(int64_t)span, SW_TRIAGE_MIN_S / 60);
 		if (u->why[0] == '\0')
 			snprintf(u->why, sizeof(u->why),
 			    "the capture (%.0f "
 			    "s) is too short to show a beacon",
-			    span);
+			    (double)(int64_t)span);
 	}
 }
 
@@ -737,7 +753,7 @@ main(int argc, char **argv)
 	const struct flow_stats *fs;
 	struct capture_stats cs;
 	char err[ERRLEN], dirbuf[PATH_MAX];
-	uint64_t seed = 0;
+	uint64_t seed = 0, lost;
 	unsigned ioc_warnings = 0;
 	const struct corr_device **verdicts = NULL;
 	size_t nverd = 0, vi;
@@ -1110,6 +1126,11 @@ main(int argc, char **argv)
 		fprintf(stderr, "stalkerwatch: %s\n", capture_error(cap, i));
 		rc = EXIT_RUNTIME;
 	}
+	/* a replay that lost log lines did not leave the whole answer on
+	 * disk (each cause was told as it came); live keeps running */
+	lost = analyzer_log_errors(an);
+	if (lost != 0 && nfiles > 0)
+		rc = EXIT_RUNTIME;
 	capture_get_stats(cap, &cs);
 	if (cs.bad_ts > 0)
 		fprintf(stderr,
@@ -1154,6 +1175,11 @@ main(int argc, char **argv)
 		    (unsigned long long)ns->suppressed,
 		    (unsigned long long)ctr->malformed,
 		    (unsigned long long)(cs.ring_drops + cs.kernel_drops));
+		if (lost != 0)
+			fprintf(stderr,
+			    "stalkerwatch: %llu log lines "
+			    "could not be written\n",
+			    (unsigned long long)lost);
 		/* the answer an analyst replaying a phone's capture wants:
 		 * one line per device, most urgent first */
 		for (vi = 0; vi < nverd; vi++) {

@@ -56,6 +56,7 @@ names_new(const struct names_config *cfg, char *errbuf)
 	tc.val_size = sizeof(struct names_val);
 	tc.seed = cfg->seed;
 	tc.filter = SW_TABLE_FILTER; /* most lookups miss */
+	tc.nlists = 2;		     /* ordinary names, then kept ones */
 	if ((c->tab = table_new(&tc, errbuf)) == NULL) {
 		free(c);
 		return NULL;
@@ -148,6 +149,10 @@ names_insert(struct names_cache *c, const uint8_t device[16],
 		c->st.expired++;
 		n++;
 	}
+	if ((e = table_oldest(c->tab, 1)) != NULL && e->expire_us <= now_us) {
+		names_release(c, e);
+		c->st.expired++;
+	}
 	ttl_us = (int64_t)ttl_s * 1000000;
 	if (ttl_us < c->ttl_min_us)
 		ttl_us = c->ttl_min_us;
@@ -157,14 +162,17 @@ names_insert(struct names_cache *c, const uint8_t device[16],
 	names_key(key, device, addr);
 	h = table_hash(c->tab, key, sizeof(key));
 	if ((e = table_find(c->tab, key, sizeof(key), h)) != NULL) {
-		/* An overwrite counts as an insertion: to the young end. */
+		/* An overwrite counts as an insertion: to the young end
+		 * of its list. */
 		c->st.overwrites++;
-		table_touch(c->tab, e, 0);
+		table_touch(c->tab, e, table_list(c->tab, e));
 	} else {
 		if (table_full(c->tab)) {
 			/* At the cap: the least recently inserted goes,
-			 * counted by whether it had expired. */
-			e = table_oldest(c->tab, 0);
+			 * an ordinary one before a kept one, counted by
+			 * whether it had expired. */
+			if ((e = table_oldest(c->tab, 0)) == NULL)
+				e = table_oldest(c->tab, 1);
 			if (e->expire_us <= now_us)
 				c->st.expired++;
 			else
@@ -210,6 +218,20 @@ names_lookup(struct names_cache *c, const uint8_t device[16],
 	    e->names[ql + 1] != '\0')
 		*cname = e->names + ql + 1;
 	return e->names;
+}
+
+void
+names_keep(struct names_cache *c, const uint8_t device[16],
+    const uint8_t addr[16])
+{
+	struct names_val *e;
+	uint8_t key[NAMES_KEY];
+
+	names_key(key, device, addr);
+	e = table_find(c->tab, key, sizeof(key),
+	    table_hash(c->tab, key, sizeof(key)));
+	if (e != NULL)
+		table_touch(c->tab, e, 1);
 }
 
 const struct names_stats *

@@ -26,8 +26,20 @@ struct c2_flow {
 	uint8_t upload_graded; /* its upload already counted */
 };
 
+/* A home address's notices in the current budget window. */
+struct budget {
+	int64_t start_us;
+	uint32_t written;
+	uint8_t over; /* counted in sources_over this window */
+};
+
 struct policy {
 	struct notice_ctx *notices;
+	const struct homenet *home;  /* NULL: every address is a device */
+	struct table *budgets;	     /* key: a home address */
+	struct budget foreign;	     /* every other address together */
+	struct policy_pressure last; /* at the last check */
+	int64_t attack_us;	     /* the last attack notice, or 0 */
 	struct correlate *corr;
 	struct devices *devices;
 	struct geo *geo;  /* NULL: no database */
@@ -65,11 +77,29 @@ policy_new(struct notice_ctx *notices, struct correlate *corr,
 		free(p);
 		return NULL;
 	}
+	memset(&tc, 0, sizeof(tc));
+	tc.name = "notice sources";
+	tc.max = SW_NOTICE_SOURCES;
+	tc.key_max = 16;
+	tc.val_size = sizeof(struct budget);
+	tc.seed = seed;
+	if ((p->budgets = table_new(&tc, errbuf)) == NULL) {
+		table_free(p->c2);
+		timeline_free(p->tl);
+		free(p);
+		return NULL;
+	}
 	p->notices = notices;
 	p->corr = corr;
 	p->devices = devices;
 	p->vendor_sites = vendor_sites;
 	return p;
+}
+
+void
+policy_set_home(struct policy *p, const struct homenet *home)
+{
+	p->home = home;
 }
 
 void
@@ -84,6 +114,7 @@ policy_free(struct policy *p)
 	if (p == NULL)
 		return;
 	table_free(p->c2);
+	table_free(p->budgets);
 	timeline_free(p->tl);
 	free(p);
 }
@@ -110,6 +141,10 @@ device_of(struct policy *a, const struct flow *f, const uint8_t *addr,
 	const uint8_t *mac = NULL;
 
 	if (a->devices == NULL || addr == NULL)
+		return NULL;
+	/* a remote host is no device: spoofed sources are not phones (an
+	 * IPv6 address counts until the home's prefix is given) */
+	if (homenet_knows(a->home, addr) && !homenet_contains(a->home, addr))
 		return NULL;
 	if (f != NULL) {
 		if (flow_addr_is(f, 0, addr) && f->has_orig_l2)
@@ -395,6 +430,82 @@ intel_msg(char *msg, size_t len, const struct intel_item *it,
 }
 
 /*
+ * The budget a notice from `src` spends (config.h): for a home device,
+ * that of the network card it sends from when f shows it (one sender
+ * spoofing a thousand addresses is one card), else of its address; for
+ * every remote address, one budget together; none (write) without a
+ * source.  A new window starts when the last has passed; the table
+ * forgets the least recently noticed sender.
+ */
+static struct budget *
+budget_of(struct policy *a, const struct flow *f, const uint8_t *src,
+    int is_device, int64_t ts_us)
+{
+	const uint8_t *key = src;
+	struct budget *b;
+	size_t klen = 16;
+	uint64_t h;
+
+	if (src == NULL)
+		return NULL;
+	if (f != NULL && flow_addr_is(f, 0, src) && f->has_orig_l2) {
+		key = f->orig_l2;
+		klen = 6;
+	} else if (f != NULL && flow_addr_is(f, 1, src) && f->has_resp_l2) {
+		key = f->resp_l2;
+		klen = 6;
+	}
+	if (!is_device)
+		b = &a->foreign;
+	else {
+		h = table_hash(a->budgets, key, klen);
+		if ((b = table_find(a->budgets, key, klen, h)) != NULL)
+			table_touch(a->budgets, b, 0);
+		else if ((b = table_insert(a->budgets, key, klen, h, 1)) ==
+		    NULL)
+			return NULL;
+	}
+	if (b->start_us == 0 ||
+	    ts_us - b->start_us >= (int64_t)SW_NOTICE_BUDGET_S * 1000000) {
+		b->start_us = ts_us;
+		b->written = 0;
+		b->over = 0;
+	}
+	return b;
+}
+
+/* Whether b has room for one more notice; counts the refusal if not. */
+static int
+budget_room(struct policy *a, struct budget *b, int is_device)
+{
+	uint32_t cap = is_device ? SW_NOTICE_SOURCE_BUDGET :
+				   SW_NOTICE_FOREIGN_BUDGET;
+
+	if (b == NULL || b->written < cap)
+		return 1;
+	a->st.over_budget++;
+	if (!b->over) {
+		b->over = 1;
+		a->st.sources_over++;
+	}
+	return 0;
+}
+
+/* Offer n under b: written ones spend it. */
+static int
+raise_budgeted(struct policy *a, struct budget *b, int is_device,
+    const struct notice *n)
+{
+	int rc;
+
+	if (!budget_room(a, b, is_device))
+		return 0;
+	if ((rc = notice_raise(a->notices, n)) == 1 && b != NULL)
+		b->written++;
+	return rc;
+}
+
+/*
  * The notice of an intel hit (policy.h).  Vendor websites are counted, and
  * only noticed (at a low severity) when asked for: a survivor researching
  * the app visits them too, so a visit is not evidence of infection.  The
@@ -444,7 +555,8 @@ policy_intel(struct policy *a, const struct flow *f,
 	n.device = dv;
 	if (server != NULL)
 		n.geo = geo_lookup(a->geo, server);
-	rc = notice_raise(a->notices, &n);
+	rc = raise_budgeted(a, budget_of(a, f, device, dv != NULL, ts_us),
+	    dv != NULL, &n);
 	if (website || dv == NULL)
 		return; /* a visit is no evidence */
 	if (server != NULL && f != NULL)
@@ -500,7 +612,9 @@ policy_beacon(struct policy *a, const struct flow *f, const char *dest,
 	n.beacon = sc;
 	n.device = dv;
 	n.geo = geo_lookup(a->geo, fa.resp_h);
-	if (notice_raise(a->notices, &n) != 1 || dv == NULL)
+	if (raise_budgeted(a, budget_of(a, f, fa.orig_h, dv != NULL, ts_us),
+		dv != NULL, &n) != 1 ||
+	    dv == NULL)
 		return;
 	timeline_beacon(a->tl, dv->id, dest, fa.resp_h, sc->period_s,
 	    sc->events, sc->first_us, sc->last_us);
@@ -510,6 +624,44 @@ policy_beacon(struct policy *a, const struct flow *f, const char *dest,
 		    ts_us);
 	else
 		evidence(a, f, dv, CORR_BEACON, NULL, n.note, dest, ts_us);
+}
+
+void
+policy_check_pressure(struct policy *a, const struct policy_pressure *pr,
+    int64_t now_us)
+{
+	struct policy_pressure d;
+	struct notice n;
+	char msg[600];
+
+	d.notices = pr->notices - a->last.notices;
+	d.trackers = pr->trackers - a->last.trackers;
+	d.reasm = pr->reasm - a->last.reasm;
+	d.evidence = pr->evidence - a->last.evidence;
+	if ((d.notices | d.trackers | d.reasm | d.evidence) == 0)
+		return;
+	if (a->attack_us != 0 &&
+	    now_us - a->attack_us < (int64_t)SW_ATTACK_NOTICE_S * 1000000)
+		return; /* counted on: the next notice says how many */
+	snprintf(msg, sizeof(msg),
+	    "the sensor is being flooded (spoofed or abnormal traffic): "
+	    "since %s it left %llu notices unwritten, had %llu beacon "
+	    "trackers and %llu reassembly slots taken, and dropped %llu "
+	    "devices' evidence; notices may be missing from now on "
+	    "(stats.log counts them)",
+	    a->attack_us != 0 ? "the last such notice" : "the start",
+	    (unsigned long long)d.notices, (unsigned long long)d.trackers,
+	    (unsigned long long)d.reasm, (unsigned long long)d.evidence);
+	memset(&n, 0, sizeof(n));
+	n.ts_us = now_us;
+	n.note = NOTE_UNDER_ATTACK;
+	n.msg = msg;
+	n.identifier = NULL; /* rate-limited here */
+	n.severity = SW_SEV_ATTACK;
+	if (notice_raise(a->notices, &n) == 1)
+		a->st.attack_notices++;
+	a->attack_us = now_us;
+	a->last = *pr;
 }
 
 void

@@ -5,39 +5,59 @@
  * sequence number, a sorted list of at most SW_REASM_MAX_RANGES disjoint,
  * non-adjacent byte ranges [lo, hi) received, and a pointer into one big
  * buffer of slots * slot_bytes bytes.  Free slots are chained through
- * `next_free` (a LIFO stack of ids), so open and release are O(1).
+ * `next` (a LIFO stack of ids); open slots are on one of two doubly
+ * linked age lists (no handshake seen, handshake seen), stalest first, so
+ * open, release and reclaim are O(1).  A table (table.h) counts the slots
+ * each source address holds.
  */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "reasm.h"
+#include "table.h"
+
+/* The age lists: a slot without a handshake is taken first. */
+#define REASM_NOHS 0
+#define REASM_HS   1
 
 struct reasm_range {
 	uint32_t lo, hi;	/* byte offsets from base, lo < hi */
 };
 
 struct reasm_slot {
+	int64_t last_us; /* network time of its last new bytes */
 	uint32_t base;
-	uint16_t next_free;	/* free list link, 0 = end */
+	uint32_t src;	     /* its source's entry in r->srcs */
+	uint16_t gen;	     /* bumped at each open: old handles miss */
+	uint16_t prev, next; /* age list links; next: free stack too */
 	uint8_t used;
+	uint8_t list; /* REASM_NOHS, REASM_HS */
 	uint8_t nranges;
 	struct reasm_range rg[SW_REASM_MAX_RANGES];
 	uint8_t *buf;
+};
+
+/* A source address's entry in r->srcs. */
+struct reasm_src {
+	uint64_t held; /* slots it holds, 1..SW_REASM_PER_SOURCE */
 };
 
 struct reasm {
 	uint32_t nslots;
 	uint32_t slot_bytes;
 	uint16_t free_head;	/* first free id, 0 = none */
+	uint16_t head[2], tail[2];	/* age lists: stalest at head */
 	struct reasm_slot *slots;	/* [0] unused: id 0 means none */
 	uint8_t *mem;
+	struct table *srcs; /* source address -> struct reasm_src */
 	struct reasm_stats st;
 };
 
 struct reasm *
-reasm_new(uint32_t slots, uint32_t slot_bytes, char *errbuf)
+reasm_new(uint32_t slots, uint32_t slot_bytes, uint64_t seed, char *errbuf)
 {
+	struct table_config tc = { 0 };
 	struct reasm *r;
 	uint32_t i;
 
@@ -65,10 +85,20 @@ reasm_new(uint32_t slots, uint32_t slot_bytes, char *errbuf)
 	r->mem = malloc((size_t)slots * slot_bytes);
 	if (r->slots == NULL || r->mem == NULL)
 		goto nomem;
+	/* a source holds at least one slot: never more sources than slots */
+	tc.name = "reassembly sources";
+	tc.max = slots;
+	tc.key_max = 16;
+	tc.val_size = sizeof(struct reasm_src);
+	tc.seed = seed;
+	if ((r->srcs = table_new(&tc, errbuf)) == NULL) {
+		reasm_free(r);
+		return NULL;
+	}
 	/* free stack in id order: 1 on top */
 	for (i = slots; i >= 1; i--) {
 		r->slots[i].buf = r->mem + (size_t)(i - 1) * slot_bytes;
-		r->slots[i].next_free = r->free_head;
+		r->slots[i].next = r->free_head;
 		r->free_head = (uint16_t)i;
 	}
 	return r;
@@ -85,39 +115,137 @@ reasm_free(struct reasm *r)
 {
 	if (r == NULL)
 		return;
+	table_free(r->srcs);
 	free(r->mem);
 	free(r->slots);
 	free(r);
 }
 
-uint16_t
-reasm_open(struct reasm *r, uint32_t base)
+static void
+list_unlink(struct reasm *r, struct reasm_slot *s)
 {
-	struct reasm_slot *s;
+	if (s->prev != 0)
+		r->slots[s->prev].next = s->next;
+	else
+		r->head[s->list] = s->next;
+	if (s->next != 0)
+		r->slots[s->next].prev = s->prev;
+	else
+		r->tail[s->list] = s->prev;
+	s->prev = s->next = 0;
+}
+
+/* Slot id becomes the freshest of its list. */
+static void
+list_append(struct reasm *r, struct reasm_slot *s, uint16_t id)
+{
+	s->next = 0;
+	s->prev = r->tail[s->list];
+	if (s->prev != 0)
+		r->slots[s->prev].next = id;
+	else
+		r->head[s->list] = id;
+	r->tail[s->list] = id;
+}
+
+/* Take open slot s off its list and its source; not yet free. */
+static void
+slot_drop(struct reasm *r, struct reasm_slot *s)
+{
+	struct reasm_src *src = table_at(r->srcs, s->src);
+
+	list_unlink(r, s);
+	if (src != NULL && --src->held == 0)
+		table_remove(r->srcs, src);
+	s->used = 0;
+	s->nranges = 0;
+	r->st.in_use--;
+}
+
+/* The slot a new stream may take from its holder at now_us, or 0: the
+ * stalest without a handshake, else the stalest idle one. */
+static uint16_t
+reclaimable(const struct reasm *r, int64_t now_us)
+{
 	uint16_t id;
 
-	if ((id = r->free_head) == 0) {
-		r->st.exhausted++;
-		return 0;
+	if ((id = r->head[REASM_NOHS]) != 0)
+		return id;
+	id = r->head[REASM_HS];
+	if (id != 0 &&
+	    now_us - r->slots[id].last_us >= (int64_t)SW_REASM_IDLE_S * 1000000)
+		return id;
+	return 0;
+}
+
+struct reasm_ref
+reasm_open(struct reasm *r, uint32_t base, const struct reasm_owner *owner,
+    int64_t now_us)
+{
+	static const uint8_t none[16];
+	struct reasm_ref ref = { 0, 0 };
+	struct reasm_slot *s;
+	struct reasm_src *src;
+	const uint8_t *addr = owner != NULL ? owner->src : none;
+	uint64_t hash = table_hash(r->srcs, addr, 16);
+	uint16_t id;
+
+	src = table_find(r->srcs, addr, 16, hash);
+	if (src != NULL && src->held >= SW_REASM_PER_SOURCE) {
+		r->st.source_limited++;
+		return ref;
 	}
-	s = &r->slots[id];
-	r->free_head = s->next_free;
-	s->next_free = 0;
+	if ((id = r->free_head) != 0) {
+		s = &r->slots[id];
+		r->free_head = s->next;
+	} else if ((id = reclaimable(r, now_us)) != 0) {
+		s = &r->slots[id];
+		slot_drop(r, s);
+		r->st.reclaimed++;
+		/* the slot may have been the source's last */
+		src = table_find(r->srcs, addr, 16, hash);
+	} else {
+		r->st.exhausted++;
+		return ref;
+	}
+	/* never full: fewer sources hold slots than there are slots */
+	if (src == NULL &&
+	    (src = table_insert(r->srcs, addr, 16, hash, 0)) == NULL) {
+		s->next = r->free_head;
+		r->free_head = id;
+		r->st.exhausted++;
+		return ref;
+	}
+	src->held++;
+	s->src = table_index(r->srcs, src);
 	s->used = 1;
+	s->gen++;
 	s->base = base;
 	s->nranges = 0;
+	s->last_us = now_us;
+	s->list = owner == NULL || owner->handshake ? REASM_HS : REASM_NOHS;
+	list_append(r, s, id);
 	r->st.opened++;
 	if (++r->st.in_use > r->st.in_use_max)
 		r->st.in_use_max = r->st.in_use;
-	return id;
+	ref.id = id;
+	ref.gen = s->gen;
+	return ref;
 }
 
 static struct reasm_slot *
-reasm_slot(const struct reasm *r, uint16_t id)
+reasm_slot(const struct reasm *r, struct reasm_ref ref)
 {
-	if (id == 0 || id > r->nslots || !r->slots[id].used)
+	if (ref.id == 0 || ref.id > r->nslots || !r->slots[ref.id].used ||
+	    r->slots[ref.id].gen != ref.gen)
 		return NULL;
-	return &r->slots[id];
+	return &r->slots[ref.id];
+}
+
+int
+reasm_held(const struct reasm *r, struct reasm_ref ref)
+{
+	return r != NULL && reasm_slot(r, ref) != NULL;
 }
 
 /*
@@ -188,14 +316,14 @@ reasm_merge(struct reasm_slot *s, uint32_t lo, uint32_t hi,
 }
 
 size_t
-reasm_add(struct reasm *r, uint16_t id, uint32_t seq, const uint8_t *data,
-    size_t len)
+reasm_add(struct reasm *r, struct reasm_ref ref, uint32_t seq,
+    const uint8_t *data, size_t len, int64_t now_us)
 {
 	struct reasm_slot *s;
 	uint32_t off, lo, hi, skip;
 	size_t got;
 
-	if ((s = reasm_slot(r, id)) == NULL || len == 0)
+	if ((s = reasm_slot(r, ref)) == NULL || len == 0)
 		return 0;
 	/* modulo 2^32: wrap-around needs nothing more */
 	off = seq - s->base;
@@ -226,14 +354,20 @@ reasm_add(struct reasm *r, uint16_t id, uint32_t seq, const uint8_t *data,
 		r->st.too_many_ranges++;
 		return 0;
 	}
+	if (got > 0) {
+		/* only new bytes keep a slot: a retransmission does not */
+		s->last_us = now_us;
+		list_unlink(r, s);
+		list_append(r, s, ref.id);
+	}
 	return got;
 }
 
 void
-reasm_contiguous(const struct reasm *r, uint16_t id, const uint8_t **ptr,
-    size_t *len)
+reasm_contiguous(const struct reasm *r, struct reasm_ref ref,
+    const uint8_t **ptr, size_t *len)
 {
-	const struct reasm_slot *s = reasm_slot(r, id);
+	const struct reasm_slot *s = reasm_slot(r, ref);
 
 	*ptr = NULL;
 	*len = 0;
@@ -251,17 +385,15 @@ reasm_slot_bytes(const struct reasm *r)
 }
 
 void
-reasm_release(struct reasm *r, uint16_t id)
+reasm_release(struct reasm *r, struct reasm_ref ref)
 {
 	struct reasm_slot *s;
 
-	if (r == NULL || (s = reasm_slot(r, id)) == NULL)
+	if (r == NULL || (s = reasm_slot(r, ref)) == NULL)
 		return;
-	s->used = 0;
-	s->nranges = 0;
-	s->next_free = r->free_head;
-	r->free_head = id;
-	r->st.in_use--;
+	slot_drop(r, s);
+	s->next = r->free_head;
+	r->free_head = ref.id;
 }
 
 const struct reasm_stats *

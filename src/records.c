@@ -26,7 +26,7 @@ struct records {
 	struct logw *conn; /* NULL unless enabled */
 	struct logw *dns;
 	struct logw *ssl;
-	uint64_t errors;   /* lines too long, or not written */
+	uint64_t errors;   /* lines too long (the logs count the lost) */
 	time_t flush_wall; /* last flush, wall clock */
 	char line[SW_LOG_LINE_MAX];
 };
@@ -82,11 +82,14 @@ records_free(struct records *r)
 	free(r);
 }
 
+/* A line that failed to write is the log's to count (logw_lost()). */
 static void
 put_line(struct records *r, struct logw *w, const struct jbuf *j)
 {
-	if (j->overflow || logw_write(w, j->buf, j->len) != 0)
+	if (j->overflow)
 		r->errors++;
+	else
+		(void)logw_write(w, j->buf, j->len);
 }
 
 /* One conn.log line, Zeek's field names and order. */

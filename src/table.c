@@ -309,6 +309,12 @@ table_touch(struct table *t, void *v, unsigned list)
 	lru_append(t, i, list);
 }
 
+unsigned
+table_list(const struct table *t, const void *v)
+{
+	return ent(t, idx_of(t, v))->list;
+}
+
 void *
 table_oldest(const struct table *t, unsigned list)
 {

@@ -316,17 +316,19 @@ tls_parse_client_hello(const uint8_t *buf, size_t len, struct tls_hello *out)
 
 /* --- per-flow driver ---------------------------------------------------- */
 
+static const struct reasm_ref no_slot = { 0, 0 };
+
 static enum tls_feed_result
 tls_feed_give_up(struct tls_flow *tf, struct reasm *pool, int partial)
 {
 	reasm_release(pool, tf->slot);
-	tf->slot = 0;
+	tf->slot = no_slot;
 	tf->flags |= TLS_FLOW_DONE;
 	return partial ? TLS_FEED_PARTIAL : TLS_FEED_NONE;
 }
 
 /* Act on a parse of an in-order prefix of n bytes (a slot's, or one
- * segment's when tf->slot is 0). */
+ * segment's when tf->slot.id is 0). */
 static enum tls_feed_result
 tls_feed_result(struct tls_flow *tf, struct reasm *pool, enum tls_status st,
     const struct tls_hello *out, size_t n)
@@ -340,7 +342,7 @@ tls_feed_result(struct tls_flow *tf, struct reasm *pool, enum tls_status st,
 		return TLS_FEED_HELLO;
 	case TLS_NEED_MORE:
 		tf->flags |= TLS_FLOW_TLS;
-		if (tf->slot == 0 || out->need > cap || n >= cap ||
+		if (tf->slot.id == 0 || out->need > cap || n >= cap ||
 		    tf->nseg >= SW_TLS_FEED_MAX_SEGS)
 			return tls_feed_give_up(tf, pool, 1);
 		return TLS_FEED_NONE;
@@ -351,7 +353,7 @@ tls_feed_result(struct tls_flow *tf, struct reasm *pool, enum tls_status st,
 		/* not (or not yet) TLS: a protocol that upgrades later
 		 * (STARTTLS, CONNECT, SOCKS) gets a few more segments */
 		reasm_release(pool, tf->slot);
-		tf->slot = 0;
+		tf->slot = no_slot;
 		if (tf->nseg >= SW_TLS_FEED_MAX_PROBES)
 			tf->flags |= TLS_FLOW_DONE;
 		return TLS_FEED_NONE;
@@ -361,7 +363,8 @@ tls_feed_result(struct tls_flow *tf, struct reasm *pool, enum tls_status st,
 /* Parse one segment that may start a hello; keep it in a slot when the
  * hello is not whole. */
 static enum tls_feed_result
-tls_feed_start(struct tls_flow *tf, struct reasm *pool, uint32_t seq,
+tls_feed_start(struct tls_flow *tf, struct reasm *pool,
+    const struct reasm_owner *owner, int64_t now_us, uint32_t seq,
     const uint8_t *data, size_t len, struct tls_hello *out,
     enum tls_status *status)
 {
@@ -372,13 +375,14 @@ tls_feed_start(struct tls_flow *tf, struct reasm *pool, uint32_t seq,
 		*status = st;
 	if (st == TLS_NEED_MORE && pool != NULL &&
 	    out->need <= reasm_slot_bytes(pool) &&
-	    (tf->slot = reasm_open(pool, seq)) != 0)
-		reasm_add(pool, tf->slot, seq, data, len);
+	    (tf->slot = reasm_open(pool, seq, owner, now_us)).id != 0)
+		reasm_add(pool, tf->slot, seq, data, len, now_us);
 	return tls_feed_result(tf, pool, st, out, len);
 }
 
 enum tls_feed_result
-tls_feed(struct tls_flow *tf, struct reasm *pool, int isn_known,
+tls_feed(struct tls_flow *tf, struct reasm *pool,
+    const struct reasm_owner *owner, int64_t now_us, int isn_known,
     uint32_t isn, uint32_t seq, const uint8_t *data, size_t len,
     struct tls_hello *out, enum tls_status *status)
 {
@@ -394,11 +398,11 @@ tls_feed(struct tls_flow *tf, struct reasm *pool, int isn_known,
 	first = tf->nseg == 0;
 	if (tf->nseg < UINT8_MAX)
 		tf->nseg++;
-	if (tf->slot == 0) {
+	if (tf->slot.id == 0) {
 		/* the stream start, as far as we know it */
 		if ((isn_known && seq == isn + 1) || (!isn_known && first))
-			return tls_feed_start(tf, pool, seq, data, len, out,
-			    status);
+			return tls_feed_start(tf, pool, owner, now_us, seq,
+			    data, len, out, status);
 		/*
 		 * A later segment came first (the first one was lost or
 		 * reordered): hold it in a slot until the start shows whether
@@ -408,21 +412,26 @@ tls_feed(struct tls_flow *tf, struct reasm *pool, int isn_known,
 		 */
 		if (first && isn_known && pool != NULL &&
 		    seq - (isn + 1) < reasm_slot_bytes(pool)) {
-			if ((tf->slot = reasm_open(pool, isn + 1)) == 0)
+			tf->slot = reasm_open(pool, isn + 1, owner, now_us);
+			if (tf->slot.id == 0)
 				return tls_feed_give_up(tf, pool, 0);
-			reasm_add(pool, tf->slot, seq, data, len);
+			reasm_add(pool, tf->slot, seq, data, len, now_us);
 			return TLS_FEED_NONE;
 		}
 		/* after a plaintext preamble: a segment that starts a
 		 * handshake record may start the hello */
 		if (tls_probe(data, len))
-			return tls_feed_start(tf, pool, seq, data, len, out,
-			    status);
+			return tls_feed_start(tf, pool, owner, now_us, seq,
+			    data, len, out, status);
 		if (tf->nseg >= SW_TLS_FEED_MAX_PROBES)
 			tf->flags |= TLS_FLOW_DONE;
 		return TLS_FEED_NONE;
 	}
-	reasm_add(pool, tf->slot, seq, data, len);
+	/* the slot went to another stream (idle, or no handshake): what
+	 * this one sent so far is gone */
+	if (!reasm_held(pool, tf->slot))
+		return tls_feed_give_up(tf, pool, 0);
+	reasm_add(pool, tf->slot, seq, data, len, now_us);
 	reasm_contiguous(pool, tf->slot, &p, &n);
 	if (n == 0) {
 		if (tf->nseg >= SW_TLS_FEED_MAX_SEGS)
@@ -438,8 +447,7 @@ tls_feed(struct tls_flow *tf, struct reasm *pool, int isn_known,
 void
 tls_flow_end(struct tls_flow *tf, struct reasm *pool)
 {
-	if (pool != NULL)
-		reasm_release(pool, tf->slot);
-	tf->slot = 0;
+	reasm_release(pool, tf->slot);
+	tf->slot = no_slot;
 	tf->flags |= TLS_FLOW_DONE;
 }

@@ -548,27 +548,54 @@ START_TEST(test_table)
 	ck_assert_int_eq(k->n, SW_BEACON_HISTORY);
 	ck_assert_uint_eq(k->total, 102);
 	ck_assert(k->ev[SW_BEACON_HISTORY - 1].ts_us == 102000000);
-	/* Eviction of the least recently updated at the cap. */
+	/* Room is made by value (beacon.c): the oldest unproven tracker
+	 * (one event) goes first, however recent the earned ones are.
+	 * Each name from a device of its own: no budget in play. */
 	for (i = 0; i < 6; i++) {
 		snprintf(name, sizeof(name), "d%u.example", i);
+		mkdev(dev, 10 + i);
 		ck_assert_ptr_nonnull(beacon_observe(t, dev, name, 1, &e,
 		    200000000 + i));
 	}
 	ck_assert_uint_eq(beacon_get_stats(t)->trackers, 4);
 	ck_assert_uint_eq(beacon_get_stats(t)->evicted, 4);
-	/* An update makes a tracker the youngest: d2, updated again,
-	 * outlives d3, updated longest ago, when d6 comes. */
-	k = beacon_observe(t, dev, "d2.example", 1, &e, 200000010);
+	ck_assert_uint_eq(beacon_get_stats(t)->earned_evicted, 0);
+	/* left: c2.example (earned), d3, d4, d5; d3 earns its place */
+	mkdev(dev, 13);
+	k = beacon_observe(t, dev, "d3.example", 1, &e, 200000010);
 	ck_assert_uint_eq(k->total, 2);
-	ck_assert_ptr_nonnull(beacon_observe(t, dev, "d6.example", 1, &e,
-	    200000011));
-	ck_assert_uint_eq(beacon_get_stats(t)->evicted, 5);
-	k = beacon_observe(t, dev, "d2.example", 1, &e, 200000012);
+	ck_assert_int_eq(k->earned, 1);
+	for (i = 6; i < 9; i++) {
+		snprintf(name, sizeof(name), "d%u.example", i);
+		mkdev(dev, 10 + i);
+		ck_assert_ptr_nonnull(beacon_observe(t, dev, name, 1, &e,
+		    200000010 + i));
+	}
+	ck_assert_uint_eq(beacon_get_stats(t)->evicted, 7);
+	/* the earned ones outlived three newer destinations */
+	mkdev(dev, 13);
+	k = beacon_observe(t, dev, "d3.example", 1, &e, 200000020);
 	ck_assert_uint_eq(k->total, 3);
-	k = beacon_observe(t, dev, "d3.example", 1, &e, 200000013);
-	ck_assert_uint_eq(k->total, 1);
+	mkdev(dev, 1);
+	k = beacon_observe(t, dev, "c2.example", 1, &e, 200000021);
+	ck_assert_uint_eq(k->total, 103);
+	ck_assert_uint_eq(beacon_get_stats(t)->evicted, 7);
+	/* all earned: then the one updated longest ago goes */
+	for (i = 7; i < 9; i++) {
+		snprintf(name, sizeof(name), "d%u.example", i);
+		mkdev(dev, 10 + i);
+		k = beacon_observe(t, dev, name, 1, &e, 200000030 + i);
+		ck_assert_int_eq(k->earned, 1);
+	}
+	mkdev(dev, 19);
+	ck_assert_ptr_nonnull(beacon_observe(t, dev, "d9.example", 1, &e,
+	    200000040));
+	ck_assert_uint_eq(beacon_get_stats(t)->earned_evicted, 1);
+	mkdev(dev, 13);
+	k = beacon_observe(t, dev, "d3.example", 1, &e, 200000041);
+	ck_assert_uint_eq(k->total, 1); /* it was d3, updated longest ago */
 	ck_assert_uint_eq(beacon_get_stats(t)->trackers, 4);
-	ck_assert_uint_eq(beacon_get_stats(t)->evicted, 6);
+	ck_assert_uint_eq(beacon_get_stats(t)->budget_evicted, 0);
 	/* A long name is cut, not overrun. */
 	memset(name, 'a', sizeof(name));
 	name[31] = '\0';
@@ -578,6 +605,51 @@ START_TEST(test_table)
 	cfg.max_trackers = 0;
 	ck_assert_ptr_null(beacon_new(&cfg, errbuf));
 	ck_assert(strstr(errbuf, "beacon") != NULL);
+}
+END_TEST
+
+/* One device past its budget of unproven trackers (a quarter of the
+ * table here) takes its own oldest, never another device's. */
+START_TEST(test_budget)
+{
+	struct beacon_config cfg;
+	struct beacon_table *t;
+	struct beacon_tracker *k;
+	struct beacon_event e = { 0, 600, 4000 };
+	char errbuf[SW_ERRLEN], name[32];
+	uint8_t a[16], b[16];
+	unsigned i;
+
+	beacon_config_default(&cfg);
+	cfg.max_trackers = 16;
+	cfg.seed = 42;
+	t = beacon_new(&cfg, errbuf);
+	ck_assert_ptr_nonnull(t);
+	mkdev(a, 1);
+	mkdev(b, 2);
+	ck_assert_ptr_nonnull(beacon_observe(t, b, "b.example", 1, &e, 1));
+	/* a scan from a: 100 new destinations */
+	for (i = 0; i < 100; i++) {
+		snprintf(name, sizeof(name), "a%u.example", i);
+		ck_assert_ptr_nonnull(beacon_observe(t, a, name, 1, &e, 2 + i));
+	}
+	ck_assert_uint_eq(beacon_get_stats(t)->budget_evicted, 96);
+	ck_assert_uint_eq(beacon_get_stats(t)->evicted, 0);
+	ck_assert_uint_eq(beacon_get_stats(t)->trackers, 5);
+	/* b's one tracker is still there; a keeps its newest four */
+	k = beacon_observe(t, b, "b.example", 1, &e, 200);
+	ck_assert_uint_eq(k->total, 2);
+	k = beacon_observe(t, a, "a96.example", 1, &e, 201);
+	ck_assert_uint_eq(k->total, 2);
+	/* earned, a96 left a's budget: a fourth unproven one (x) takes
+	 * nothing; a fifth (y) takes a97, the oldest of a's unproven */
+	ck_assert_ptr_nonnull(beacon_observe(t, a, "x.example", 1, &e, 202));
+	ck_assert_uint_eq(beacon_get_stats(t)->budget_evicted, 96);
+	ck_assert_ptr_nonnull(beacon_observe(t, a, "y.example", 1, &e, 203));
+	ck_assert_uint_eq(beacon_get_stats(t)->budget_evicted, 97);
+	k = beacon_observe(t, a, "a97.example", 1, &e, 204);
+	ck_assert_uint_eq(k->total, 1); /* it had gone: a new tracker */
+	beacon_free(t);
 }
 END_TEST
 
@@ -598,6 +670,7 @@ beacon_suite(void)
 	tcase_add_test(tc, test_null);
 	tcase_add_test(tc, test_levels_rise);
 	tcase_add_test(tc, test_table);
+	tcase_add_test(tc, test_budget);
 	tcase_add_test(tc, test_fast_scale);
 	suite_add_tcase(s, tc);
 	return s;

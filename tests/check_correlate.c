@@ -246,6 +246,45 @@ START_TEST(test_full_table)
 }
 END_TEST
 
+/* Kept by value: a thousand spoofed devices with a stray packet each
+ * never push out the victim, whose phone exchanged data with a C2; a
+ * device with a lookup outlives weak ones too; the victim's second
+ * strong grade still makes the verdict. */
+START_TEST(test_evict_by_value)
+{
+	struct correlate *c = mk(8, 0);
+	struct device_info victim = dev(1, 23), looker = dev(2, 24), x;
+	const struct corr_device *d[8];
+	uint32_t i;
+	size_t n;
+
+	ck_assert_ptr_null(add(c, &victim, CORR_DATA, 1 * S));
+	ck_assert_ptr_null(add(c, &looker, CORR_LOOKUP, 2 * S));
+	for (i = 0; i < 1000; i++) {
+		x = dev(100 + i, (int)(i % 250));
+		ck_assert_ptr_null(add(c, &x, CORR_WEAK, (3 + i) * S));
+	}
+	ck_assert_uint_eq(correlate_get_stats(c)->replaced, 1000 - 6);
+	ck_assert_uint_eq(correlate_get_stats(c)->earned_evicted, 0);
+	n = correlate_list(c, 2000 * S, d, 8);
+	ck_assert_uint_eq(n, 8);
+	ck_assert_uint_eq(d[0]->dev.id, 1);
+	ck_assert_uint_eq(d[1]->dev.id, 2);
+	ck_assert_ptr_nonnull(add(c, &victim, CORR_BEACON_C2, 2001 * S));
+	/* a table of earned devices only: the least recently updated of
+	 * the lowest list goes, counted */
+	for (i = 0; i < 8; i++) {
+		x = dev(5000 + i, (int)i);
+		ck_assert_ptr_null(add(c, &x, CORR_LOOKUP, (2100 + i) * S));
+	}
+	ck_assert_uint_eq(correlate_get_stats(c)->earned_evicted, 2);
+	n = correlate_list(c, 2200 * S, d, 8);
+	ck_assert_uint_eq(n, 8);
+	ck_assert_uint_eq(d[0]->dev.id, 1); /* strong: still there */
+	correlate_free(c);
+}
+END_TEST
+
 /* The list: very likely first, then possible, then weak signs. */
 START_TEST(test_list_order)
 {
@@ -285,6 +324,7 @@ correlate_suite(void)
 	tcase_add_test(tc, test_bounded_evidence);
 	tcase_add_test(tc, test_full_table);
 	tcase_add_test(tc, test_list_order);
+	tcase_add_test(tc, test_evict_by_value);
 	suite_add_tcase(s, tc);
 	return s;
 }

@@ -502,6 +502,30 @@ START_TEST(test_eviction)
 }
 END_TEST
 
+/* Kept by value: a DHCP-named phone outlives a flood of spoofed
+ * addresses, unnamed, however long ago it was seen. */
+START_TEST(test_named_kept)
+{
+	struct devices *d = new_devices(4);
+	const struct device_info *v;
+	uint8_t a[16];
+	int i;
+
+	galaxy_lease(d);
+	for (i = 100; i < 200; i++) {
+		addr(a, i);
+		ck_assert_ptr_nonnull(devices_seen(d, a, mac_m2, i * SEC));
+	}
+	addr(a, 23);
+	v = devices_get(d, a);
+	ck_assert_ptr_nonnull(v);
+	ck_assert_str_eq(v->hostname, "Galaxy-S21");
+	ck_assert_uint_eq(devices_get_stats(d)->named_replaced, 0);
+	ck_assert_uint_eq(devices_get_stats(d)->replaced, 97);
+	devices_free(d);
+}
+END_TEST
+
 START_TEST(test_mac_fmt)
 {
 	static const uint8_t zero[6],
@@ -608,6 +632,7 @@ device_suite(void)
 	tcase_add_test(tc, test_dhcp_renewal);
 	tcase_add_test(tc, test_no_names_keeps_names);
 	tcase_add_test(tc, test_eviction);
+	tcase_add_test(tc, test_named_kept);
 	tcase_add_test(tc, test_mac_fmt);
 	tcase_add_test(tc, test_long_names);
 	tcase_add_test(tc, test_dhcp_home_only);

@@ -52,6 +52,31 @@ START_TEST(test_defaults)
 }
 END_TEST
 
+/* Which family the set knows the home addresses of: IPv4 always, IPv6
+ * once a global range is given (not by the defaults' ULA and link-local
+ * ones). */
+START_TEST(test_knows)
+{
+	struct homenet h;
+	char err[SW_ERRLEN];
+	uint8_t a[16];
+
+	homenet_default(&h);
+	v4(a, 142, 250, 1, 188);
+	ck_assert(homenet_knows(&h, a));
+	memset(a, 0, 16);
+	a[0] = 0x20;
+	a[1] = 0x01;
+	a[15] = 1;
+	ck_assert(!homenet_knows(&h, a));
+	ck_assert_int_eq(homenet_add(&h, "fd00:1::/64", err), 0);
+	ck_assert(!homenet_knows(&h, a));
+	ck_assert_int_eq(homenet_add(&h, "2001:db8:1::/48", err), 0);
+	ck_assert(homenet_knows(&h, a));
+	ck_assert(!homenet_knows(NULL, a));
+}
+END_TEST
+
 START_TEST(test_add_and_errors)
 {
 	struct homenet h;
@@ -150,6 +175,7 @@ homenet_suite(void)
 
 	tcase_add_test(tc, test_defaults);
 	tcase_add_test(tc, test_add_and_errors);
+	tcase_add_test(tc, test_knows);
 	tcase_add_test(tc, test_broadcast_guess);
 	tcase_add_test(tc, test_learned_subnets);
 	suite_add_tcase(s, tc);

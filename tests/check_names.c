@@ -251,6 +251,41 @@ START_TEST(test_filter)
 }
 END_TEST
 
+/* A kept entry (names_keep()) outlives a flood of ordinary answers. */
+START_TEST(test_keep)
+{
+	struct names_cache *c = mk(16);
+	uint8_t dev[16], srv[16], c2[16];
+	char name[32];
+	uint32_t i;
+
+	addr4(dev, 0x0a000017);
+	addr4(c2, 0xc6336496);
+	names_insert(c, dev, c2, "api.thd.cc", NULL, 3600, T0);
+	names_keep(c, dev, c2);
+	for (i = 0; i < 1000; i++) {
+		addr4(srv, 0xcb000000 + i);
+		snprintf(name, sizeof(name), "f%u.example", i);
+		names_insert(c, dev, srv, name, NULL, 3600, T0 + i);
+	}
+	ck_assert_str_eq(names_lookup(c, dev, c2, T0 + 2000, NULL),
+	    "api.thd.cc");
+	ck_assert_uint_eq(names_stats(c)->entries, 16);
+	/* an overwrite keeps it kept */
+	names_insert(c, dev, c2, "api.thd.cc", NULL, 3600, T0 + 2001);
+	for (i = 1000; i < 2000; i++) {
+		addr4(srv, 0xcb000000 + i);
+		snprintf(name, sizeof(name), "f%u.example", i);
+		names_insert(c, dev, srv, name, NULL, 3600, T0 + 2002 + i);
+	}
+	ck_assert_str_eq(names_lookup(c, dev, c2, T0 + 4000, NULL),
+	    "api.thd.cc");
+	/* it still expires: its TTL is over at T0 + 2001 + 3600 s */
+	ck_assert_ptr_null(names_lookup(c, dev, c2, T0 + 3602 * SEC, NULL));
+	names_free(c);
+}
+END_TEST
+
 START_TEST(test_long_names)
 {
 	struct names_cache *c = mk(0);
@@ -319,6 +354,7 @@ names_suite(void)
 	tcase_add_test(tc, test_cap_eviction);
 	tcase_add_test(tc, test_churn);
 	tcase_add_test(tc, test_filter);
+	tcase_add_test(tc, test_keep);
 	tcase_add_test(tc, test_long_names);
 	tcase_add_test(tc, test_memory);
 	suite_add_tcase(s, tc);

@@ -453,12 +453,27 @@ feed(struct reasm *pool, struct tls_flow *tf, int isn_known, uint32_t isn,
 	size_t i;
 
 	for (i = 0; i < nseg; i++) {
-		res = tls_feed(tf, pool, isn_known, isn, sg[i].seq,
+		res = tls_feed(tf, pool, NULL, 0, isn_known, isn, sg[i].seq,
 		    s + sg[i].off, sg[i].len, h, NULL);
 		if (res != TLS_FEED_NONE)
 			ck_assert_msg(i == nseg - 1, "result at segment %zu",
 			    i);
 	}
+	return res;
+}
+
+/* Feed segments [from, to) of one owner, 1 ms apart, known ISN 100. */
+static enum tls_feed_result
+feed_from(struct reasm *pool, struct tls_flow *tf, const struct reasm_owner *o,
+    const uint8_t *s, const struct seg *sg, size_t from, size_t to,
+    struct tls_hello *h)
+{
+	enum tls_feed_result res = TLS_FEED_NONE;
+	size_t i;
+
+	for (i = from; i < to && res == TLS_FEED_NONE; i++)
+		res = tls_feed(tf, pool, o, 3000 + (int64_t)i * 1000, 1, 100,
+		    sg[i].seq, s + sg[i].off, sg[i].len, h, NULL);
 	return res;
 }
 
@@ -495,7 +510,7 @@ run_orders(uint32_t isn, int isn_known, size_t mss)
 	char err[SW_ERRLEN];
 	size_t n, k, i;
 
-	pool = reasm_new(4, 0, err);
+	pool = reasm_new(4, 0, 1, err);
 	ck_assert_ptr_nonnull(pool);
 	n = build_hello(&chrome, s, sizeof(s));
 	k = cut(sg, n, mss, isn + 1);
@@ -506,7 +521,7 @@ run_orders(uint32_t isn, int isn_known, size_t mss)
 	ck_assert_int_eq(feed(pool, &tf, isn_known, isn, s, sg, k, &h),
 	    TLS_FEED_HELLO);
 	check_chrome(&h);
-	ck_assert_uint_eq(tf.slot, 0);
+	ck_assert_uint_eq(tf.slot.id, 0);
 	ck_assert(tf.flags & TLS_FLOW_DONE);
 	ck_assert_uint_eq(reasm_stats(pool)->in_use, 0);
 
@@ -581,19 +596,21 @@ START_TEST(test_feed_exhausted)
 	char err[SW_ERRLEN];
 	size_t n, k;
 
-	pool = reasm_new(1, 0, err);
+	pool = reasm_new(1, 0, 1, err);
 	ck_assert_ptr_nonnull(pool);
 	n = build_hello(&chrome, s, sizeof(s));
 	k = cut(sg, n, 1460, 101);
 	memset(&a, 0, sizeof(a));
 	memset(&b, 0, sizeof(b));
-	ck_assert_int_eq(tls_feed(&a, pool, 1, 100, sg[0].seq, s, sg[0].len,
-	    &h, NULL), TLS_FEED_NONE);
-	ck_assert_uint_eq(a.slot, 1);
+	ck_assert_int_eq(tls_feed(&a, pool, NULL, 0, 1, 100, sg[0].seq, s,
+			     sg[0].len, &h, NULL),
+	    TLS_FEED_NONE);
+	ck_assert_uint_eq(a.slot.id, 1);
 	/* second flow: no slot left, so the first segment alone is read,
 	 * and its SNI is near the start */
-	ck_assert_int_eq(tls_feed(&b, pool, 1, 100, sg[0].seq, s, sg[0].len,
-	    &h, NULL), TLS_FEED_PARTIAL);
+	ck_assert_int_eq(tls_feed(&b, pool, NULL, 0, 1, 100, sg[0].seq, s,
+			     sg[0].len, &h, NULL),
+	    TLS_FEED_PARTIAL);
 	ck_assert_int_eq(h.has_sni, 1);
 	ck_assert_str_eq(h.sni, "mspy.example.com");
 	ck_assert_uint_eq(reasm_stats(pool)->exhausted, 1);
@@ -601,13 +618,65 @@ START_TEST(test_feed_exhausted)
 	/* flow a ends before its hello is whole: the slot comes back */
 	tls_flow_end(&a, pool);
 	ck_assert_uint_eq(reasm_stats(pool)->in_use, 0);
-	ck_assert_int_eq(tls_feed(&a, pool, 1, 100, sg[1].seq, s + sg[1].off,
-	    sg[1].len, &h, NULL), TLS_FEED_NONE);
+	ck_assert_int_eq(tls_feed(&a, pool, NULL, 0, 1, 100, sg[1].seq,
+			     s + sg[1].off, sg[1].len, &h, NULL),
+	    TLS_FEED_NONE);
 	/* no pool at all */
 	memset(&b, 0, sizeof(b));
-	ck_assert_int_eq(tls_feed(&b, NULL, 0, 0, sg[0].seq, s, sg[0].len,
-	    &h, NULL), TLS_FEED_PARTIAL);
+	ck_assert_int_eq(tls_feed(&b, NULL, NULL, 0, 0, 0, sg[0].seq, s,
+			     sg[0].len, &h, NULL),
+	    TLS_FEED_PARTIAL);
 	(void)k;
+	reasm_free(pool);
+}
+END_TEST
+
+/* A flow whose slot went to another stream (no handshake, or idle) gives
+ * up at its next segment; the new holder reads its hello. */
+START_TEST(test_feed_reclaimed)
+{
+	static const uint8_t
+	    spoofed[16] = { [10] = 0xff, [11] = 0xff, 10, 0, 0, 66 };
+	static const uint8_t
+	    phone[16] = { [10] = 0xff, [11] = 0xff, 192, 168, 1, 23 };
+	const struct reasm_owner oa = { spoofed, 0 }, ob = { phone, 1 };
+	uint8_t s[8192];
+	struct seg sg[160];
+	struct tls_flow a, b;
+	struct tls_hello h;
+	struct reasm *pool;
+	char err[SW_ERRLEN];
+	size_t n, k;
+
+	pool = reasm_new(1, 0, 1, err);
+	ck_assert_ptr_nonnull(pool);
+	n = build_hello(&chrome, s, sizeof(s));
+	k = cut(sg, n, 60, 101); /* the SNI past the first segment */
+	ck_assert_uint_ge(k, 3);
+	memset(&a, 0, sizeof(a));
+	memset(&b, 0, sizeof(b));
+	ck_assert_int_eq(tls_feed(&a, pool, &oa, 0, 1, 100, sg[0].seq, s,
+			     sg[0].len, &h, NULL),
+	    TLS_FEED_NONE);
+	ck_assert_uint_ne(a.slot.id, 0);
+	ck_assert_int_eq(tls_feed(&b, pool, &ob, 1000, 1, 100, sg[0].seq, s,
+			     sg[0].len, &h, NULL),
+	    TLS_FEED_NONE);
+	ck_assert_uint_eq(b.slot.id, a.slot.id);
+	ck_assert_uint_eq(reasm_stats(pool)->reclaimed, 1);
+	/* a: its slot is gone */
+	ck_assert_int_eq(tls_feed(&a, pool, &oa, 2000, 1, 100, sg[1].seq,
+			     s + sg[1].off, sg[1].len, &h, NULL),
+	    TLS_FEED_NONE);
+	ck_assert(a.flags & TLS_FLOW_DONE);
+	ck_assert_int_eq(reasm_held(pool, b.slot), 1);
+	/* b: whole, and a's end returns nothing of b's */
+	tls_flow_end(&a, pool);
+	ck_assert_uint_eq(reasm_stats(pool)->in_use, 1);
+	ck_assert_int_eq(feed_from(pool, &b, &ob, s, sg, 1, k, &h),
+	    TLS_FEED_HELLO);
+	check_chrome(&h);
+	ck_assert_uint_eq(reasm_stats(pool)->in_use, 0);
 	reasm_free(pool);
 }
 END_TEST
@@ -623,50 +692,55 @@ START_TEST(test_feed_not_tls)
 	char err[SW_ERRLEN];
 	unsigned i;
 
-	pool = reasm_new(2, 4096, err);
+	pool = reasm_new(2, 4096, 1, err);
 	ck_assert_ptr_nonnull(pool);
 	memset(&tf, 0, sizeof(tf));
-	ck_assert_int_eq(tls_feed(&tf, pool, 1, 7, 8, get, sizeof(get) - 1,
-	    &h, &st), TLS_FEED_NONE);
+	ck_assert_int_eq(tls_feed(&tf, pool, NULL, 0, 1, 7, 8, get,
+			     sizeof(get) - 1, &h, &st),
+	    TLS_FEED_NONE);
 	ck_assert_int_eq(st, TLS_NOT_TLS);
 	ck_assert(!(tf.flags & TLS_FLOW_TLS));
 	/* later segments are probed, up to SW_TLS_FEED_MAX_PROBES in all */
 	for (i = 1; i < SW_TLS_FEED_MAX_PROBES; i++) {
 		ck_assert(!(tf.flags & TLS_FLOW_DONE));
-		ck_assert_int_eq(tls_feed(&tf, pool, 1, 7, 8 + 27 * i, get,
-		    sizeof(get) - 1, &h, &st), TLS_FEED_NONE);
+		ck_assert_int_eq(tls_feed(&tf, pool, NULL, 0, 1, 7, 8 + 27 * i,
+				     get, sizeof(get) - 1, &h, &st),
+		    TLS_FEED_NONE);
 	}
 	ck_assert(tf.flags & TLS_FLOW_DONE);
 	ck_assert_uint_eq(reasm_stats(pool)->opened, 0);
 	/* a later segment first holds a slot, released when the start
 	 * proves not TLS */
 	memset(&tf, 0, sizeof(tf));
-	ck_assert_int_eq(tls_feed(&tf, pool, 1, 7, 8 + 10, get + 10,
-	    sizeof(get) - 11, &h, &st), TLS_FEED_NONE);
-	ck_assert_uint_ne(tf.slot, 0);
-	ck_assert_int_eq(tls_feed(&tf, pool, 1, 7, 8, get, 10, &h, &st),
+	ck_assert_int_eq(tls_feed(&tf, pool, NULL, 0, 1, 7, 8 + 10, get + 10,
+			     sizeof(get) - 11, &h, &st),
+	    TLS_FEED_NONE);
+	ck_assert_uint_ne(tf.slot.id, 0);
+	ck_assert_int_eq(tls_feed(&tf, pool, NULL, 0, 1, 7, 8, get, 10, &h,
+			     &st),
 	    TLS_FEED_NONE);
 	ck_assert_int_eq(st, TLS_NOT_TLS);
-	ck_assert_uint_eq(tf.slot, 0);
+	ck_assert_uint_eq(tf.slot.id, 0);
 	ck_assert_uint_eq(reasm_stats(pool)->in_use, 0);
 	/* midstream without a SYN: segments that are not a hello start */
 	memset(&tf, 0, sizeof(tf));
 	memset(s, 0x41, 100);
 	for (i = 0; i < SW_TLS_FEED_MAX_PROBES; i++)
-		ck_assert_int_eq(tls_feed(&tf, pool, 0, 0, 5000 + 100 * i, s,
-		    100, &h, &st), TLS_FEED_NONE);
+		ck_assert_int_eq(tls_feed(&tf, pool, NULL, 0, 0, 0,
+				     5000 + 100 * i, s, 100, &h, &st),
+		    TLS_FEED_NONE);
 	ck_assert(tf.flags & TLS_FLOW_DONE);
 	reasm_free(pool);
 	/* a hello bigger than the slot: read what the first segment holds */
-	pool = reasm_new(2, 1024, err);
+	pool = reasm_new(2, 1024, 1, err);
 	ck_assert_ptr_nonnull(pool);
 	memset(&tf, 0, sizeof(tf));
 	ck_assert_uint_gt(build_hello(&chrome, s, sizeof(s)), 1024);
-	ck_assert_int_eq(tls_feed(&tf, pool, 0, 0, 1, s, 700, &h, &st),
+	ck_assert_int_eq(tls_feed(&tf, pool, NULL, 0, 0, 0, 1, s, 700, &h, &st),
 	    TLS_FEED_PARTIAL);
 	ck_assert_int_eq(st, TLS_NEED_MORE);
 	ck_assert_str_eq(h.sni, "mspy.example.com");
-	ck_assert_uint_eq(tf.slot, 0);
+	ck_assert_uint_eq(tf.slot.id, 0);
 	ck_assert_uint_eq(reasm_stats(pool)->opened, 0);
 	reasm_free(pool);
 }
@@ -686,21 +760,25 @@ START_TEST(test_feed_starttls)
 	uint32_t seq = 0xfffffff0u;
 	size_t n;
 
-	pool = reasm_new(2, 0, err);
+	pool = reasm_new(2, 0, 1, err);
 	ck_assert_ptr_nonnull(pool);
 	n = build_hello(&chrome, s, sizeof(s));
 	memset(&tf, 0, sizeof(tf));
-	ck_assert_int_eq(tls_feed(&tf, pool, 0, 0, seq, (const uint8_t *)ehlo,
-	    sizeof(ehlo) - 1, &h, NULL), TLS_FEED_NONE);
-	seq += sizeof(ehlo) - 1;
-	ck_assert_int_eq(tls_feed(&tf, pool, 0, 0, seq, (const uint8_t *)stls,
-	    sizeof(stls) - 1, &h, NULL), TLS_FEED_NONE);
-	seq += sizeof(stls) - 1;
-	ck_assert_int_eq(tls_feed(&tf, pool, 0, 0, seq, s, 1000, &h, NULL),
+	ck_assert_int_eq(tls_feed(&tf, pool, NULL, 0, 0, 0, seq,
+			     (const uint8_t *)ehlo, sizeof(ehlo) - 1, &h, NULL),
 	    TLS_FEED_NONE);
-	ck_assert_uint_ne(tf.slot, 0);
-	ck_assert_int_eq(tls_feed(&tf, pool, 0, 0, seq + 1000, s + 1000,
-	    n - 1000, &h, NULL), TLS_FEED_HELLO);
+	seq += sizeof(ehlo) - 1;
+	ck_assert_int_eq(tls_feed(&tf, pool, NULL, 0, 0, 0, seq,
+			     (const uint8_t *)stls, sizeof(stls) - 1, &h, NULL),
+	    TLS_FEED_NONE);
+	seq += sizeof(stls) - 1;
+	ck_assert_int_eq(tls_feed(&tf, pool, NULL, 0, 0, 0, seq, s, 1000, &h,
+			     NULL),
+	    TLS_FEED_NONE);
+	ck_assert_uint_ne(tf.slot.id, 0);
+	ck_assert_int_eq(tls_feed(&tf, pool, NULL, 0, 0, 0, seq + 1000,
+			     s + 1000, n - 1000, &h, NULL),
+	    TLS_FEED_HELLO);
 	check_chrome(&h);
 	ck_assert_uint_eq(reasm_stats(pool)->in_use, 0);
 	reasm_free(pool);
@@ -725,6 +803,7 @@ tls_suite(void)
 	tcase_add_test(tc, test_alpn_bounded);
 	tcase_add_test(tc, test_feed_orders);
 	tcase_add_test(tc, test_feed_exhausted);
+	tcase_add_test(tc, test_feed_reclaimed);
 	tcase_add_test(tc, test_feed_not_tls);
 	tcase_add_test(tc, test_feed_starttls);
 	tcase_set_timeout(tc, 60);

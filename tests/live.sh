@@ -29,7 +29,10 @@ trap cleanup EXIT INT TERM
 fail() { echo "FAIL: live: $*" >&2; sed 's/^/    /' "$T/err" >&2; exit 1; }
 
 printf '127.0.0.2\t# test indicator (loopback)\n' >"$T/ioc.txt"
+# loopback is this host, never a device of the default home network: the
+# test names it home so that 127.0.0.1 is the device of its notices
 "$BIN" -i lo -f 'udp port 9' -I "$T/ioc.txt" -o "$T" --seed 1 \
+    --home-net 127.0.0.0/8 \
     --report "$T/live.html" 2>"$T/err" &
 pid=$!
 sleep 2

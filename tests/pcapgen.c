@@ -1695,6 +1695,105 @@ scen_names(struct pcapgen *g, const struct pcapgen_opts *o)
 	return rc ? -1 : 0;
 }
 
+/*
+ * Held reassembly slots (issue 13): connections that each send the start
+ * of a ClientHello (a record header announcing 4000 bytes, 100 sent) and
+ * never the rest, resent every 290 s so that neither the flow nor its
+ * slot times out, 576 in all, more than the sensor has TLS reassembly
+ * slots (SW_REASM_SLOTS, 512): 128 from one host, 192.168.1.66, each
+ * after a whole handshake (past its budget of 64 slots), and 448
+ * "one-packet" connections (no handshake) from spoofed sources
+ * 10.66.x.y, which fill the rest.  Ten minutes in, the phone connects with
+ * SNI api.thd.cc (an mSpy C2 name, at an address never resolved and on no
+ * list) and its ClientHello comes in two segments, the server_name in the
+ * second (TCP stacks and DPI-evasion tools split hellos; Chrome permutes
+ * extensions, so the SNI of a 1.8 KB post-quantum hello lands either
+ * side of the MSS).  Must fire: the C2 notice for the SNI.
+ */
+#define HOLD_ONE_HOST 128
+#define HOLD_SPOOFED  448
+#define HOLD_RESEND   (290 * SEC)
+#define HOLD_SPLIT \
+	100 /* the hello's first segment, bytes: the
+				 * server_name starts at byte 112 */
+
+static int
+scen_reasm_hold(struct pcapgen *g, const struct pcapgen_opts *o)
+{
+	static struct pcapgen_tcp c[HOLD_ONE_HOST + HOLD_SPOOFED];
+	struct pcapgen_host atk, srv, victim_srv;
+	struct pcapgen_tcp v;
+	struct lan l;
+	uint8_t hello[4096];
+	char ip[32];
+	uint64_t start = g->now_us;
+	size_t n, i, round;
+	int rc = 0;
+
+	(void)o;
+	lan_init(g, &l);
+	if (pcapgen_host(&atk, "192.168.1.66", "02:00:5e:66:00:01") != 0 ||
+	    remote(&srv, "198.51.100.210") != 0 ||
+	    remote(&victim_srv, "203.0.113.99") != 0)
+		return -1;
+	/* the start of a hello that announces more than it ever sends */
+	if ((n = pcapgen_tls_client_hello(g, hello, sizeof(hello),
+		 "cdn.example.org")) < HOLD_SPLIT)
+		return -1;
+	hello[3] = 4000 >> 8;
+	hello[4] = 4000 & 0xff;
+	hello[6] = 0;
+	hello[7] = (4000 - 4) >> 8;
+	hello[8] = (4000 - 4) & 0xff;
+	for (i = 0; i < HOLD_ONE_HOST + HOLD_SPOOFED; i++) {
+		if (i < HOLD_ONE_HOST) {
+			pcapgen_tcp_init(g, &c[i], &atk, lan_port(g, &l), &srv,
+			    443);
+			c[i].rtt_us = 2000;
+			rc |= pcapgen_tcp_connect(g, &c[i]);
+		} else {
+			snprintf(ip, sizeof(ip), "10.66.%zu.%zu",
+			    1 + (i - HOLD_ONE_HOST) / 200,
+			    1 + (i - HOLD_ONE_HOST) % 200);
+			if (pcapgen_host(&atk, ip, "02:00:5e:66:00:01") != 0)
+				return -1;
+			pcapgen_tcp_init(g, &c[i], &atk, 40000, &srv, 443);
+		}
+		rc |= pcapgen_tcp_segment(g, &c[i], PCAPGEN_C2S,
+		    PCAPGEN_PSH | PCAPGEN_ACK, hello, HOLD_SPLIT);
+		pcapgen_advance(g, 500);
+	}
+	/* the same segment again, before the 5-minute TCP timeout */
+	for (round = 1; round <= 2; round++) {
+		if (g->now_us < start + round * HOLD_RESEND)
+			g->now_us = start + round * HOLD_RESEND;
+		for (i = 0; i < HOLD_ONE_HOST + HOLD_SPOOFED; i++) {
+			c[i].seq[PCAPGEN_C2S] -= HOLD_SPLIT;
+			rc |= pcapgen_tcp_segment(g, &c[i], PCAPGEN_C2S,
+			    PCAPGEN_PSH | PCAPGEN_ACK, hello, HOLD_SPLIT);
+			pcapgen_advance(g, 500);
+		}
+	}
+	/* the phone: a real hello, in two segments 200 us apart */
+	g->now_us = start + 600 * SEC;
+	if ((n = pcapgen_tls_client_hello(g, hello, sizeof(hello),
+		 "api.thd.cc")) <= HOLD_SPLIT)
+		return -1;
+	pcapgen_tcp_init(g, &v, &l.phone, lan_port(g, &l), &victim_srv, 443);
+	rc |= pcapgen_tcp_connect(g, &v);
+	pcapgen_advance(g, 300);
+	rc |= pcapgen_tcp_segment(g, &v, PCAPGEN_C2S, PCAPGEN_ACK, hello,
+	    HOLD_SPLIT);
+	pcapgen_advance(g, 200);
+	rc |= pcapgen_tcp_segment(g, &v, PCAPGEN_C2S, PCAPGEN_PSH | PCAPGEN_ACK,
+	    hello + HOLD_SPLIT, n - HOLD_SPLIT);
+	n = pcapgen_tls_server_flight(g, hello, sizeof(hello), 1500);
+	rc |= pcapgen_tcp_send(g, &v, PCAPGEN_S2C, hello, n);
+	rc |= pcapgen_tls_data(g, &v, PCAPGEN_C2S, 400);
+	rc |= pcapgen_tls_data(g, &v, PCAPGEN_S2C, 300);
+	rc |= pcapgen_tcp_close(g, &v, PCAPGEN_C2S);
+	return rc ? -1 : 0;
+}
 
 /*
  * The per-role policy of intel.h on the bundled Echap lists, one case a
@@ -2893,6 +2992,163 @@ scen_verdict_reuse(struct pcapgen *g, const struct pcapgen_opts *o)
 	return rc ? -1 : 0;
 }
 
+/* --- attacks (tests/attack.sh) ---------------------------------------------
+ * Whoever installed the stalkerware may know a sensor watches, and anyone
+ * on the network can spoof packets: each scenario hides the verdict-phones
+ * victim (phone A: DHCP-named Galaxy-de-Marie, api.thd.cc every 5-8 min,
+ * data both ways) in a flood.  The victim's C2 notices, its beacon notice
+ * and its verdict must all come through. */
+
+#define ATTACK_MAC     "02:66:66:66:66:66" /* the attacker's own NIC */
+#define ATTACK_SCANNED "203.0.113.200"	   /* the port scan's target */
+
+/* A random IPv4 source anywhere (not 0/8, 127/8, 224/3), or, home set,
+ * inside 10/8: spoofed. */
+static void
+spoofed(struct pcapgen *g, struct pcapgen_host *h, int home)
+{
+	uint32_t a;
+
+	memset(h, 0, sizeof(*h));
+	h->family = 4;
+	do
+		a = home ? 0x0a000000u | (pcapgen_rand(g) & 0xffffff) :
+			   pcapgen_rand(g);
+	while (a >> 24 == 0 || a >> 24 == 127 || a >> 24 >= 224 ||
+	    (a & 0xff) == 0 || (a & 0xff) == 255);
+	h->addr[0] = (uint8_t)(a >> 24);
+	h->addr[1] = (uint8_t)(a >> 16);
+	h->addr[2] = (uint8_t)(a >> 8);
+	h->addr[3] = (uint8_t)a;
+	(void)sscanf(ATTACK_MAC, "%2hhx:%2hhx:%2hhx:%2hhx:%2hhx:%2hhx",
+	    &h->mac[0], &h->mac[1], &h->mac[2], &h->mac[3], &h->mac[4],
+	    &h->mac[5]);
+}
+
+/* One SYN from src to dst:port, never answered. */
+static int
+lone_syn(struct pcapgen *g, const struct pcapgen_host *src,
+    const struct pcapgen_host *dst, uint16_t port)
+{
+	struct pcapgen_tcp t;
+
+	pcapgen_tcp_init(g, &t, src,
+	    (uint16_t)pcapgen_rand_range(g, 1024, 65535), dst, port);
+	return pcapgen_tcp_segment(g, &t, PCAPGEN_C2S, PCAPGEN_SYN, NULL, 0);
+}
+
+/*
+ * 1 h: the victim, and the attack:
+ *   notices  200,000 SYNs to mSpy's MSPY_IP_A:443 from random spoofed
+ *            sources (about 1 in 200 inside the default home network);
+ *   trackers 70 spoofed SYNs a second to random addresses and ports, and
+ *            192.168.1.66 scanning ATTACK_SCANNED at 70 ports a second
+ *            (RST from closed ports, SYN-ACK from 22, 80 and 443); the
+ *            victim also beacons to sync.tele-metrics.example every 5 min;
+ *   devices  5 spoofed devices a second (10/8) each send one SYN to
+ *            MSPY_IP_A:443: some 18,000 devices with a stray packet.
+ */
+static int
+attack_run(struct pcapgen *g, int kind)
+{
+	struct pcapgen_host a, c2, scanner, scanned, src, dst;
+	struct pcapgen_tcp t;
+	struct lan l;
+	uint64_t start = g->now_us, end = start + 3600 * SEC;
+	uint64_t next_a = start + 20 * SEC, next_b = start + 45 * SEC;
+	uint64_t next_f = start + SEC, gap_lo, gap_hi, now;
+	uint32_t port = 1;
+	int rc = 0;
+
+	lan_init(g, &l);
+	if (pcapgen_host(&a, "192.168.1.23", "8c:f5:a3:00:00:0a") != 0 ||
+	    remote(&c2, MSPY_IP_A) != 0 || remote(&scanned, ATTACK_SCANNED) ||
+	    pcapgen_host(&scanner, "192.168.1.66", "8c:f5:a3:00:00:66") != 0)
+		return -1;
+	/* the flood's mean gap, microseconds: 200,000 an hour, 140 a
+	 * second (70 SYNs and 70 probes), 5 a second */
+	gap_lo = kind == 0 ? 9000 : kind == 1 ? 3571 : 100000;
+	gap_hi = kind == 0 ? 27000 : kind == 1 ? 10714 : 300000;
+	rc |= verdict_dhcp(g, &l, "8c:f5:a3:00:00:0a", "192.168.1.23",
+	    "Galaxy-de-Marie", "android-dhcp-13");
+	for (;;) {
+		now = next_a < next_f ? next_a : next_f;
+		if (kind == 1 && next_b < now)
+			now = next_b;
+		if (now >= end)
+			break;
+		beacon_until(g, now);
+		if (now == next_a) {
+			rc |= beacon_visit(g, &l, &a, VERDICT_C2, VERDICT_C2_IP,
+			    pcapgen_rand_range(g, 350, 650),
+			    pcapgen_rand_range(g, 150, 300));
+			next_a += verdict_gap(g);
+			continue;
+		}
+		if (kind == 1 && now == next_b) {
+			rc |= beacon_visit(g, &l, &a,
+			    "sync.tele-metrics.example", "198.51.100.140",
+			    pcapgen_rand_range(g, 350, 650),
+			    pcapgen_rand_range(g, 150, 300));
+			next_b += pcapgen_rand_range(g, 290, 310) * SEC;
+			continue;
+		}
+		next_f += pcapgen_rand_range(g, (uint32_t)gap_lo,
+		    (uint32_t)gap_hi);
+		if (kind == 0) {
+			spoofed(g, &src, 0);
+			rc |= lone_syn(g, &src, &c2, 443);
+		} else if (kind == 2) {
+			spoofed(g, &src, 1);
+			rc |= lone_syn(g, &src, &c2, 443);
+		} else if (pcapgen_rand(g) & 1) {
+			spoofed(g, &src, 0);
+			spoofed(g, &dst, 0);
+			rc |= lone_syn(g, &src, &dst,
+			    (uint16_t)pcapgen_rand_range(g, 1, 65535));
+		} else {
+			/* the scan: one port after the other */
+			pcapgen_tcp_init(g, &t, &scanner, 40000, &scanned,
+			    (uint16_t)port);
+			rc |= pcapgen_tcp_segment(g, &t, PCAPGEN_C2S,
+			    PCAPGEN_SYN, NULL, 0);
+			pcapgen_advance(g, 300);
+			if (port == 22 || port == 80 || port == 443) {
+				rc |= pcapgen_tcp_segment(g, &t, PCAPGEN_S2C,
+				    PCAPGEN_SYN | PCAPGEN_ACK, NULL, 0);
+				pcapgen_advance(g, 50);
+				rc |= pcapgen_tcp_segment(g, &t, PCAPGEN_C2S,
+				    PCAPGEN_RST, NULL, 0);
+			} else
+				rc |= pcapgen_tcp_segment(g, &t, PCAPGEN_S2C,
+				    PCAPGEN_RST | PCAPGEN_ACK, NULL, 0);
+			port = port % 65535 + 1;
+		}
+	}
+	return rc ? -1 : 0;
+}
+
+static int
+scen_attack_notices(struct pcapgen *g, const struct pcapgen_opts *o)
+{
+	(void)o;
+	return attack_run(g, 0);
+}
+
+static int
+scen_attack_trackers(struct pcapgen *g, const struct pcapgen_opts *o)
+{
+	(void)o;
+	return attack_run(g, 1);
+}
+
+static int
+scen_attack_devices(struct pcapgen *g, const struct pcapgen_opts *o)
+{
+	(void)o;
+	return attack_run(g, 2);
+}
+
 /* One row a scenario, laid out by hand. */
 /* clang-format off */
 const struct pcapgen_scenario pcapgen_scenarios[] = {
@@ -2916,6 +3172,10 @@ const struct pcapgen_scenario pcapgen_scenarios[] = {
 	    "both files, watchware, distribution", scen_policy },
 	{ "survivor", "2 h: the phone resolves the mSpy C2 name api.thd.cc "
 	    "and uploads to it every 5-10 min", scen_survivor },
+	{ "reasm-hold", "10 min: 576 connections hold partial ClientHellos "
+	    "(128 from 192.168.1.66 after handshakes, 448 one-packet from "
+	    "spoofed 10.66.x.y), resent every 290 s; then the phone's hello "
+	    "for api.thd.cc in two segments (must fire)", scen_reasm_hold },
 	{ "bench", "--count packets (default 3,000,000) of a busy network, "
 	    "~3% of connections to " MSPY_IP_A, scen_bench },
 	{ "bench-conns", "--count connections (default 1,000,000) open at "
@@ -2954,6 +3214,15 @@ const struct pcapgen_scenario pcapgen_scenarios[] = {
 	    "(ordinary traffic), then 30 min later to new-phone, which talks "
 	    "to api.thd.cc as verdict-phones' A (one verdict: new-phone)",
 	    scen_verdict_reuse },
+	{ "attack-notices", "1 h: verdict-phones' A, and 200,000 SYNs to "
+	    MSPY_IP_A ":443 from random spoofed sources (its notices, beacon "
+	    "and verdict must come through)", scen_attack_notices },
+	{ "attack-trackers", "1 h: A, and a 5-min beacon of it, amid 70 "
+	    "spoofed SYNs a second and a LAN port scan at 70 ports a second "
+	    "(the beacon must fire)", scen_attack_trackers },
+	{ "attack-devices", "1 h: A, and 5 spoofed 10/8 devices a second "
+	    "with one SYN each to " MSPY_IP_A ":443 (A's verdict must come)",
+	    scen_attack_devices },
 	{ NULL, NULL, NULL }
 };
 /* clang-format on */
