@@ -104,7 +104,7 @@ echo "   ok: a FIN then RST close ends in $(elapsed "$t0" "$(now)") s" \
     "(RSTR, ShAfDar)"
 
 # 2. an overload, then the clock
-ip netns exec "$NS" "$SEND" flood 10.213.0.99 4 >/dev/null ||
+ip netns exec "$NS" "$SEND" flood 10.213.0.99 6 >/dev/null ||
     fail "flood failed"
 sleep 4 # the ring drains, then the sensor idles
 kill -USR1 "$pid"
@@ -153,6 +153,10 @@ limit=2
 case $BUILD in
 *asan*) limit=6 ;;
 esac
+if [ "${drops:-0}" -eq 0 ] && [ "${unread:-0}" -eq 0 ]; then
+	echo "   note: the flood did not overload this machine (no ring" \
+	    "drops, nothing left unread): the stop check proves little"
+fi
 awk -v t="$took" -v l="$limit" 'BEGIN { exit !(t <= l) }' ||
     fail "SIGTERM under load took $took s (more than $limit)"
 echo "   ok: SIGTERM under load ends in $took s with the final stats line" \
