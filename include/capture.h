@@ -90,6 +90,14 @@ const char *capture_error(const struct capture *c, int i);
 
 void capture_free(struct capture *c);
 
+/*
+ * A libpcap stamp in microseconds, each field clamped to what a classic
+ * pcap file holds (0 .. 2^32 - 1): a pcapng stamp is 64 bits of any unit
+ * and offset, and 2^43 seconds or more overflowed the product, then
+ * every detector's arithmetic on time (found by fuzz/fuzz_pipeline.c).
+ */
+int64_t capture_ts_us(long long sec, long long usec);
+
 /* A link type's name ("IEEE802_11_RADIO"), or "unknown". */
 const char *capture_dlt_name(int dlt);
 

@@ -64,7 +64,7 @@ struct applayer {
 
 struct applayer *
 applayer_new(struct flow_config *fcfg, struct policy *pol, struct records *rec,
-    uint64_t seed, uint32_t name_hold_s, char *errbuf)
+    uint64_t seed, uint32_t name_hold_s, uint32_t table_max, char *errbuf)
 {
 	struct applayer *al;
 	struct names_config ncfg;
@@ -76,18 +76,19 @@ applayer_new(struct flow_config *fcfg, struct policy *pol, struct records *rec,
 	al->policy = pol;
 	al->rec = rec;
 	al->app_off = flow_ext_add(fcfg, sizeof(struct app_flow));
-	if ((al->reasm = reasm_new(0, 0, errbuf)) == NULL)
+	if ((al->reasm = reasm_new(table_max, 0, errbuf)) == NULL)
 		goto fail;
 	/* one seed: each table derives its own key from it and its name */
-	if ((al->snames = strtab_new(0, seed, errbuf)) == NULL)
+	if ((al->snames = strtab_new(table_max, seed, errbuf)) == NULL)
 		goto fail;
 	names_config_default(&ncfg);
 	ncfg.seed = seed;
+	ncfg.max_entries = table_max;
 	if ((al->names = names_new(&ncfg, errbuf)) == NULL)
 		goto fail;
 	if (name_hold_s > 0 &&
-	    (al->held = held_new(0, name_hold_s, al->snames, seed, errbuf)) ==
-		NULL)
+	    (al->held = held_new(table_max, name_hold_s, al->snames, seed,
+		 errbuf)) == NULL)
 		goto fail;
 	return al;
 fail:

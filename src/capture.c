@@ -402,8 +402,8 @@ read_source(struct capture *c, uint32_t idx)
 		rc = pcap_next_ex(s->pc, &ph, &data);
 		if (rc == 1) {
 			n++;
-			pkt.ts_us = (int64_t)ph->ts.tv_sec * 1000000 +
-			    ph->ts.tv_usec;
+			pkt.ts_us = capture_ts_us(ph->ts.tv_sec,
+			    ph->ts.tv_usec);
 			pkt.caplen = ph->caplen;
 			pkt.wirelen = ph->len;
 			pkt.data = data;
@@ -556,6 +556,22 @@ capture_free(struct capture *c)
 	for (i = 0; i < c->nerr; i++)
 		free(c->errors[i]);
 	free(c);
+}
+
+int64_t
+capture_ts_us(long long sec, long long usec)
+{
+	/* the range of a classic file's 32-bit fields, so that pcapfile.c's
+	 * stamps (read from them) are these unchanged */
+	if (sec < 0)
+		sec = 0;
+	else if (sec > (long long)UINT32_MAX)
+		sec = UINT32_MAX;
+	if (usec < 0)
+		usec = 0;
+	else if (usec > (long long)UINT32_MAX)
+		usec = UINT32_MAX;
+	return (int64_t)sec * 1000000 + usec;
 }
 
 const char *
