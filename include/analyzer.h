@@ -48,6 +48,13 @@ struct analyzer_config {
 	uint32_t name_hold_s; /* names outlive connections (held.h); 0:
 			       * not; main.c's default SW_NAME_HOLD_S */
 	uint32_t verdict_window_s; /* correlate.h; 0: SW_VERDICT_WINDOW_S */
+	/* most entries of each table of the layers (names, server names,
+	 * held names, reassembly slots, suppression, devices, the
+	 * correlator; the flow table and the beacon trackers have theirs
+	 * above), 0: each one's default of config.h.  Small tables make a
+	 * fresh analyzer cheap and eviction run: tests, the pipeline fuzzer
+	 * (a default analyzer allocates about 90 MiB). */
+	uint32_t table_max;
 	struct geo *geo;	   /* --geoip-db (borrowed), or NULL */
 	struct syslog_out *syslog; /* --syslog (borrowed), or NULL */
 };

@@ -55,10 +55,13 @@ struct applayer;
  * Build the layer and register its slot in fcfg (before the flow table
  * is made from it).  The policy and the records are borrowed.  Names
  * outlive their connections for name_hold_s seconds (held.h; 0: not at
- * all).  NULL with the reason in errbuf (SW_ERRLEN bytes).
+ * all).  table_max caps the entries of each table (names, server names,
+ * held names, reassembly slots); 0: their defaults.  NULL with the reason
+ * in errbuf (SW_ERRLEN bytes).
  */
 struct applayer *applayer_new(struct flow_config *fcfg, struct policy *pol,
-    struct records *rec, uint64_t seed, uint32_t name_hold_s, char *errbuf);
+    struct records *rec, uint64_t seed, uint32_t name_hold_s,
+    uint32_t table_max, char *errbuf);
 void applayer_free(struct applayer *al);
 
 /* The home network DHCP acknowledgements teach subnets to (borrowed,

@@ -91,6 +91,16 @@ const char *capture_error(const struct capture *c, int i);
 
 void capture_free(struct capture *c);
 
+/*
+ * A libpcap stamp (seconds, microseconds) in microseconds into *out: 0,
+ * or -1 when it overflows 64 bits or lies beyond SW_TS_MAX_S (year 9999)
+ * either side of 1970, as a corrupt pcapng stamp may (1-second resolution
+ * and a 64-bit count; found by fuzz/fuzz_pipeline.c and by hand): such a
+ * packet is skipped and counted (capture_stats.bad_ts), never given to
+ * the detectors' arithmetic on time.
+ */
+int capture_ts_us(int64_t sec, int64_t usec, int64_t *out);
+
 /* A link type's name ("IEEE802_11_RADIO"), or "unknown". */
 const char *capture_dlt_name(int dlt);
 

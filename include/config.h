@@ -207,6 +207,21 @@
  * chain followed); more are counted in answers_dropped.  A CDN answer is a
  * chain of a few CNAMEs and a handful of addresses. */
 #define SW_DNS_MAX_ANSWERS	32
+/* CNAME records kept per DNS message, of the SW_DNS_MAX_ANSWERS.  A
+ * resolver's answer holds the chain it followed: one to three CNAMEs for
+ * a CDN, and resolvers stop following at about a dozen.  Each kept one
+ * costs the app layer a rendering and an intel lookup (some 5,000
+ * instructions for a 240-byte name, more than a whole ordinary answer), so
+ * a forged chain of 100 cost 120 ordinary answers; the links past the
+ * fourth are folded into it (dns.h), and the address at the chain's end
+ * is still named by the query. */
+#define SW_DNS_MAX_CNAMES	4
+/* Records walked per DNS message, questions and answers; the rest are
+ * not read (records_unread).  A 64 KiB message holds 4,600 minimal
+ * records: walked whole, their names decompressed, one took 750 times an
+ * ordinary answer.  An answer holds its chain and addresses, far fewer;
+ * 128 still reaches the address behind a folded chain of 100. */
+#define SW_DNS_MAX_RECORDS	128
 /* Compression pointers followed per DNS name.  A pointer revisited is a
  * loop at once; this caps chains of pointers to pointers, which add no
  * bytes and so escape the 255-byte name limit.  Real names take a

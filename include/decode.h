@@ -16,6 +16,9 @@
  * extension-header chain (RFC 8200), TCP (RFC 9293), UDP (RFC 768), ICMP
  * (RFC 792) and ICMPv6 (RFC 4443).
  * Lengths are clamped to min(caplen, wire length, IP total length).
+ * Cost per packet: the headers only (at most SW_DECODE_MAX_VLANS tags,
+ * the MPLS stack, 40 bytes of IPv4 options, SW_DECODE_MAX_V6_EXT IPv6
+ * extension headers); the payload is never read here.
  */
 #ifndef SW_DECODE_H
 #define SW_DECODE_H

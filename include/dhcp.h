@@ -10,7 +10,8 @@
  * destination (homenet.h); the device's names for the device table.
  * Option overload (52) is counted, not followed.  Everything is read
  * through rd.h; nothing is allocated.  A message cut short (snap length)
- * keeps what came before the cut.
+ * keeps what came before the cut.  Cost per packet: one pass over the
+ * captured options.
  */
 #ifndef SW_DHCP_H
 #define SW_DHCP_H

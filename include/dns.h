@@ -38,8 +38,24 @@
  * 255 wire bytes (RFC 1035 2.3.4); label types 0x40 and 0x80 (RFC 6891
  * 5: extended labels, never deployed) are DNS_BAD_NAME.
  *
- * Cost: linear in the message; each name costs at most 255 label bytes and
- * SW_DNS_PTR_HOPS_MAX pointer hops.
+ * Long chains (RFC 1034 3.6.2): at most SW_DNS_MAX_CNAMES CNAME records
+ * are kept.  A later CNAME whose owner is a compression pointer to the
+ * chain's tail name (the last kept target, as resolvers write a chain)
+ * is folded into the last kept CNAME: that record's target becomes the
+ * later one's, so q -> c1 -> ... -> c100 -> A keeps q -> c1 -> c2 -> c3 -> c100
+ * and the address, still rooted in the question (cnames_folded counts
+ * the links left out).  Other kept types past the caps are counted in
+ * answers_dropped.
+ *
+ * Cost (the worst case per message): at most SW_DNS_MAX_RECORDS records
+ * (questions and answers) are walked; a name that is not kept (other
+ * questions, other types, records past the caps, folded links) is
+ * stepped over in place, never decompressed: its bytes only; each kept
+ * name (the first question, at most SW_DNS_MAX_ANSWERS owners and
+ * SW_DNS_MAX_CNAMES targets, the folded tail once) is decompressed once,
+ * at most 255 label bytes and SW_DNS_PTR_HOPS_MAX pointer hops.  So a
+ * message costs O(its first SW_DNS_MAX_RECORDS records' bytes) plus at
+ * most 38 name reads, however it is built.
  */
 #ifndef SW_DNS_H
 #define SW_DNS_H
@@ -134,8 +150,13 @@ struct dns_msg {
 
 	/* answers of type A, AAAA, CNAME, in message order */
 	uint16_t n_answers;
-	uint16_t answers_dropped;	/* kept types beyond the first
-					 * SW_DNS_MAX_ANSWERS */
+	uint16_t answers_dropped; /* kept types beyond the first
+					 * SW_DNS_MAX_ANSWERS (or CNAMEs
+					 * beyond SW_DNS_MAX_CNAMES) not
+					 * folded */
+	uint16_t cnames_folded;	  /* CNAMEs folded into the last kept
+					 * one (see above) */
+	uint16_t records_unread;  /* answers past SW_DNS_MAX_RECORDS */
 	struct dns_rr answers[SW_DNS_MAX_ANSWERS];
 };
 

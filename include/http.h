@@ -14,7 +14,8 @@
  * suffix.  An IPv6 literal loses its brackets ("[2001:db8::1]:8080" gives
  * "2001:db8::1"), because the name is matched against address indicators
  * and a bracketed literal would match nothing.  Everything is read through
- * rd.h; nothing is allocated.
+ * rd.h; nothing is allocated.  Cost per packet: at most SW_HTTP_SCAN_MAX
+ * bytes, of a connection's first client payload only (applayer.c).
  */
 #ifndef SW_HTTP_H
 #define SW_HTTP_H

@@ -17,6 +17,8 @@
  * every other file (pcapng, a pipe, a BPF filter) to libpcap.  The
  * differential test (check_pcapfile.c) holds the two to the same packets,
  * stamps, lengths and end, byte for byte, at every truncation point.
+ * Cost per packet: the record header and, once a gulp, the kernel's copy;
+ * a record is at most 262144 bytes.
  */
 #ifndef SW_PCAPFILE_H
 #define SW_PCAPFILE_H

@@ -95,15 +95,16 @@ analyzer_new(const struct analyzer_config *cfg, const struct intel *intel,
 	if (cfg->stats_log && !to_stdout && (a->stats_log =
 	    logw_open(cfg->logdir, "stats.log", errbuf, errlen)) == NULL)
 		goto fail;
-	a->notices = notice_ctx_new(a->notice_log, cfg->suppress_for_s, 0,
-	    cfg->flow.seed, errbuf, errlen);
+	a->notices = notice_ctx_new(a->notice_log, cfg->suppress_for_s,
+	    cfg->table_max, cfg->flow.seed, errbuf, errlen);
 	if (a->notices == NULL)
 		goto fail;
 	notice_set_syslog(a->notices, cfg->syslog);
-	if ((a->devices = devices_new(0, cfg->flow.seed, errbuf)) == NULL)
-		goto fail;
-	if ((a->corr = correlate_new(0, cfg->verdict_window_s, cfg->flow.seed,
+	if ((a->devices = devices_new(cfg->table_max, cfg->flow.seed,
 		 errbuf)) == NULL)
+		goto fail;
+	if ((a->corr = correlate_new(cfg->table_max, cfg->verdict_window_s,
+		 cfg->flow.seed, errbuf)) == NULL)
 		goto fail;
 	if ((a->policy = policy_new(a->notices, a->corr, a->devices,
 		 cfg->vendor_sites, cfg->flow.seed, errbuf)) == NULL)
@@ -114,7 +115,7 @@ analyzer_new(const struct analyzer_config *cfg, const struct intel *intel,
 	fcfg = cfg->flow;
 	fcfg.home = &a->cfg.home;
 	if ((a->app = applayer_new(&fcfg, a->policy, a->rec, cfg->flow.seed,
-		 cfg->name_hold_s, errbuf)) == NULL)
+		 cfg->name_hold_s, cfg->table_max, errbuf)) == NULL)
 		goto fail;
 	applayer_set_intel(a->app, intel);
 	applayer_set_home(a->app, &a->cfg.home);

@@ -64,7 +64,7 @@ struct applayer {
 
 struct applayer *
 applayer_new(struct flow_config *fcfg, struct policy *pol, struct records *rec,
-    uint64_t seed, uint32_t name_hold_s, char *errbuf)
+    uint64_t seed, uint32_t name_hold_s, uint32_t table_max, char *errbuf)
 {
 	struct applayer *al;
 	struct names_config ncfg;
@@ -76,18 +76,19 @@ applayer_new(struct flow_config *fcfg, struct policy *pol, struct records *rec,
 	al->policy = pol;
 	al->rec = rec;
 	al->app_off = flow_ext_add(fcfg, sizeof(struct app_flow));
-	if ((al->reasm = reasm_new(0, 0, seed, errbuf)) == NULL)
+	if ((al->reasm = reasm_new(table_max, 0, seed, errbuf)) == NULL)
 		goto fail;
 	/* one seed: each table derives its own key from it and its name */
-	if ((al->snames = strtab_new(0, seed, errbuf)) == NULL)
+	if ((al->snames = strtab_new(table_max, seed, errbuf)) == NULL)
 		goto fail;
 	names_config_default(&ncfg);
 	ncfg.seed = seed;
+	ncfg.max_entries = table_max;
 	if ((al->names = names_new(&ncfg, errbuf)) == NULL)
 		goto fail;
 	if (name_hold_s > 0 &&
-	    (al->held = held_new(0, name_hold_s, al->snames, seed, errbuf)) ==
-		NULL)
+	    (al->held = held_new(table_max, name_hold_s, al->snames, seed,
+		 errbuf)) == NULL)
 		goto fail;
 	return al;
 fail:
@@ -339,12 +340,12 @@ static void
 app_dns(struct applayer *al, const struct flow *f, const struct packet *p,
     const uint8_t *msg, size_t caplen, size_t len, int cache)
 {
-	const struct dns_name *chain[DNS_CHAIN_MAX];
+	const struct dns_name *chain[DNS_CHAIN_MAX], *owner = NULL;
 	struct dns_msg *m = &al->dnsmsg;
 	char q[NAMES_NAME_BUF], c[NAMES_NAME_BUF], t[DNS_NAME_STR_MAX];
 	enum dns_status st;
-	size_t i, n;
-	int rooted;
+	size_t i, n = 0;
+	int rooted = 0;
 
 	st = dns_parse(m, msg, caplen, len);
 	al->ctr.dns[st]++;
@@ -367,12 +368,23 @@ app_dns(struct applayer *al, const struct flow *f, const struct packet *p,
 	}
 	if (!cache || m->rcode != 0)
 		return;
+	/* a rooted chain starts at the question: rendered once; the chain
+	 * and its last name once per owner, not per address (a forged
+	 * answer of 32 addresses cost 32 chain walks) */
+	dns_name_str(&m->qname, q, sizeof(q), DNS_STR_LOWER);
 	for (i = 0; i < m->n_answers; i++) {
-		n = dns_chain(m, i, chain, &rooted);
+		if (m->answers[i].type == DNS_TYPE_CNAME)
+			continue;
+		if (owner == NULL ||
+		    !dns_name_eq(owner, &m->answers[i].owner)) {
+			owner = &m->answers[i].owner;
+			n = dns_chain(m, i, chain, &rooted);
+			if (n > 1 && rooted)
+				dns_name_str(chain[n - 1], c, sizeof(c),
+				    DNS_STR_LOWER);
+		}
 		if (n == 0 || !rooted)
 			continue;
-		dns_name_str(chain[0], q, sizeof(q), DNS_STR_LOWER);
-		dns_name_str(chain[n - 1], c, sizeof(c), DNS_STR_LOWER);
 		names_insert(al->names, p->dst, m->answers[i].addr, q,
 		    n > 1 ? c : NULL, m->answers[i].ttl, p->ts_us);
 	}

@@ -308,18 +308,14 @@ counter_add(_Atomic uint64_t *ctr, uint64_t n)
 	    memory_order_relaxed);
 }
 
-/*
- * A stamp in microseconds: -1 when it does not fit in 64 bits, as a
- * corrupt pcapng stamp may not (1-second resolution and a 64-bit count of
- * seconds); deliver() bounds the rest (SW_TS_MAX_S).
- */
-static int
-ts_to_us(int64_t sec, int64_t usec, int64_t *out)
+int
+capture_ts_us(int64_t sec, int64_t usec, int64_t *out)
 {
 	int64_t us;
 
 	if (__builtin_mul_overflow(sec, 1000000, &us) ||
-	    __builtin_add_overflow(us, usec, &us))
+	    __builtin_add_overflow(us, usec, &us) ||
+	    us > SW_TS_MAX_S * 1000000 || us < -SW_TS_MAX_S * 1000000)
 		return -1;
 	*out = us;
 	return 0;
@@ -426,9 +422,9 @@ read_source(struct capture *c, uint32_t idx)
 		rc = pcap_next_ex(s->pc, &ph, &data);
 		if (rc == 1) {
 			n++;
-			/* INT64_MAX: out of range, counted by deliver() */
-			if (ts_to_us((int64_t)ph->ts.tv_sec,
-				(int64_t)ph->ts.tv_usec, &pkt.ts_us) != 0)
+			/* out of range: INT64_MAX, counted by deliver() */
+			if (capture_ts_us(ph->ts.tv_sec, ph->ts.tv_usec,
+				&pkt.ts_us) != 0)
 				pkt.ts_us = INT64_MAX;
 			pkt.caplen = ph->caplen;
 			pkt.wirelen = ph->len;

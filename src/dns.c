@@ -119,6 +119,57 @@ dns_name_read(const struct dns_ctx *c, struct rd *r, struct dns_name *out)
 	}
 }
 
+/*
+ * Step over the name at r without following its pointer: for a name that
+ * is not kept, so that its record costs its own bytes, not the 255 bytes
+ * and SW_DNS_PTR_HOPS_MAX hops a 2-byte pointer may lead to.  The labels
+ * in place are checked as dns_name_read() checks them, and the pointer's
+ * target against the message length; what lies behind it is not read
+ * (so a loop there is not seen).
+ */
+static enum dns_status
+dns_name_skip(const struct dns_ctx *c, struct rd *r)
+{
+	size_t len = 1, target;
+	uint8_t b, lo;
+
+	for (;;) {
+		b = rd_u8(r);
+		if (r->err)
+			return DNS_TRUNCATED;
+		switch (b & 0xc0) {
+		case 0x00:
+			if (b == 0)
+				return DNS_OK;
+			if ((len += 1u + b) > DNS_NAME_WIRE_MAX)
+				return DNS_BAD_NAME;
+			rd_skip(r, b);
+			if (r->err)
+				return DNS_TRUNCATED;
+			break;
+		case 0xc0:
+			lo = rd_u8(r);
+			if (r->err)
+				return DNS_TRUNCATED;
+			target = (size_t)(b & 0x3f) << 8 | lo;
+			return target >= c->len ? DNS_BAD_NAME : DNS_OK;
+		default:
+			return DNS_BAD_NAME;
+		}
+	}
+}
+
+/* The name at offset off of the message, decompressed. */
+static enum dns_status
+dns_name_at(const struct dns_ctx *c, size_t off, struct dns_name *out)
+{
+	struct rd r;
+
+	rd_init(&r, c->buf, c->caplen);
+	rd_skip(&r, off);
+	return dns_name_read(c, &r, out);
+}
+
 static void
 dns_msg_reset(struct dns_msg *m)
 {
@@ -130,6 +181,8 @@ dns_msg_reset(struct dns_msg *m)
 	m->qclass = 0;
 	m->n_answers = 0;
 	m->answers_dropped = 0;
+	m->cnames_folded = 0;
+	m->records_unread = 0;
 }
 
 static void
@@ -154,27 +207,38 @@ dns_read_header(struct dns_msg *m, struct rd *r)
 }
 
 /*
+ * The CNAME chain as the answer section is walked: the last kept CNAME
+ * and where the chain's tail name (its target, or the target of the last
+ * record folded into it) starts in the message.
+ */
+struct dns_fold {
+	struct dns_rr *last; /* NULL: no CNAME kept yet */
+	size_t tail_off;
+	int pending;	 /* last->target is not the tail yet */
+	unsigned cnames; /* CNAMEs kept */
+};
+
+/*
  * Parse one answer record at r.  Kept records land in m->answers; others
- * are skipped by rdlength.
+ * are skipped by rdlength, their owner names stepped over in place.  A
+ * CNAME past the SW_DNS_MAX_CNAMES kept (or past SW_DNS_MAX_ANSWERS)
+ * whose owner is a pointer to the chain's tail, as resolvers compress a
+ * chain, is folded into the last kept CNAME (see dns.h): its target is
+ * only checked in place here, and read once, at the end (dns_fold_end()).
  */
 static enum dns_status
-dns_read_answer(const struct dns_ctx *c, struct dns_msg *m, struct rd *r)
+dns_read_answer(const struct dns_ctx *c, struct dns_msg *m, struct rd *r,
+    struct dns_fold *fold)
 {
-	struct dns_name scratch;
-	struct dns_rr *rr = NULL;
-	struct dns_name *owner = &scratch;
+	struct dns_rr *rr;
 	struct rd rdata, tr;
 	enum dns_status st;
 	uint16_t type, rclass, rdlen;
 	uint32_t ttl;
-	size_t rdata_off;
+	size_t owner_off = r->off, rdata_off;
 	int keep;
 
-	if (m->n_answers < SW_DNS_MAX_ANSWERS) {
-		rr = &m->answers[m->n_answers];
-		owner = &rr->owner;
-	}
-	if ((st = dns_name_read(c, r, owner)) != DNS_OK)
+	if ((st = dns_name_skip(c, r)) != DNS_OK)
 		return st;
 	type = rd_be16(r);
 	rclass = rd_be16(r);
@@ -191,11 +255,31 @@ dns_read_answer(const struct dns_ctx *c, struct dns_msg *m, struct rd *r)
 	    (type == DNS_TYPE_AAAA && rdlen == 16) || type == DNS_TYPE_CNAME);
 	if (!keep)
 		return DNS_OK;
-	if (rr == NULL) {
+	if (m->n_answers == SW_DNS_MAX_ANSWERS ||
+	    (type == DNS_TYPE_CNAME && fold->cnames == SW_DNS_MAX_CNAMES)) {
+		if (type == DNS_TYPE_CNAME && fold->last != NULL &&
+		    fold->tail_off <= 0x3fff &&
+		    c->buf[owner_off] == (0xc0 | fold->tail_off >> 8) &&
+		    c->buf[owner_off + 1] == (fold->tail_off & 0xff)) {
+			rd_init(&tr, c->buf, c->caplen);
+			rd_skip(&tr, rdata_off);
+			if ((st = dns_name_skip(c, &tr)) != DNS_OK)
+				return st;
+			if (tr.off - rdata_off > rdlen)
+				return DNS_BAD_RDATA;
+			fold->tail_off = rdata_off;
+			fold->pending = 1;
+			if (m->cnames_folded < UINT16_MAX)
+				m->cnames_folded++;
+			return DNS_OK;
+		}
 		if (m->answers_dropped < UINT16_MAX)
 			m->answers_dropped++;
 		return DNS_OK;
 	}
+	rr = &m->answers[m->n_answers];
+	if ((st = dns_name_at(c, owner_off, &rr->owner)) != DNS_OK)
+		return st;
 	rr->type = type;
 	rr->rclass = rclass;
 	/* RFC 2181 8: a TTL with the top bit set is treated as zero. */
@@ -221,8 +305,29 @@ dns_read_answer(const struct dns_ctx *c, struct dns_msg *m, struct rd *r)
 			return st;
 		if (tr.off - rdata_off > rdlen)
 			return DNS_BAD_RDATA;
+		fold->last = rr;
+		fold->tail_off = rdata_off;
+		fold->pending = 0;
+		fold->cnames++;
 	}
 	m->n_answers++;
+	return DNS_OK;
+}
+
+/* The folded chain's tail becomes the last kept CNAME's target: one read
+ * for the whole chain.  On failure the target stays the kept one's. */
+static enum dns_status
+dns_fold_end(const struct dns_ctx *c, struct dns_fold *fold)
+{
+	struct dns_name tail;
+	enum dns_status st;
+
+	if (!fold->pending)
+		return DNS_OK;
+	fold->pending = 0;
+	if ((st = dns_name_at(c, fold->tail_off, &tail)) != DNS_OK)
+		return st;
+	fold->last->target = tail;
 	return DNS_OK;
 }
 
@@ -230,9 +335,9 @@ enum dns_status
 dns_parse(struct dns_msg *m, const uint8_t *buf, size_t caplen, size_t len)
 {
 	struct dns_ctx c;
-	struct dns_name scratch;
+	struct dns_fold fold;
 	struct rd r;
-	enum dns_status st;
+	enum dns_status st, fst;
 	uint64_t need;
 	unsigned i;
 
@@ -257,8 +362,14 @@ dns_parse(struct dns_msg *m, const uint8_t *buf, size_t caplen, size_t len)
 	if (need > len - DNS_HDR_LEN)
 		return DNS_BAD_COUNTS;
 
+	/* the first question is kept; the others are stepped over */
 	for (i = 0; i < m->qdcount; i++) {
-		st = dns_name_read(&c, &r, i == 0 ? &m->qname : &scratch);
+		if (i == SW_DNS_MAX_RECORDS) {
+			m->records_unread = m->ancount;
+			return DNS_OK;
+		}
+		st = i == 0 ? dns_name_read(&c, &r, &m->qname) :
+			      dns_name_skip(&c, &r);
 		if (st != DNS_OK) {
 			if (i == 0)
 				m->qname.len = 0;
@@ -277,10 +388,18 @@ dns_parse(struct dns_msg *m, const uint8_t *buf, size_t caplen, size_t len)
 		if (i == 0)
 			m->has_question = 1;
 	}
-	for (i = 0; i < m->ancount; i++)
-		if ((st = dns_read_answer(&c, m, &r)) != DNS_OK)
-			return st;
-	return DNS_OK;
+	memset(&fold, 0, sizeof(fold));
+	st = DNS_OK;
+	for (i = 0; i < m->ancount && st == DNS_OK; i++) {
+		if (m->qdcount + i >= SW_DNS_MAX_RECORDS) {
+			m->records_unread = (uint16_t)(m->ancount - i);
+			break;
+		}
+		st = dns_read_answer(&c, m, &r, &fold);
+	}
+	if ((fst = dns_fold_end(&c, &fold)) != DNS_OK && st == DNS_OK)
+		st = fst;
+	return st;
 }
 
 /* --- names --------------------------------------------------------------- */
@@ -293,6 +412,9 @@ dns_name_eq(const struct dns_name *a, const struct dns_name *b)
 
 	if (a->len != b->len)
 		return 0;
+	/* the common case, equal bytes, without a loop per byte */
+	if (memcmp(a->wire, b->wire, a->len) == 0)
+		return 1;
 	/* Length bytes are <= 63, below 'A', so folding them is harmless. */
 	for (i = 0; i < a->len; i++) {
 		x = a->wire[i];
@@ -326,6 +448,26 @@ dns_out_put(struct dns_out *o, const char *s, size_t n)
 	if (o->cap == 0 || n > o->cap - 1 - o->n) {
 		o->cut = 1;
 		return;
+	}
+	memcpy(o->dst + o->n, s, n);
+	o->n += n;
+}
+
+/* A run of printable ASCII, each byte a whole unit: as many as fit, in
+ * one copy (one call per byte made rendering a long name cost as much
+ * as the rest of its packet). */
+static void
+dns_out_ascii(struct dns_out *o, const char *s, size_t n)
+{
+	size_t room;
+
+	o->total += n;
+	if (o->cut)
+		return;
+	room = o->cap == 0 ? 0 : o->cap - 1 - o->n;
+	if (n > room) {
+		n = room;
+		o->cut = 1;
 	}
 	memcpy(o->dst + o->n, s, n);
 	o->n += n;
@@ -399,19 +541,27 @@ static void
 dns_label_str(struct dns_out *o, const uint8_t *p, size_t n, unsigned flags)
 {
 	static const char ctl[] = "abtnvfr";	/* 7 .. 13 */
-	char esc[16];
-	size_t i = 0, k, bad;
+	char esc[16], run[DNS_LABEL_MAX];
+	size_t i = 0, j, k, bad;
 	uint32_t cp;
 	uint8_t b;
 
 	while (i < n) {
 		b = p[i];
 		if (b >= 0x20 && b < 0x7f) {
-			if ((flags & DNS_STR_LOWER) && b >= 'A' && b <= 'Z')
-				b = (uint8_t)(b + 32);
-			esc[0] = (char)b;
-			dns_out_put(o, esc, 1);
-			i++;
+			/* the run of printable ASCII from here, lowered into
+			 * run[] (a label is at most 63 bytes) */
+			for (k = 1; i + k < n && p[i + k] >= 0x20 &&
+			     p[i + k] < 0x7f && k < sizeof(run);
+			     k++)
+				;
+			memcpy(run, p + i, k);
+			if (flags & DNS_STR_LOWER)
+				for (j = 0; j < k; j++)
+					if (run[j] >= 'A' && run[j] <= 'Z')
+						run[j] = (char)(run[j] + 32);
+			dns_out_ascii(o, run, k);
+			i += k;
 		} else if (b < 0x80) {
 			if (b >= 7 && b <= 13) {
 				esc[0] = '\\';

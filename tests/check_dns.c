@@ -563,6 +563,113 @@ START_TEST(test_skip_and_rdata)
 }
 END_TEST
 
+/*
+ * Issue 13's cost bound: a forged chain of 100 CNAMEs, each owner a
+ * pointer to the previous target as resolvers compress a chain, then the
+ * address.  SW_DNS_MAX_CNAMES are kept, the rest folded into the last:
+ * the address still hangs off the question, through the final name.
+ */
+START_TEST(test_long_chain)
+{
+	const struct dns_name *ch[DNS_CHAIN_MAX];
+	struct msg m;
+	char lab[16];
+	size_t prev, at, tail = 0, k;
+	int rooted, i;
+
+	puthdr(&m, 7, 0x8180, 1, 101, 0, 0);
+	putq(&m, "www.example.com", DNS_TYPE_A);
+	prev = 12; /* the question's name */
+	for (i = 0; i < 100; i++) {
+		put16(&m, 0xc000 | (unsigned)prev);
+		put16(&m, DNS_TYPE_CNAME);
+		put16(&m, DNS_CLASS_IN);
+		put32(&m, 60);
+		at = m.n;
+		put16(&m, 0);
+		prev = m.n;
+		snprintf(lab, sizeof(lab), "c%d", i);
+		if (i == 0) {
+			tail = m.n + 3; /* "cdn.net" */
+			putname(&m, "c0.cdn.net");
+		} else {
+			/* "c<i>" and a pointer to "cdn.net" */
+			put8(&m, (unsigned)strlen(lab));
+			for (k = 0; lab[k] != '\0'; k++)
+				put8(&m, (unsigned char)lab[k]);
+			put16(&m, 0xc000 | (unsigned)tail);
+		}
+		m.b[at] = (uint8_t)((m.n - at - 2) >> 8);
+		m.b[at + 1] = (uint8_t)(m.n - at - 2);
+	}
+	put16(&m, 0xc000 | (unsigned)prev);
+	put16(&m, DNS_TYPE_A);
+	put16(&m, DNS_CLASS_IN);
+	put32(&m, 60);
+	put16(&m, 4);
+	put32(&m, 0x0a000001);
+	ck_assert_int_eq(parse(&m), DNS_OK);
+	ck_assert_uint_eq(dm.n_answers, SW_DNS_MAX_CNAMES + 1);
+	ck_assert_uint_eq(dm.cnames_folded, 100 - SW_DNS_MAX_CNAMES);
+	ck_assert_uint_eq(dm.answers_dropped, 0);
+	ck_assert_uint_eq(dm.records_unread, 0);
+	ck_assert_str_eq(str(&dm.answers[SW_DNS_MAX_CNAMES - 1].target),
+	    "c99.cdn.net");
+	ck_assert_uint_eq(dns_chain(&dm, SW_DNS_MAX_CNAMES, ch, &rooted),
+	    SW_DNS_MAX_CNAMES + 1);
+	ck_assert_int_eq(rooted, 1);
+	ck_assert_str_eq(str(ch[0]), "www.example.com");
+	ck_assert_str_eq(str(ch[SW_DNS_MAX_CNAMES]), "c99.cdn.net");
+	ck_assert_uint_eq(dm.answers[SW_DNS_MAX_CNAMES].addr[15], 1);
+	cut_everywhere(m.b, m.n);
+
+	/* A chain whose owners are written out is not folded: the links
+	 * past the kept ones are dropped, the address is not rooted. */
+	puthdr(&m, 7, 0x8180, 1, 7, 0, 0);
+	putq(&m, "q.example", DNS_TYPE_A);
+	put_cname(&m, "q.example", 60, "a.example");
+	put_cname(&m, "a.example", 60, "b.example");
+	put_cname(&m, "b.example", 60, "c.example");
+	put_cname(&m, "c.example", 60, "d.example");
+	put_cname(&m, "d.example", 60, "e.example");
+	put_cname(&m, "e.example", 60, "f.example");
+	put_a(&m, "f.example", 60, 0x0a000002);
+	ck_assert_int_eq(parse(&m), DNS_OK);
+	ck_assert_uint_eq(dm.n_answers, SW_DNS_MAX_CNAMES + 1);
+	ck_assert_uint_eq(dm.answers_dropped, 6 - SW_DNS_MAX_CNAMES);
+	ck_assert_uint_eq(dm.cnames_folded, 0);
+	dns_chain(&dm, SW_DNS_MAX_CNAMES, ch, &rooted);
+	ck_assert_int_eq(rooted, 0);
+	cut_everywhere(m.b, m.n);
+}
+END_TEST
+
+/* At most SW_DNS_MAX_RECORDS records are walked: the rest is counted,
+ * not read, and the message is still DNS_OK. */
+START_TEST(test_record_cap)
+{
+	struct msg m;
+	unsigned i, n = 200;
+
+	puthdr(&m, 1, 0x8180, 1, n, 0, 0);
+	putq(&m, "x.example", DNS_TYPE_A);
+	for (i = 0; i < n; i++) {
+		put16(&m, 0xc00c);
+		put16(&m, i % 2 ? DNS_TYPE_A : 99); /* kept or skipped */
+		put16(&m, DNS_CLASS_IN);
+		put32(&m, 60);
+		put16(&m, 4);
+		put32(&m, i);
+	}
+	ck_assert_int_eq(parse(&m), DNS_OK);
+	ck_assert_uint_eq(dm.records_unread, n + 1 - SW_DNS_MAX_RECORDS);
+	ck_assert_uint_eq(dm.n_answers, SW_DNS_MAX_ANSWERS);
+	ck_assert_uint_eq(dm.answers_dropped,
+	    (SW_DNS_MAX_RECORDS - 1) / 2 - SW_DNS_MAX_ANSWERS);
+	cut_everywhere(m.b, m.n);
+}
+END_TEST
+
 START_TEST(test_render)
 {
 	static const uint8_t odd[] = {
@@ -702,6 +809,8 @@ dns_suite(void)
 	tcase_add_test(tc, test_bad_counts);
 	tcase_add_test(tc, test_not_dns);
 	tcase_add_test(tc, test_skip_and_rdata);
+	tcase_add_test(tc, test_long_chain);
+	tcase_add_test(tc, test_record_cap);
 	tcase_add_test(tc, test_render);
 	tcase_add_test(tc, test_tcp_framing);
 	suite_add_tcase(s, tc);

@@ -29,7 +29,7 @@ for f in "$SW_BUILD"/fuzz/onefile_*; do
 	fi
 done
 
-for t in golden verdict attack geo report contrib install update errors logfiles diskfull live veth syslog corpus zeek-diff tshark-diff; do
+for t in golden verdict attack geo report contrib install update errors crashes logfiles diskfull live veth syslog corpus zeek-diff tshark-diff; do
 	echo "== $t"
 	sh "tests/$t.sh"
 done
