@@ -214,7 +214,8 @@ fuzz: deps
 	@for f in $(FUZZ_SRC); do \
 	  n=$$(basename $$f .c); \
 	  echo "  FUZZ $$n"; \
-	  $(FUZZ_CC) -g -O1 -fsanitize=fuzzer,address,undefined -std=c11 \
+	  $(FUZZ_CC) -g -O1 -fsanitize=fuzzer,address,undefined \
+	    -fno-sanitize-recover=all -std=c11 \
 	    -D_DEFAULT_SOURCE -D_GNU_SOURCE -Iinclude $(PKG_CFLAGS) \
 	    -o $(BUILD)/fuzz-lf/$$n $$f $(LIB_SRC) $(PKG_LIBS) -lpthread -lm \
 	    || exit 1; \

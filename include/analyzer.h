@@ -89,6 +89,9 @@ struct analyzer_counters {
 	 * past a budget; beacon trackers, reassembly slots and devices'
 	 * evidence given up */
 	uint64_t flood_unwritten, flood_lost;
+	/* TCP connections the server answered, and not (bursts.h); hits
+	 * on addresses outside the home network (policy.h not_devices) */
+	uint64_t tcp_answered, tcp_unanswered, not_devices;
 };
 
 /*

@@ -141,6 +141,8 @@ struct beacon_stats {
 				  * more (none had only one left) */
 	uint64_t budget_evicted; /* a device's own oldest unproven tracker,
 				  * the device at its budget */
+	uint64_t expired;	 /* trackers too old to be a beat any more,
+				 * reclaimed for a new one */
 };
 
 struct beacon_table;

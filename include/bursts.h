@@ -32,6 +32,7 @@ struct bursts_counters {
 	uint64_t beacon_fast;	    /* levels reached on the fast scale */
 	uint64_t beacon_unanswered; /* TCP connections the server never
 				     * answered: no beat (spoofed SYNs) */
+	uint64_t beacon_answered;   /* TCP ones it did */
 };
 
 struct bursts;

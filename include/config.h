@@ -77,8 +77,8 @@
  * about 600 bytes arrive meanwhile, a sliver of SW_RING_BYTES. */
 #define SW_RING_WAIT_US		50
 
-/* Latest packet time accepted either side of 1970, seconds: the end of
- * year 9999.  A later stamp is corrupt (a pcapng block with 1-second
+/* Latest packet time accepted, seconds: the end of year 9999 (and none
+ * before 1970, which no capture holds).  A later stamp is corrupt (a pcapng block with 1-second
  * resolution and a 64-bit count overflowed the microsecond multiply) and
  * would carry network time past every deadline; this bound leaves every
  * deadline added to network time far inside int64 microseconds.  Such a
@@ -421,6 +421,16 @@
  * a port scan or a P2P client opens thousands, and must not push out the
  * trackers of other devices' beacons. */
 #define SW_BEACON_DEVICE_BUDGET 2048
+/* A tracker of two events or more whose last came more than this many
+ * --beacon-max-period ago has stopped beating (a beacon missing two
+ * beats in a row still keeps its place): reclaimed before any other.  A
+ * tracker of one event is stale after one period: no later event can
+ * make an interval in range with it.  Earned trackers hold at most three
+ * quarters of the table, so that new destinations always have room. */
+#define SW_BEACON_STALE_PERIODS 3
+/* At least this many TCP connections looked at for beacons and not one
+ * answered: the capture sees one direction only, and says so at exit. */
+#define SW_ONE_WAY_MIN		10
 
 /* Events kept per tracker, the window a score is computed over (and the
  * most --beacon-min-events may ask for): 32 beats are 16 minutes of a 30 s

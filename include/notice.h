@@ -93,6 +93,10 @@ void notice_ctx_free(struct notice_ctx *nc);
  */
 int notice_raise(struct notice_ctx *nc, const struct notice *n);
 
+/* 1 when notice_raise(n) would suppress n now (nothing is changed): a
+ * caller's budget is spent only on notices that would be written. */
+int notice_would_suppress(const struct notice_ctx *nc, const struct notice *n);
+
 const struct notice_stats *notice_get_stats(const struct notice_ctx *nc);
 
 /* Every notice written also goes to this syslog sender (borrowed; NULL:

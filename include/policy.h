@@ -38,6 +38,8 @@ struct policy_stats {
 	uint64_t sources_over;	/* sources (one for all foreign ones) that
 				 * spent a budget, once per window */
 	uint64_t attack_notices; /* Spyware::Sensor_Under_Attack written */
+	uint64_t not_devices;	 /* hits whose device side lay outside the
+				 * home network: no device, no verdict */
 };
 
 /*

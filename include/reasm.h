@@ -55,10 +55,15 @@
 
 #include "config.h"
 
-/* Limits on reasm_new()'s arguments, not tunables: ids fit a uint16_t
- * (0 = none), and slots * bytes stays far from overflow. */
-#define REASM_MAX_SLOTS		65535
+/* Limits on reasm_new()'s arguments, not tunables: ids fit the 12 bits
+ * of a reasm_ref (0 = none), and slots * bytes stays far from overflow. */
+#define REASM_MAX_SLOTS		4095
 #define REASM_MAX_BYTES		(1u << 20)
+/* A slot's generation: 20 bits, and free slots reused in turn, so that a
+ * stale handle meets its generation again only after 2^20 opens of every
+ * slot (537 million with the default 512 slots). */
+#define REASM_GEN_BITS		20
+#define REASM_GEN_MASK		((1u << REASM_GEN_BITS) - 1)
 
 struct reasm;
 
@@ -68,8 +73,8 @@ struct reasm;
  * stream gets a new generation: the old holder's calls then do nothing.
  */
 struct reasm_ref {
-	uint16_t id;
-	uint16_t gen;
+	uint32_t id : 12;
+	uint32_t gen : REASM_GEN_BITS;
 };
 
 /* Who asks for a slot: the per-source budget and the reclaim order.

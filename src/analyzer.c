@@ -297,6 +297,7 @@ write_stats(struct analyzer *a, int final)
 		jbuf_u64(&j, "beacon_evicted", bs->evicted);
 		jbuf_u64(&j, "beacon_evicted_earned", bs->earned_evicted);
 		jbuf_u64(&j, "beacon_over_budget", bs->budget_evicted);
+		jbuf_u64(&j, "beacon_expired", bs->expired);
 	}
 	jbuf_u64(&j, "http_hosts", ac->http_hosts);
 	jbuf_u64(&j, "reasm_in_use_max", as.reasm_in_use_max);
@@ -438,6 +439,13 @@ pressure(struct analyzer *a, struct policy_pressure *pr)
 	    devices_get_stats(a->devices)->named_replaced;
 	a->ctr.flood_unwritten = pr->notices;
 	a->ctr.flood_lost = pr->trackers + pr->reasm + pr->evidence;
+	a->ctr.not_devices = policy_get_stats(a->policy)->not_devices;
+	if (a->bursts != NULL) {
+		a->ctr.tcp_answered =
+		    bursts_get_counters(a->bursts)->beacon_answered;
+		a->ctr.tcp_unanswered =
+		    bursts_get_counters(a->bursts)->beacon_unanswered;
+	}
 }
 
 /*

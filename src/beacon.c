@@ -641,6 +641,7 @@ struct beacon_table {
 	struct table *tab;
 	struct table *devs; /* key: the device's 16 bytes */
 	uint32_t budget;
+	uint32_t earned, earned_max; /* on list 1, and its cap */
 	struct beacon_stats stats;
 };
 
@@ -719,6 +720,9 @@ beacon_new(const struct beacon_config *cfg, char *errbuf)
 		t->budget = SW_BEACON_DEVICE_BUDGET;
 	if (t->budget < 1)
 		t->budget = 1;
+	t->earned_max = cfg->max_trackers - cfg->max_trackers / 4;
+	if (t->earned_max < 1)
+		t->earned_max = 1;
 	return t;
 }
 
@@ -795,26 +799,43 @@ tracker_remove(struct beacon_table *t, struct beacon_tracker *k)
 {
 	if (!k->earned)
 		dev_unlink(t, k);
+	else
+		t->earned--;
 	table_remove(t->tab, k);
 }
 
-/* Room for a new tracker of `device`: its own oldest unproven one at
- * its budget, else, the table full, the oldest unproven one of all,
- * else the oldest earned one. */
+/*
+ * Room for a new tracker of `device` at now_us.  A tracker whose last
+ * event is too old to be a beat of any period still in range (one event:
+ * max_period_s; two or more: SW_BEACON_STALE_PERIODS periods, a beacon
+ * missing beats) has earned nothing any more and goes first, uncounted
+ * as pressure (expired).  Then: the device's own oldest unproven one at
+ * its budget; the table full, the oldest unproven one of all, else the
+ * oldest earned one.  O(1): the oldest ends of the lists and the chain.
+ */
 static void
-make_room(struct beacon_table *t, const uint8_t device[16])
+make_room(struct beacon_table *t, const uint8_t device[16], int64_t now_us)
 {
+	int64_t stale1 = (int64_t)t->cfg.max_period_s * 1000000;
+	int64_t stale2 = stale1 * SW_BEACON_STALE_PERIODS;
 	struct beacon_tracker *k;
 	struct beacon_dev *d = dev_find(t, device);
 
 	if (d != NULL && d->count >= t->budget &&
 	    (k = table_at(t->tab, d->oldest)) != NULL) {
+		if (now_us - k->updated_us >= stale1)
+			t->stats.expired++;
+		else
+			t->stats.budget_evicted++;
 		tracker_remove(t, k);
-		t->stats.budget_evicted++;
 		return;
 	}
-	if (!table_full(t->tab)) {
-		t->stats.trackers++;
+	if (!table_full(t->tab))
+		return;
+	if ((k = table_oldest(t->tab, 1)) != NULL &&
+	    now_us - k->updated_us >= stale2) {
+		t->stats.expired++;
+		tracker_remove(t, k);
 		return;
 	}
 	if ((k = table_oldest(t->tab, 0)) == NULL) {
@@ -873,13 +894,23 @@ beacon_observe(struct beacon_table *t, const uint8_t device[16],
 	if ((k = table_find(t->tab, key, klen, h)) != NULL) {
 		if (!k->earned) {
 			/* a second event: earned, out of the device's
-			 * budget */
+			 * budget; the earned at their share of the table,
+			 * the one updated longest ago goes, so that new
+			 * destinations always have room */
+			struct beacon_tracker *o;
+
+			if (t->earned >= t->earned_max &&
+			    (o = table_oldest(t->tab, 1)) != NULL) {
+				tracker_remove(t, o);
+				t->stats.earned_evicted++;
+			}
 			dev_unlink(t, k);
 			k->earned = 1;
+			t->earned++;
 		}
 		table_touch(t->tab, k, 1);
 	} else {
-		make_room(t, device);
+		make_room(t, device, now_us);
 		/* The key fits and room was made: never NULL. */
 		if ((k = table_insert(t->tab, key, klen, h, 0)) == NULL)
 			return NULL;
@@ -888,5 +919,6 @@ beacon_observe(struct beacon_table *t, const uint8_t device[16],
 	beacon_insert(k, e);
 	k->total++;
 	k->updated_us = now_us;
+	t->stats.trackers = table_get_stats(t->tab)->entries;
 	return k;
 }

@@ -199,10 +199,15 @@ burst_end(struct bursts *bt, const struct flow *f, int64_t now_us)
 		return; /* pure ACKs are no burst */
 	/* A SYN nobody answered is no beat: anyone can send it from any
 	 * source, and a flood of them would take the trackers a real
-	 * beacon needs.  (A phone retrying a dead C2 loses those beats.) */
-	if (f->proto == IPPROTO_NUM_TCP && f->resp_pkts == 0) {
-		bt->ctr.beacon_unanswered++;
-		return;
+	 * beacon needs.  (A phone retrying a dead C2 loses those beats.)
+	 * A datagram is: UDP C2s need not answer (caldera's manx does
+	 * not), and the budgets bound a flood of them. */
+	if (f->proto == IPPROTO_NUM_TCP) {
+		if (f->resp_pkts == 0) {
+			bt->ctr.beacon_unanswered++;
+			return;
+		}
+		bt->ctr.beacon_answered++;
 	}
 	/* the low-volume gate first: most connections are over it, and
 	 * need no name formatting nor lookup */

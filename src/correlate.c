@@ -153,11 +153,19 @@ correlate_level(const struct correlate *c, const struct corr_device *d,
  * exchanged data with a C2.
  */
 static unsigned
-list_of(const struct corr_device *d)
+list_of(const struct correlate *c, const struct corr_device *d, int64_t now_us)
 {
-	if (d->grades & ((2u << CORR_BEACON_C2) - 1))
-		return 2; /* a strong grade: the first ones */
-	return (d->grades & ~(1u << CORR_WEAK)) != 0 ? 1 : 0;
+	unsigned g, l = 0;
+
+	for (g = 0; g < CORR_GRADES; g++) {
+		if (!correlate_has(c, d, (enum corr_grade)g, now_us))
+			continue;
+		if (g <= CORR_BEACON_C2)
+			return 2; /* a strong grade in the window */
+		if (g != CORR_WEAK)
+			l = 1;
+	}
+	return l;
 }
 
 /*
@@ -166,15 +174,16 @@ list_of(const struct corr_device *d)
  * updated device of the lowest list when the table is full.
  */
 static struct corr_device *
-update(struct correlate *c, const struct device_info *dev)
+update(struct correlate *c, const struct device_info *dev, int64_t now_us)
 {
 	struct corr_device *d;
 	unsigned l;
+	int earned;
 	uint64_t h;
 
 	h = table_hash(c->devices, &dev->id, 4);
 	if ((d = table_find(c->devices, &dev->id, 4, h)) != NULL) {
-		table_touch(c->devices, d, list_of(d));
+		table_touch(c->devices, d, list_of(c, d, now_us));
 		/* names learned since; never an older copy (a connection's,
 		 * graded at its end) over a newer record */
 		if (dev->last_us >= d->dev.last_us)
@@ -182,14 +191,27 @@ update(struct correlate *c, const struct device_info *dev)
 		return d;
 	}
 	if (table_full(c->devices)) {
-		for (l = 0; l < CORR_LISTS; l++)
-			if ((d = table_oldest(c->devices, l)) != NULL)
-				break;
-		if (d == NULL)
-			return NULL;
+		/* a device up a list whose evidence has all left the
+		 * window has earned nothing any more: it goes first */
+		d = NULL;
+		for (l = CORR_LISTS - 1; l > 0 && d == NULL; l--) {
+			d = table_oldest(c->devices, l);
+			if (d != NULL && list_of(c, d, now_us) != 0)
+				d = NULL;
+		}
+		earned = 0;
+		if (d == NULL) {
+			for (l = 0; l < CORR_LISTS &&
+			     (d = table_oldest(c->devices, l)) == NULL;
+			     l++)
+				;
+			if (d == NULL)
+				return NULL;
+			earned = l > 0;
+		}
 		table_remove(c->devices, d);
 		c->st.replaced++;
-		if (l > 0)
+		if (earned)
 			c->st.earned_evicted++;
 	}
 	if ((d = table_insert(c->devices, &dev->id, 4, h, 0)) == NULL)
@@ -246,7 +268,7 @@ correlate_add(struct correlate *c, const struct device_info *dev,
 	struct corr_device *d;
 	unsigned i;
 
-	if ((unsigned)g >= CORR_GRADES || (d = update(c, dev)) == NULL)
+	if ((unsigned)g >= CORR_GRADES || (d = update(c, dev, ts_us)) == NULL)
 		return NULL;
 	grade(d, g, ts_us);
 	keep(d, g, note, uid, sub, ts_us);
@@ -277,7 +299,7 @@ correlate_add(struct correlate *c, const struct device_info *dev,
 		}
 	}
 	/* its grades may have moved it up a list */
-	table_touch(c->devices, d, list_of(d));
+	table_touch(c->devices, d, list_of(c, d, ts_us));
 	if (d->raised && ts_us - d->raised_us > c->window_us)
 		d->raised = 0; /* a new window */
 	if (!d->raised && correlate_level(c, d, ts_us) == CORR_VERY_LIKELY) {

@@ -57,9 +57,9 @@ devices_new(uint32_t max, uint64_t seed, char *errbuf)
 	tc.max = max != 0 ? max : SW_DEVICE_MAX;
 	tc.key_max = 16;
 	tc.val_size = sizeof(struct device_info);
-	/* by value: list 1 holds the devices DHCP named, list 0 the rest,
-	 * and room is made from list 0 first: spoofed addresses (which
-	 * send no DHCP) cannot push the named phones out */
+	/* by value: list 1 holds the devices a DHCP server gave their
+	 * address (devices_dhcp()), list 0 the rest, and room is made from
+	 * list 0 first: spoofed addresses cannot push those phones out */
 	tc.nlists = 2;
 	tc.seed = seed;
 	if ((d->t = table_new(&tc, errbuf)) == NULL) {
@@ -175,7 +175,6 @@ name_device(struct devices *d, struct device_info *v, const char *host,
 	    (v->hostname[0] != '\0' || v->vendor[0] != '\0' ||
 		v->fqdn[0] != '\0')) {
 		d->st.dhcp_named++;
-		table_touch(d->t, v, 1);
 	}
 }
 
@@ -220,6 +219,10 @@ devices_dhcp(struct devices *d, const struct dhcp_msg *m,
 		name_device(d, v, p->hostname, p->vendor, p->fqdn);
 	if (m->op == 1 || names)
 		name_device(d, v, m->hostname, m->vendor, m->fqdn);
+	/* kept by value once a server acknowledged the lease: a client's
+	 * own message (a spoofed DHCPINFORM) names it but keeps nothing */
+	if (m->op == 2 && m->type == DHCP_ACK)
+		table_touch(d->t, v, 1);
 }
 
 const struct device_info *

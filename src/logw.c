@@ -153,8 +153,11 @@ lose(struct logw *w, uint64_t n)
 	w->fail_wall = time(NULL);
 	if (strcmp(w->why, w->told) == 0)
 		return;
+	/* the count said when it clears is of the whole outage, whatever
+	 * causes it went through */
+	if (w->told[0] == '\0')
+		w->told_lost = w->lost - n;
 	snprintf(w->told, sizeof(w->told), "%s", w->why);
-	w->told_lost = w->lost - n;
 	fprintf(stderr, "stalkerwatch: %s: %s (%s are being lost)\n",
 	    w->is_stdout ? "standard output" : w->path, w->told, w->what);
 }
@@ -191,9 +194,14 @@ untear(struct logw *w, size_t cut)
 
 	if (cut == 0)
 		return;
+	/* standard output redirected by a shell (">", no O_APPEND) writes
+	 * at its offset: that goes back with the cut, or the next line
+	 * would leave a hole of NUL bytes */
 	if (fstat(w->fd, &st) == 0 && S_ISREG(st.st_mode) &&
 	    (uintmax_t)st.st_size >= cut &&
-	    ftruncate(w->fd, st.st_size - (off_t)cut) == 0)
+	    ftruncate(w->fd, st.st_size - (off_t)cut) == 0 &&
+	    ((fcntl(w->fd, F_GETFL) & O_APPEND) ||
+		lseek(w->fd, st.st_size - (off_t)cut, SEEK_SET) >= 0))
 		return;
 	w->torn = 1;
 }
@@ -350,8 +358,13 @@ logw_check_rotation(struct logw *w)
 
 	if (w->is_stdout)
 		return 0;
-	if (w->fd >= 0 && stat(w->path, &st) == 0 && st.st_dev == w->dev &&
-	    st.st_ino == w->ino)
+	/* moved or removed: ENOENT, or another file under the name; any
+	 * other failure of stat() (EACCES, EIO) is no rotation, and the
+	 * descriptor in hand still works */
+	if (w->fd >= 0 &&
+	    (stat(w->path, &st) == 0 ?
+		    st.st_dev == w->dev && st.st_ino == w->ino :
+		    errno != ENOENT))
 		return 0;
 	/* moved away or removed: what is buffered belongs to the old file
 	 * (it was written before the move); then a new file under the same

@@ -526,6 +526,23 @@ unseen_collect(const struct analyzer_counters *ctr, int replay,
 		    "the sensor was flooded and gave up %llu pieces of state",
 		    (unsigned long long)ctr->flood_lost);
 	}
+	if (ctr->tcp_unanswered >= SW_ONE_WAY_MIN && ctr->tcp_answered == 0) {
+		unseen_add(u,
+		    "none of the %llu TCP connections looked at for beacons "
+		    "was answered: a capture of one direction only (a mirror "
+		    "port or tap that sees only the uplink?); beacons cannot "
+		    "be seen without the replies",
+		    (unsigned long long)ctr->tcp_unanswered);
+		snprintf(u->why, sizeof(u->why),
+		    "no TCP connection was answered: a one-way capture");
+	}
+	if (ctr->not_devices > 0)
+		unseen_add(u,
+		    "%llu indicator hits came from addresses outside the "
+		    "home network, which are never devices (no verdict): if "
+		    "the devices here have public addresses, give their "
+		    "network with --home-net",
+		    (unsigned long long)ctr->not_devices);
 	if (ctr->flood_unwritten > 0)
 		unseen_add(u,
 		    "%llu notices past their sender's budget were not "
@@ -1135,7 +1152,8 @@ main(int argc, char **argv)
 	if (cs.bad_ts > 0)
 		fprintf(stderr,
 		    "stalkerwatch: %llu packets had a time stamp beyond "
-		    "the year 9999 and were skipped (corrupt capture)\n",
+		    "the year 9999 or before 1970 and were skipped "
+		    "(corrupt capture)\n",
 		    (unsigned long long)cs.bad_ts);
 	ctr = analyzer_get_counters(an);
 	/* what could not be seen, before what was; no IP traffic at all is

@@ -172,6 +172,20 @@ suppress_check(struct notice_ctx *nc, const struct notice *n,
 	return 0;
 }
 
+int
+notice_would_suppress(const struct notice_ctx *nc, const struct notice *n)
+{
+	char key[SW_SUPPRESS_KEY_MAX];
+	const struct supp *e;
+	size_t kl;
+
+	if (n->identifier == NULL || nc->supp == NULL)
+		return 0;
+	kl = supp_key(nc, n->note, n->identifier, key);
+	e = table_find(nc->supp, key, kl, table_hash(nc->supp, key, kl));
+	return e != NULL && n->ts_us < e->until_us;
+}
+
 void
 notice_put_conn_id(struct jbuf *j, const struct flow *f)
 {

@@ -26,10 +26,11 @@ struct c2_flow {
 	uint8_t upload_graded; /* its upload already counted */
 };
 
-/* A home address's notices in the current budget window. */
+/* A home sender's notices in the current budget window. */
 struct budget {
 	int64_t start_us;
 	uint32_t written;
+	uint8_t set;  /* a window has started */
 	uint8_t over; /* counted in sources_over this window */
 };
 
@@ -144,8 +145,10 @@ device_of(struct policy *a, const struct flow *f, const uint8_t *addr,
 		return NULL;
 	/* a remote host is no device: spoofed sources are not phones (an
 	 * IPv6 address counts until the home's prefix is given) */
-	if (homenet_knows(a->home, addr) && !homenet_contains(a->home, addr))
+	if (homenet_knows(a->home, addr) && !homenet_contains(a->home, addr)) {
+		a->st.not_devices++;
 		return NULL;
+	}
 	if (f != NULL) {
 		if (flow_addr_is(f, 0, addr) && f->has_orig_l2)
 			mac = f->orig_l2;
@@ -465,8 +468,11 @@ budget_of(struct policy *a, const struct flow *f, const uint8_t *src,
 		    NULL)
 			return NULL;
 	}
-	if (b->start_us == 0 ||
+	/* a new window when the last is over, or when network time went
+	 * back before it (replays of several files) */
+	if (!b->set || ts_us < b->start_us ||
 	    ts_us - b->start_us >= (int64_t)SW_NOTICE_BUDGET_S * 1000000) {
+		b->set = 1;
 		b->start_us = ts_us;
 		b->written = 0;
 		b->over = 0;
@@ -491,15 +497,19 @@ budget_room(struct policy *a, struct budget *b, int is_device)
 	return 0;
 }
 
-/* Offer n under b: written ones spend it. */
+#define OVER_BUDGET (-2) /* raise_budgeted(): not written, counted */
+
+/* Offer n under b: written ones spend it; one that suppression would
+ * drop anyway is offered (and suppressed, counted so) without asking. */
 static int
 raise_budgeted(struct policy *a, struct budget *b, int is_device,
     const struct notice *n)
 {
 	int rc;
 
-	if (!budget_room(a, b, is_device))
-		return 0;
+	if (b != NULL && !notice_would_suppress(a->notices, n) &&
+	    !budget_room(a, b, is_device))
+		return OVER_BUDGET;
 	if ((rc = notice_raise(a->notices, n)) == 1 && b != NULL)
 		b->written++;
 	return rc;
@@ -523,7 +533,7 @@ policy_intel(struct policy *a, const struct flow *f,
 	const struct device_info *dv;
 	char msg[1024], ident[512], dev[48], srv[48];
 	int website = it->role == INTEL_ROLE_WEBSITE;
-	int rc;
+	int rc, charged;
 
 	a->st.intel_hits++;
 	if (website) {
@@ -555,8 +565,14 @@ policy_intel(struct policy *a, const struct flow *f,
 	n.device = dv;
 	if (server != NULL)
 		n.geo = geo_lookup(a->geo, server);
-	rc = raise_budgeted(a, budget_of(a, f, device, dv != NULL, ts_us),
-	    dv != NULL, &n);
+	/* a hit on a connection the remote end opened (Conn::IN_ORIG) is
+	 * charged to the remote sources' budget: anyone can send those to
+	 * a phone, and must not spend the phone's own */
+	charged = dv != NULL &&
+	    !(f != NULL && server != NULL && flow_addr_is(f, 0, server) &&
+		!flow_addr_is(f, 0, device));
+	rc = raise_budgeted(a, budget_of(a, f, device, charged, ts_us), charged,
+	    &n);
 	if (website || dv == NULL)
 		return; /* a visit is no evidence */
 	if (server != NULL && f != NULL)
@@ -587,6 +603,7 @@ policy_beacon(struct policy *a, const struct flow *f, const char *dest,
 	const struct device_info *dv;
 	const struct c2_flow *c2;
 	char msg[512], ident[512], dev[48];
+	int rc;
 
 	flow_get_addrs(f, &fa);
 	dv = device_of(a, f, fa.orig_h, ts_us, &dbuf);
@@ -612,9 +629,11 @@ policy_beacon(struct policy *a, const struct flow *f, const char *dest,
 	n.beacon = sc;
 	n.device = dv;
 	n.geo = geo_lookup(a->geo, fa.resp_h);
-	if (raise_budgeted(a, budget_of(a, f, fa.orig_h, dv != NULL, ts_us),
-		dv != NULL, &n) != 1 ||
-	    dv == NULL)
+	/* over budget, the notice is not written but the evidence
+	 * counts; suppressed, it was counted already */
+	rc = raise_budgeted(a, budget_of(a, f, fa.orig_h, dv != NULL, ts_us),
+	    dv != NULL, &n);
+	if ((rc != 1 && rc != OVER_BUDGET) || dv == NULL)
 		return;
 	timeline_beacon(a->tl, dv->id, dest, fa.resp_h, sc->period_s,
 	    sc->events, sc->first_us, sc->last_us);

@@ -29,7 +29,8 @@ struct reasm_slot {
 	int64_t last_us; /* network time of its last new bytes */
 	uint32_t base;
 	uint32_t src;	     /* its source's entry in r->srcs */
-	uint16_t gen;	     /* bumped at each open: old handles miss */
+	uint32_t gen;	     /* bumped at each open (REASM_GEN_BITS):
+			      * old handles miss */
 	uint16_t prev, next; /* age list links; next: free stack too */
 	uint8_t used;
 	uint8_t list; /* REASM_NOHS, REASM_HS */
@@ -46,13 +47,43 @@ struct reasm_src {
 struct reasm {
 	uint32_t nslots;
 	uint32_t slot_bytes;
-	uint16_t free_head;	/* first free id, 0 = none */
+	uint16_t free_head, free_tail;	/* free ids, a queue: 0 = none */
 	uint16_t head[2], tail[2];	/* age lists: stalest at head */
 	struct reasm_slot *slots;	/* [0] unused: id 0 means none */
 	uint8_t *mem;
 	struct table *srcs; /* source address -> struct reasm_src */
 	struct reasm_stats st;
 };
+
+/*
+ * A free slot goes to the back of the queue: reuse goes round every slot,
+ * so one slot's generation wraps only after 2^REASM_GEN_BITS opens of
+ * each (a stack would reuse one slot again and again, and a holder whose
+ * slot was taken could see it come back with its old generation).
+ */
+static void
+free_put(struct reasm *r, uint16_t id)
+{
+	r->slots[id].next = 0;
+	if (r->free_tail != 0)
+		r->slots[r->free_tail].next = id;
+	else
+		r->free_head = id;
+	r->free_tail = id;
+}
+
+static uint16_t
+free_get(struct reasm *r)
+{
+	uint16_t id = r->free_head;
+
+	if (id != 0) {
+		r->free_head = r->slots[id].next;
+		if (r->free_head == 0)
+			r->free_tail = 0;
+	}
+	return id;
+}
 
 struct reasm *
 reasm_new(uint32_t slots, uint32_t slot_bytes, uint64_t seed, char *errbuf)
@@ -95,11 +126,10 @@ reasm_new(uint32_t slots, uint32_t slot_bytes, uint64_t seed, char *errbuf)
 		reasm_free(r);
 		return NULL;
 	}
-	/* free stack in id order: 1 on top */
-	for (i = slots; i >= 1; i--) {
+	/* the free queue in id order: 1 first */
+	for (i = 1; i <= slots; i++) {
 		r->slots[i].buf = r->mem + (size_t)(i - 1) * slot_bytes;
-		r->slots[i].next = r->free_head;
-		r->free_head = (uint16_t)i;
+		free_put(r, (uint16_t)i);
 	}
 	return r;
 nomem:
@@ -195,9 +225,8 @@ reasm_open(struct reasm *r, uint32_t base, const struct reasm_owner *owner,
 		r->st.source_limited++;
 		return ref;
 	}
-	if ((id = r->free_head) != 0) {
+	if ((id = free_get(r)) != 0) {
 		s = &r->slots[id];
-		r->free_head = s->next;
 	} else if ((id = reclaimable(r, now_us)) != 0) {
 		s = &r->slots[id];
 		slot_drop(r, s);
@@ -211,15 +240,14 @@ reasm_open(struct reasm *r, uint32_t base, const struct reasm_owner *owner,
 	/* never full: fewer sources hold slots than there are slots */
 	if (src == NULL &&
 	    (src = table_insert(r->srcs, addr, 16, hash, 0)) == NULL) {
-		s->next = r->free_head;
-		r->free_head = id;
+		free_put(r, id);
 		r->st.exhausted++;
 		return ref;
 	}
 	src->held++;
 	s->src = table_index(r->srcs, src);
 	s->used = 1;
-	s->gen++;
+	s->gen = (s->gen + 1) & REASM_GEN_MASK;
 	s->base = base;
 	s->nranges = 0;
 	s->last_us = now_us;
@@ -392,8 +420,7 @@ reasm_release(struct reasm *r, struct reasm_ref ref)
 	if (r == NULL || (s = reasm_slot(r, ref)) == NULL)
 		return;
 	slot_drop(r, s);
-	s->next = r->free_head;
-	r->free_head = ref.id;
+	free_put(r, (uint16_t)ref.id);
 }
 
 const struct reasm_stats *

@@ -580,17 +580,21 @@ START_TEST(test_table)
 	k = beacon_observe(t, dev, "c2.example", 1, &e, 200000021);
 	ck_assert_uint_eq(k->total, 103);
 	ck_assert_uint_eq(beacon_get_stats(t)->evicted, 7);
-	/* all earned: then the one updated longest ago goes */
+	/* earned ones hold at most three quarters of the table (3 of 4):
+	 * the fourth to earn takes the place of the one updated longest
+	 * ago, d3 */
 	for (i = 7; i < 9; i++) {
 		snprintf(name, sizeof(name), "d%u.example", i);
 		mkdev(dev, 10 + i);
 		k = beacon_observe(t, dev, name, 1, &e, 200000030 + i);
 		ck_assert_int_eq(k->earned, 1);
 	}
+	ck_assert_uint_eq(beacon_get_stats(t)->earned_evicted, 1);
+	ck_assert_uint_eq(beacon_get_stats(t)->trackers, 3);
 	mkdev(dev, 19);
 	ck_assert_ptr_nonnull(beacon_observe(t, dev, "d9.example", 1, &e,
 	    200000040));
-	ck_assert_uint_eq(beacon_get_stats(t)->earned_evicted, 1);
+	ck_assert_uint_eq(beacon_get_stats(t)->trackers, 4);
 	mkdev(dev, 13);
 	k = beacon_observe(t, dev, "d3.example", 1, &e, 200000041);
 	ck_assert_uint_eq(k->total, 1); /* it was d3, updated longest ago */
@@ -653,6 +657,68 @@ START_TEST(test_budget)
 }
 END_TEST
 
+/* Trackers too old to be a beat any more make room first and are no
+ * pressure: a phone browsing for days stays under its budget. */
+START_TEST(test_stale)
+{
+	struct beacon_config cfg;
+	struct beacon_table *t;
+	struct beacon_tracker *k;
+	struct beacon_event e = { 0, 600, 4000 };
+	char errbuf[SW_ERRLEN], name[32];
+	int64_t hour = 3600 * (int64_t)1000000, now;
+	uint8_t a[16], b[16];
+	unsigned i;
+
+	beacon_config_default(&cfg);
+	cfg.max_trackers = 16;
+	cfg.seed = 42;
+	t = beacon_new(&cfg, errbuf);
+	ck_assert_ptr_nonnull(t);
+	mkdev(a, 1);
+	mkdev(b, 2);
+	/* one new destination an hour for 100 hours: always the device's
+	 * stale oldest that goes, never counted as over its budget */
+	for (i = 0; i < 100; i++) {
+		snprintf(name, sizeof(name), "n%u.example", i);
+		now = (int64_t)i * hour;
+		e.ts_us = now;
+		ck_assert_ptr_nonnull(beacon_observe(t, a, name, 1, &e, now));
+	}
+	ck_assert_uint_eq(beacon_get_stats(t)->budget_evicted, 0);
+	ck_assert_uint_gt(beacon_get_stats(t)->expired, 90);
+	beacon_free(t);
+
+	/* a full table: an earned tracker silent for three periods goes
+	 * before a fresh one-event tracker */
+	t = beacon_new(&cfg, errbuf);
+	ck_assert_ptr_nonnull(t);
+	e.ts_us = 0;
+	ck_assert_ptr_nonnull(beacon_observe(t, b, "old.example", 1, &e, 0));
+	e.ts_us = 300 * (int64_t)1000000;
+	k = beacon_observe(t, b, "old.example", 1, &e, e.ts_us);
+	ck_assert_int_eq(k->earned, 1);
+	now = 30 * hour;
+	for (i = 0; i < 15; i++) {
+		snprintf(name, sizeof(name), "f%u.example", i);
+		mkdev(a, 100 + i);
+		e.ts_us = now + i;
+		ck_assert_ptr_nonnull(beacon_observe(t, a, name, 1, &e,
+		    now + i));
+	}
+	ck_assert_uint_eq(beacon_get_stats(t)->trackers, 16);
+	mkdev(a, 200);
+	ck_assert_ptr_nonnull(beacon_observe(t, a, "new.example", 1, &e,
+	    now + 20));
+	ck_assert_uint_eq(beacon_get_stats(t)->expired, 1);
+	ck_assert_uint_eq(beacon_get_stats(t)->earned_evicted, 0);
+	ck_assert_uint_eq(beacon_get_stats(t)->evicted, 0);
+	k = beacon_observe(t, b, "old.example", 1, &e, now + 21);
+	ck_assert_uint_eq(k->total, 1); /* it had gone */
+	beacon_free(t);
+}
+END_TEST
+
 Suite *
 beacon_suite(void)
 {
@@ -671,6 +737,7 @@ beacon_suite(void)
 	tcase_add_test(tc, test_levels_rise);
 	tcase_add_test(tc, test_table);
 	tcase_add_test(tc, test_budget);
+	tcase_add_test(tc, test_stale);
 	tcase_add_test(tc, test_fast_scale);
 	suite_add_tcase(s, tc);
 	return s;

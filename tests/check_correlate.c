@@ -281,6 +281,11 @@ START_TEST(test_evict_by_value)
 	n = correlate_list(c, 2200 * S, d, 8);
 	ck_assert_uint_eq(n, 8);
 	ck_assert_uint_eq(d[0]->dev.id, 1); /* strong: still there */
+	/* a day on (the window), the old evidence counts no more: those
+	 * devices go first, uncounted as earned */
+	x = dev(9000, 9);
+	ck_assert_ptr_null(add(c, &x, CORR_WEAK, (2200 + 86401) * S));
+	ck_assert_uint_eq(correlate_get_stats(c)->earned_evicted, 2);
 	correlate_free(c);
 }
 END_TEST

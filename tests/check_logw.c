@@ -265,6 +265,61 @@ START_TEST(test_disk_full_told_once)
 END_TEST
 
 /*
+ * Standard output redirected by a shell (">": no O_APPEND) and a full
+ * disk: the part of a line that got out is cut off and the offset goes
+ * back with it, so the next line follows the last whole one, with no
+ * hole of NUL bytes.
+ */
+START_TEST(test_stdout_untear)
+{
+	char dir[] = "/tmp/sw-logw-XXXXXX", err[SW_ERRLEN], path[300];
+	char epath[300], line[64], text[8192];
+	struct rlimit rl, small;
+	struct logw *w;
+	int k, fd, out, saved, failed = 0;
+	size_t n, i;
+
+	ck_assert_ptr_nonnull(mkdtemp(dir));
+	snprintf(path, sizeof(path), "%s/out.json", dir);
+	snprintf(epath, sizeof(epath), "%s/stderr", dir);
+	fd = open(path, O_WRONLY | O_CREAT | O_TRUNC, 0600);
+	ck_assert_int_ge(fd, 0);
+	out = dup(STDOUT_FILENO);
+	ck_assert_int_ge(dup2(fd, STDOUT_FILENO), 0);
+	close(fd);
+	signal(SIGXFSZ, SIG_IGN);
+	ck_assert_int_eq(getrlimit(RLIMIT_FSIZE, &rl), 0);
+	w = logw_open("-", "notice.log", err, sizeof(err));
+	ck_assert_ptr_nonnull(w);
+	saved = stderr_to(epath);
+	small = rl;
+	small.rlim_cur = 1000;
+	ck_assert_int_eq(setrlimit(RLIMIT_FSIZE, &small), 0);
+	for (k = 0; k < 60; k++) {
+		snprintf(line, sizeof(line),
+		    "{\"n\":%d,\"pad\":\"xxxxxxxxxxxx\"}", k + 1000);
+		if (logw_write(w, line, strlen(line)) != 0)
+			failed++;
+	}
+	ck_assert_int_eq(setrlimit(RLIMIT_FSIZE, &rl), 0);
+	ck_assert_int_eq(logw_write(w, "{\"after\":1}", 11), 0);
+	stderr_back(saved);
+	logw_close(w);
+	ck_assert_int_ge(dup2(out, STDOUT_FILENO), 0);
+	close(out);
+	ck_assert_int_gt(failed, 0);
+	n = file_text(path, text, sizeof(text));
+	for (i = 0; i < n; i++)
+		ck_assert_msg(text[i] != '\0', "a NUL byte at %zu", i);
+	ck_assert_int_eq(all_lines_parse(text, n) + failed, 60 + 1);
+	unlink(path);
+	unlink(epath);
+	rmdir(dir);
+	signal(SIGXFSZ, SIG_DFL);
+}
+END_TEST
+
+/*
  * The log directory removed under a running sensor: the reopen fails,
  * each line is lost and counted, the cause is told once; when the
  * directory is back, so is the log.
@@ -361,6 +416,7 @@ logw_suite(void)
 	tcase_add_test(tc, test_open_errors);
 	tcase_add_test(tc, test_buffered_disk_full);
 	tcase_add_test(tc, test_disk_full_told_once);
+	tcase_add_test(tc, test_stdout_untear);
 	tcase_add_test(tc, test_removed_dir);
 	tcase_add_test(tc, test_not_regular);
 	/* the disk-full test waits SW_LOG_CLEAR_S */

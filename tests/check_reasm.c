@@ -388,6 +388,40 @@ START_TEST(test_source_budget)
 }
 END_TEST
 
+/* Free slots are reused in turn, not the last one freed: a holder whose
+ * slot was taken cannot see it come back with its generation after a
+ * few thousand open-release cycles of one slot. */
+START_TEST(test_reuse_in_turn)
+{
+	struct reasm *r = pool(4, 16);
+	struct reasm_ref a, b, old;
+	unsigned i, seen[5] = { 0 };
+
+	old = reasm_open(r, 1, NULL, 0);
+	reasm_release(r, old);
+	for (i = 0; i < 4000; i++) {
+		a = reasm_open(r, 1, NULL, 0);
+		ck_assert_uint_ne(a.id, 0);
+		seen[a.id]++;
+		reasm_release(r, a);
+	}
+	/* every slot took its turn, a thousand times each */
+	for (i = 1; i <= 4; i++)
+		ck_assert_uint_eq(seen[i], 1000);
+	/* the old handle's slot is open again, at another generation */
+	for (i = 0; i < 4; i++) {
+		b = reasm_open(r, 1, NULL, 0);
+		if (b.id == old.id)
+			break;
+	}
+	ck_assert_uint_eq(b.id, old.id);
+	ck_assert_uint_ne(b.gen, old.gen);
+	ck_assert_int_eq(reasm_held(r, old), 0);
+	ck_assert_int_eq(reasm_held(r, b), 1);
+	reasm_free(r);
+}
+END_TEST
+
 Suite *
 reasm_suite(void)
 {
@@ -404,6 +438,7 @@ reasm_suite(void)
 	tcase_add_test(tc, test_stalest_first);
 	tcase_add_test(tc, test_no_handshake_first);
 	tcase_add_test(tc, test_source_budget);
+	tcase_add_test(tc, test_reuse_in_turn);
 	suite_add_tcase(s, tc);
 	return s;
 }
