@@ -93,9 +93,8 @@ void capture_free(struct capture *c);
 
 /*
  * A libpcap stamp (seconds, microseconds) in microseconds into *out: 0,
- * or -1 when it overflows 64 bits, lies beyond SW_TS_MAX_S (year 9999) or
- * before 1970 (no capture is older; RFC 5424 and our logs have no year
- * before it), as a corrupt pcapng stamp may (1-second resolution
+ * or -1 when it overflows 64 bits or lies outside SW_TS_MIN_S (1901) ..
+ * SW_TS_MAX_S (year 9999), as a corrupt pcapng stamp may (1-second resolution
  * and a 64-bit count; found by fuzz/fuzz_pipeline.c and by hand): such a
  * packet is skipped and counted (capture_stats.bad_ts), never given to
  * the detectors' arithmetic on time.

@@ -77,13 +77,17 @@
  * about 600 bytes arrive meanwhile, a sliver of SW_RING_BYTES. */
 #define SW_RING_WAIT_US		50
 
-/* Latest packet time accepted, seconds: the end of year 9999 (and none
- * before 1970, which no capture holds).  A later stamp is corrupt (a pcapng block with 1-second
+/* Latest packet time accepted, seconds: the end of year 9999.  Earliest:
+ * -2^31, 1901, what libpcap makes of a classic file's 32-bit stamp past
+ * January 2038 (it reads it signed, as our reader does to agree with
+ * it); every year printed then has four digits.  A stamp outside is
+ * corrupt (a pcapng block with 1-second
  * resolution and a 64-bit count overflowed the microsecond multiply) and
  * would carry network time past every deadline; this bound leaves every
  * deadline added to network time far inside int64 microseconds.  Such a
  * packet is skipped and counted (stats.log pkts_bad_ts). */
 #define SW_TS_MAX_S 253402300799LL
+#define SW_TS_MIN_S (-2147483648LL)
 
 /* Most -r capture files, and separately -I and -A indicator files, of one
  * run.  Every capture file is opened at start-up, before the privilege

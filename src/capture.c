@@ -315,7 +315,7 @@ capture_ts_us(int64_t sec, int64_t usec, int64_t *out)
 
 	if (__builtin_mul_overflow(sec, 1000000, &us) ||
 	    __builtin_add_overflow(us, usec, &us) ||
-	    us > SW_TS_MAX_S * 1000000 || us < 0)
+	    us > SW_TS_MAX_S * 1000000 || us < SW_TS_MIN_S * 1000000)
 		return -1;
 	*out = us;
 	return 0;
@@ -331,7 +331,8 @@ deliver(struct capture *c, int dlt, const struct pcapfile_pkt *pkt,
 	const uint8_t *data = pkt->data;
 
 	/* a stamp past year 9999 is corrupt: skipped, counted */
-	if (pkt->ts_us > SW_TS_MAX_S * 1000000 || pkt->ts_us < 0) {
+	if (pkt->ts_us > SW_TS_MAX_S * 1000000 ||
+	    pkt->ts_us < SW_TS_MIN_S * 1000000) {
 		counter_add(&c->bad_ts, 1);
 		return;
 	}

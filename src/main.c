@@ -1152,7 +1152,7 @@ main(int argc, char **argv)
 	if (cs.bad_ts > 0)
 		fprintf(stderr,
 		    "stalkerwatch: %llu packets had a time stamp beyond "
-		    "the year 9999 or before 1970 and were skipped "
+		    "the year 9999 or before 1901 and were skipped "
 		    "(corrupt capture)\n",
 		    (unsigned long long)cs.bad_ts);
 	ctr = analyzer_get_counters(an);

@@ -79,7 +79,10 @@ syslog_format(char *out, size_t cap, const char *hostname, const char *note,
     int severity, int64_t ts_us, const char *line, size_t len)
 {
 	char head[256], when[40], msgid[33];
-	time_t t = (time_t)(ts_us / 1000000);
+	/* floored: a stamp before 1970 (capture.c keeps them down to 1901)
+	 * is the second before, plus a positive fraction */
+	int64_t frac = ts_us % 1000000;
+	time_t t = (time_t)(ts_us / 1000000 - (frac < 0));
 	struct tm tm;
 	size_t h, n, i;
 	int k;
@@ -95,8 +98,8 @@ syslog_format(char *out, size_t cap, const char *hostname, const char *note,
 	k = snprintf(head, sizeof(head),
 	    "<%d>1 %s.%06ldZ %s stalkerwatch %ld "
 	    "%s - ",
-	    pri_of(severity), when, (long)(ts_us % 1000000), hostname,
-	    (long)getpid(), i > 0 ? msgid : "-");
+	    pri_of(severity), when, (long)(frac < 0 ? frac + 1000000 : frac),
+	    hostname, (long)getpid(), i > 0 ? msgid : "-");
 	if (k < 0 || (size_t)k >= sizeof(head))
 		return 0;
 	h = (size_t)k;

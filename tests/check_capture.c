@@ -3,7 +3,7 @@
  *
  * A pcapng file is written byte by byte with an interface of 1-second
  * resolution (if_tsresol 0, 10^0) and stamps that a microsecond multiply
- * cannot hold, or that lie past the year 9999 or before 1970: those
+ * cannot hold, or that lie past the year 9999 or before 1901: those
  * packets are skipped
  * and counted (pkts_bad_ts), the others reach the ring with their
  * stamps.  Before the fix the multiply overflowed (UBSan abort; the
@@ -98,11 +98,12 @@ START_TEST(test_pcapng_huge_stamps)
 		UINT64_C(0x7fffffffffffff00), /* overflows the multiply */
 		UINT64_C(0x0000100000000000), /* so does this one */
 		(uint64_t)SW_TS_MAX_S + 1,    /* fits, but past year 9999 */
-		UINT64_C(0xfffffffffffffff0), /* -16 s: before 1970 */
+		UINT64_C(0xfffffffffffffff0), /* -16 s: 1969, kept */
+		UINT64_C(0xffffffff00000000), /* -2^32 s: before 1901 */
 		(uint64_t)SW_TS_MAX_S,	      /* the last second kept */
 	};
 	static const int64_t want[] = { INT64_C(1700000000000000),
-		SW_TS_MAX_S * 1000000 };
+		INT64_C(-16000000), SW_TS_MAX_S * 1000000 };
 	uint8_t file[1024];
 	char err[512];
 	const char *path;
@@ -125,15 +126,15 @@ START_TEST(test_pcapng_huge_stamps)
 	ck_assert_int_eq(capture_start(c, r, err, sizeof(err)), 0);
 	capture_join(c);
 	while ((rec = ring_peek(r)) != NULL) {
-		ck_assert_int_lt(n, 2);
+		ck_assert_int_lt(n, 3);
 		ck_assert_int_eq(rec->ts_us, want[n]);
 		ck_assert_uint_eq(rec->caplen, 42);
 		n++;
 		ring_release(r, rec);
 	}
-	ck_assert_int_eq(n, 2);
+	ck_assert_int_eq(n, 3);
 	capture_get_stats(c, &st);
-	ck_assert_uint_eq(st.packets, 2);
+	ck_assert_uint_eq(st.packets, 3);
 	ck_assert_uint_eq(st.bad_ts, 4);
 	ck_assert_int_eq(capture_error_count(c), 0);
 	capture_free(c);

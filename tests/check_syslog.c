@@ -51,6 +51,12 @@ START_TEST(test_severities)
 	    0, "{}", 2);
 	out[n] = '\0';
 	ck_assert_ptr_nonnull(strstr(out, " <134>1 ")); /* info */
+	/* a stamp before 1970 (kept down to 1901): floored, a positive
+	 * fraction, never ".-500000" */
+	n = syslog_format(out, sizeof(out), "h", "Spyware::C2_Traffic", 12,
+	    -1500000, "{}", 2);
+	out[n] = '\0';
+	ck_assert_ptr_nonnull(strstr(out, " 1969-12-31T23:59:58.500000Z "));
 }
 END_TEST
 
