@@ -11,7 +11,10 @@
 #     is not ahead of the wall clock (it ran ahead by the busy time);
 #  3. under that full load, SIGTERM ends the sensor within 2 s, with its
 #     final stats line ("final":true): the signal flags were read only
-#     on an empty ring, so a loaded sensor waited until the flood ended.
+#     on an empty ring, so a loaded sensor waited until the flood ended;
+#  and between 1 and 2, every log moved away (notice, conn, dns, ssl,
+#  stats: a rotation without SIGHUP) is made again by the running sensor
+#  and takes the next records.
 set -eu
 BIN=${SW_BIN:-./stalkerwatch}
 BUILD=${SW_BUILD:-build}
@@ -72,7 +75,7 @@ field() {
 	fi | sed -n "s/.*\"$2\":\([-0-9.]*\).*/\1/p"
 }
 
-"$BIN" -i "$A" -C -o "$T" --seed 1 -q 2>"$T/err" &
+"$BIN" -i "$A" -C --dns-log --ssl-log -o "$T" --seed 1 -q 2>"$T/err" &
 pid=$!
 sleep 1.5
 kill -0 "$pid" 2>/dev/null || fail "did not start"
@@ -103,14 +106,46 @@ esac
 echo "   ok: a FIN then RST close ends in $(elapsed "$t0" "$(now)") s" \
     "(RSTR, ShAfDar)"
 
+# every log moved away is made again, and the next record goes there
+for l in notice conn dns ssl stats; do
+	[ -f "$T/$l.log" ] || fail "no $l.log at start"
+	mv "$T/$l.log" "$T/$l.log.1"
+done
+i=0
+until [ -f "$T/notice.log" ] && [ -f "$T/conn.log" ] && [ -f "$T/dns.log" ] &&
+    [ -f "$T/ssl.log" ] && [ -f "$T/stats.log" ]; do
+	[ $i -lt 50 ] || fail "logs moved away not made again within 5 s:" \
+	    "$(cd "$T" && echo *.log)"
+	sleep 0.1
+	i=$((i + 1))
+done
+ip netns exec "$NS" "$SEND" finrst-server 10.213.0.2 8444 >"$T/srv2" &
+spid=$!
+i=0
+until grep -q listening "$T/srv2" 2>/dev/null; do
+	[ $i -lt 50 ] || fail "the test server did not start"
+	sleep 0.1
+	i=$((i + 1))
+done
+"$SEND" finrst-client 10.213.0.2 8444 || fail "FIN+RST exchange failed"
+wait "$spid" || fail "the test server failed"
+i=0
+until grep -q '"id.resp_p":8444' "$T/conn.log" 2>/dev/null; do
+	[ $i -lt 150 ] || fail "the record after the move is not in the new conn.log"
+	sleep 0.1
+	i=$((i + 1))
+done
+echo "   ok: every log moved away is made again, live, without SIGHUP"
+
 # 2. an overload, then the clock
 ip netns exec "$NS" "$SEND" flood 10.213.0.99 6 >/dev/null ||
     fail "flood failed"
 sleep 4 # the ring drains, then the sensor idles
+nstats=$(grep -c . "$T/stats.log" || true)
 kill -USR1 "$pid"
 w=$(now)
 i=0
-until [ "$(grep -c . "$T/stats.log")" -ge 2 ]; do
+until [ "$(grep -c . "$T/stats.log")" -gt "$nstats" ]; do
 	[ $i -lt 50 ] || fail "no stats line on SIGUSR1"
 	sleep 0.1
 	i=$((i + 1))
