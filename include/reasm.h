@@ -73,9 +73,18 @@ struct reasm;
  * stream gets a new generation: the old holder's calls then do nothing.
  */
 struct reasm_ref {
-	uint32_t id : 12;
-	uint32_t gen : REASM_GEN_BITS;
+	uint16_t id : 12;
+	uint16_t gen_hi : REASM_GEN_BITS - 16; /* the generation's top bits */
+	uint16_t gen_lo;		       /* and its low 16 */
 };
+
+/* A handle's generation (0 .. REASM_GEN_MASK).  Two 16-bit halves keep
+ * the handle 2-aligned in 4 bytes: a flow holds two (tls.h). */
+static inline uint32_t
+reasm_ref_gen(struct reasm_ref ref)
+{
+	return (uint32_t)ref.gen_hi << 16 | ref.gen_lo;
+}
 
 /* Who asks for a slot: the per-source budget and the reclaim order.
  * src is the sender's address, 16 bytes (IPv4-mapped); handshake says

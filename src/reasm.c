@@ -213,7 +213,7 @@ reasm_open(struct reasm *r, uint32_t base, const struct reasm_owner *owner,
     int64_t now_us)
 {
 	static const uint8_t none[16];
-	struct reasm_ref ref = { 0, 0 };
+	struct reasm_ref ref = { 0, 0, 0 };
 	struct reasm_slot *s;
 	struct reasm_src *src;
 	const uint8_t *addr = owner != NULL ? owner->src : none;
@@ -257,7 +257,8 @@ reasm_open(struct reasm *r, uint32_t base, const struct reasm_owner *owner,
 	if (++r->st.in_use > r->st.in_use_max)
 		r->st.in_use_max = r->st.in_use;
 	ref.id = id;
-	ref.gen = s->gen;
+	ref.gen_hi = (uint16_t)(s->gen >> 16);
+	ref.gen_lo = (uint16_t)s->gen;
 	return ref;
 }
 
@@ -265,7 +266,7 @@ static struct reasm_slot *
 reasm_slot(const struct reasm *r, struct reasm_ref ref)
 {
 	if (ref.id == 0 || ref.id > r->nslots || !r->slots[ref.id].used ||
-	    r->slots[ref.id].gen != ref.gen)
+	    r->slots[ref.id].gen != reasm_ref_gen(ref))
 		return NULL;
 	return &r->slots[ref.id];
 }

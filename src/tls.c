@@ -316,7 +316,7 @@ tls_parse_client_hello(const uint8_t *buf, size_t len, struct tls_hello *out)
 
 /* --- per-flow driver ---------------------------------------------------- */
 
-static const struct reasm_ref no_slot = { 0, 0 };
+static const struct reasm_ref no_slot = { 0, 0, 0 };
 
 static enum tls_feed_result
 tls_feed_give_up(struct tls_flow *tf, struct reasm *pool, int partial)

@@ -151,7 +151,7 @@ START_TEST(test_pool)
 {
 	struct reasm *r = pool(3, 16);
 	const uint8_t *p;
-	struct reasm_ref a, b, c, bad = { 99, 1 };
+	struct reasm_ref a, b, c, bad = { 99, 0, 1 };
 	char err[SW_ERRLEN];
 
 	a = reasm_open(r, 1, NULL, 0);
@@ -415,7 +415,7 @@ START_TEST(test_reuse_in_turn)
 			break;
 	}
 	ck_assert_uint_eq(b.id, old.id);
-	ck_assert_uint_ne(b.gen, old.gen);
+	ck_assert_uint_ne(reasm_ref_gen(b), reasm_ref_gen(old));
 	ck_assert_int_eq(reasm_held(r, old), 0);
 	ck_assert_int_eq(reasm_held(r, b), 1);
 	reasm_free(r);
