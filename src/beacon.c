@@ -814,12 +814,13 @@ tracker_remove(struct beacon_table *t, struct beacon_tracker *k)
  * oldest earned one.  O(1): the oldest ends of the lists and the chain.
  */
 static void
-make_room(struct beacon_table *t, const uint8_t device[16], int64_t now_us)
+make_room(struct beacon_table *t, const uint8_t device[16], uint64_t dh,
+    int64_t now_us)
 {
 	int64_t stale1 = (int64_t)t->cfg.max_period_s * 1000000;
 	int64_t stale2 = stale1 * SW_BEACON_STALE_PERIODS;
 	struct beacon_tracker *k;
-	struct beacon_dev *d = dev_find(t, device);
+	struct beacon_dev *d = table_find(t->devs, device, 16, dh);
 
 	if (d != NULL && d->count >= t->budget &&
 	    (k = table_at(t->tab, d->oldest)) != NULL) {
@@ -846,18 +847,18 @@ make_room(struct beacon_table *t, const uint8_t device[16], int64_t now_us)
 	t->stats.evicted++;
 }
 
-/* Chain new tracker k as its device's newest unproven one. */
+/* Chain new tracker k as its device's newest unproven one (dh: the
+ * device's hash in t->devs, as make_room() had it). */
 static void
-dev_link(struct beacon_table *t, const uint8_t device[16],
+dev_link(struct beacon_table *t, const uint8_t device[16], uint64_t dh,
     struct beacon_tracker *k)
 {
 	struct beacon_tracker *o;
 	struct beacon_dev *d;
-	uint64_t h = table_hash(t->devs, device, 16);
 	uint32_t idx = table_index(t->tab, k);
 
-	if ((d = table_find(t->devs, device, 16, h)) == NULL &&
-	    (d = table_insert(t->devs, device, 16, h, 0)) == NULL)
+	if ((d = table_find(t->devs, device, 16, dh)) == NULL &&
+	    (d = table_insert(t->devs, device, 16, dh, 0)) == NULL)
 		return; /* never: a device per unproven tracker at most */
 	k->dprev = d->newest;
 	k->dnext = 0;
@@ -910,11 +911,15 @@ beacon_observe(struct beacon_table *t, const uint8_t device[16],
 		}
 		table_touch(t->tab, k, 1);
 	} else {
-		make_room(t, device, now_us);
+		/* the device's entry is looked up twice (its budget, then
+		 * its chain) and hashed once */
+		uint64_t dh = table_hash(t->devs, device, 16);
+
+		make_room(t, device, dh, now_us);
 		/* The key fits and room was made: never NULL. */
 		if ((k = table_insert(t->tab, key, klen, h, 0)) == NULL)
 			return NULL;
-		dev_link(t, device, k);
+		dev_link(t, device, dh, k);
 	}
 	beacon_insert(k, e);
 	k->total++;

@@ -198,6 +198,30 @@ START_TEST(test_buffered_disk_full)
 END_TEST
 
 /*
+ * 60 lines of 34 bytes through w with files limited to 1000 bytes (a disk
+ * that fills part way through a line; SIGXFSZ ignored by the caller),
+ * then the limit of *rl back; returns the writes that failed.
+ */
+static int
+write_past_limit(struct logw *w, const struct rlimit *rl)
+{
+	struct rlimit small = *rl;
+	char line[64];
+	int k, failed = 0;
+
+	small.rlim_cur = 1000;
+	ck_assert_int_eq(setrlimit(RLIMIT_FSIZE, &small), 0);
+	for (k = 0; k < 60; k++) {
+		snprintf(line, sizeof(line),
+		    "{\"n\":%d,\"pad\":\"xxxxxxxxxxxx\"}", k + 1000);
+		if (logw_write(w, line, strlen(line)) != 0)
+			failed++;
+	}
+	ck_assert_int_eq(setrlimit(RLIMIT_FSIZE, rl), 0);
+	return failed;
+}
+
+/*
  * notice.log on a disk that fills (RLIMIT_FSIZE: the write that crosses
  * the limit is cut short, the next ones fail): the short line is cut off
  * again, so the file holds only whole lines; each lost line is counted;
@@ -209,10 +233,10 @@ END_TEST
 START_TEST(test_disk_full_told_once)
 {
 	char dir[] = "/tmp/sw-logw-XXXXXX", err[SW_ERRLEN], path[300];
-	char epath[300], line[64], text[8192], want[400];
-	struct rlimit rl, small;
+	char epath[300], text[8192], want[400];
+	struct rlimit rl;
 	struct logw *w;
-	int k, failed = 0, saved;
+	int failed, saved;
 	size_t n;
 
 	ck_assert_ptr_nonnull(mkdtemp(dir));
@@ -223,16 +247,7 @@ START_TEST(test_disk_full_told_once)
 	w = logw_open(dir, "notice.log", err, sizeof(err));
 	ck_assert_ptr_nonnull(w);
 	saved = stderr_to(epath);
-	small = rl;
-	small.rlim_cur = 1000;
-	ck_assert_int_eq(setrlimit(RLIMIT_FSIZE, &small), 0);
-	for (k = 0; k < 60; k++) {
-		snprintf(line, sizeof(line),
-		    "{\"n\":%d,\"pad\":\"xxxxxxxxxxxx\"}", k + 1000);
-		if (logw_write(w, line, strlen(line)) != 0)
-			failed++;
-	}
-	ck_assert_int_eq(setrlimit(RLIMIT_FSIZE, &rl), 0);
+	failed = write_past_limit(w, &rl);
 	ck_assert_int_eq(logw_write(w, "{\"after\":1}", 11), 0);
 	ck_assert_int_gt(failed, 0);
 	ck_assert_uint_eq(logw_lost(w), (uint64_t)failed);
@@ -273,10 +288,10 @@ END_TEST
 START_TEST(test_stdout_untear)
 {
 	char dir[] = "/tmp/sw-logw-XXXXXX", err[SW_ERRLEN], path[300];
-	char epath[300], line[64], text[8192];
-	struct rlimit rl, small;
+	char epath[300], text[8192];
+	struct rlimit rl;
 	struct logw *w;
-	int k, fd, out, saved, failed = 0;
+	int fd, out, saved, failed;
 	size_t n, i;
 
 	ck_assert_ptr_nonnull(mkdtemp(dir));
@@ -292,16 +307,7 @@ START_TEST(test_stdout_untear)
 	w = logw_open("-", "notice.log", err, sizeof(err));
 	ck_assert_ptr_nonnull(w);
 	saved = stderr_to(epath);
-	small = rl;
-	small.rlim_cur = 1000;
-	ck_assert_int_eq(setrlimit(RLIMIT_FSIZE, &small), 0);
-	for (k = 0; k < 60; k++) {
-		snprintf(line, sizeof(line),
-		    "{\"n\":%d,\"pad\":\"xxxxxxxxxxxx\"}", k + 1000);
-		if (logw_write(w, line, strlen(line)) != 0)
-			failed++;
-	}
-	ck_assert_int_eq(setrlimit(RLIMIT_FSIZE, &rl), 0);
+	failed = write_past_limit(w, &rl);
 	ck_assert_int_eq(logw_write(w, "{\"after\":1}", 11), 0);
 	stderr_back(saved);
 	logw_close(w);

@@ -2872,6 +2872,15 @@ verdict_dhcp(struct pcapgen *g, const struct lan *l, const char *mac,
 	return rc ? -1 : 0;
 }
 
+/* One beat of the verdict scenarios' infected phone: a lookup of the
+ * mSpy C2 name and a short TLS exchange with data both ways. */
+static int
+victim_beat(struct pcapgen *g, struct lan *l, const struct pcapgen_host *ph)
+{
+	return beacon_visit(g, l, ph, VERDICT_C2, VERDICT_C2_IP,
+	    pcapgen_rand_range(g, 350, 650), pcapgen_rand_range(g, 150, 300));
+}
+
 /* The next beat of a phone that talks to its C2 every 5 to 8 minutes:
  * often enough to beacon within the hour. */
 static uint64_t
@@ -2927,9 +2936,7 @@ scen_verdict_phones(struct pcapgen *g, const struct pcapgen_opts *o)
 			break;
 		beacon_until(g, now);
 		if (now == next_a) {
-			rc |= beacon_visit(g, &l, &a, VERDICT_C2, VERDICT_C2_IP,
-			    pcapgen_rand_range(g, 350, 650),
-			    pcapgen_rand_range(g, 150, 300));
+			rc |= victim_beat(g, &l, &a);
 			next_a += verdict_gap(g);
 		} else if (now == next_d) {
 			rc |= beacon_visit(g, &l, &d, VERDICT_WW, VERDICT_WW_IP,
@@ -2984,9 +2991,7 @@ scen_verdict_reuse(struct pcapgen *g, const struct pcapgen_opts *o)
 	end = next + 3600 * SEC;
 	while (next < end) {
 		beacon_until(g, next);
-		rc |= beacon_visit(g, &l, &nw, VERDICT_C2, VERDICT_C2_IP,
-		    pcapgen_rand_range(g, 350, 650),
-		    pcapgen_rand_range(g, 150, 300));
+		rc |= victim_beat(g, &l, &nw);
 		next += verdict_gap(g);
 	}
 	return rc ? -1 : 0;
@@ -3079,9 +3084,7 @@ attack_run(struct pcapgen *g, int kind)
 			break;
 		beacon_until(g, now);
 		if (now == next_a) {
-			rc |= beacon_visit(g, &l, &a, VERDICT_C2, VERDICT_C2_IP,
-			    pcapgen_rand_range(g, 350, 650),
-			    pcapgen_rand_range(g, 150, 300));
+			rc |= victim_beat(g, &l, &a);
 			next_a += verdict_gap(g);
 			continue;
 		}
