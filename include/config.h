@@ -47,6 +47,10 @@
  * cores twice. */
 #define SW_CACHE_PAIR 128
 
+/* Bytes in a cache line: the step of the software prefetches over a
+ * flow entry and a ring record's header (x86-64 and ARMv8 alike). */
+#define SW_CACHE_LINE 64
+
 /* Live snap length, bytes.  Whole frames: DNS answers, TLS ClientHellos and
  * HTTP headers are parsed later, and payloads are never stored. */
 #define SW_SNAPLEN		65535

@@ -170,6 +170,23 @@ release_publish(struct ring *r)
 		atomic_store_explicit(&r->tail, r->freed, memory_order_release);
 }
 
+/*
+ * Ask for the next record's header and meta while this one is worked on:
+ * the other core wrote them, so they are in none of this core's caches,
+ * and records lie too unevenly apart for the hardware prefetcher to
+ * follow.  Without it the header's miss was a tenth of the analyzer's
+ * time on the bench capture.
+ */
+static void
+prefetch_head(const struct ring *r)
+{
+	size_t off = r->rd & r->mask, n;
+
+	for (n = 0; n < sizeof(struct ring_rec) + RING_META_MAX;
+	     n += SW_CACHE_LINE)
+		__builtin_prefetch(r->buf + ((off + n) & r->mask));
+}
+
 const struct ring_rec *
 ring_peek(struct ring *r)
 {
@@ -198,6 +215,7 @@ ring_peek(struct ring *r)
 		}
 		h = (const struct ring_rec *)(const void *)(r->buf + off);
 		r->rd += rec_size(h);
+		prefetch_head(r);
 		return h;
 	}
 }
