@@ -128,11 +128,15 @@
 #define SW_ICMP_TIMEOUT		60
 #define SW_TCP_CLOSE_DELAY	5
 
-/* Packets decoded ahead of the one being processed; a power of two.  A
- * big flow table costs two cache misses per packet (bucket, then entry):
- * decoding a few packets ahead lets their prefetches overlap the work on
- * the packets before, the way DPDK applications batch. */
-#define SW_LOOKAHEAD		4
+/* Packets decoded ahead of the one being processed; a power of two, at
+ * least 4.  A big flow table costs dependent cache misses per packet
+ * (bucket, first entry, often the next in its chain, then the entry's
+ * other lines): decoding packets ahead lets each step's prefetch overlap
+ * the work on the packets before, the way DPDK applications batch.  The
+ * bucket is asked for on arrival, its first entry halfway along, the
+ * matching entry a quarter along (analyzer.c).  4, with two steps: the
+ * chain walk stalled on half the packets. */
+#define SW_LOOKAHEAD 8
 
 /* Packets between two looks at the signal flags while the ring is busy
  * (SIGTERM, SIGHUP, SIGUSR1): under load the ring is never empty, and

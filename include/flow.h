@@ -225,11 +225,13 @@ struct flow *flow_update(struct flow_table *t, const struct packet *p,
     int *is_new, int *from_orig);
 
 /*
- * The same as flow_update() in three steps, so that the analyzer can hide
- * the two cache misses of a big table behind the work on the packets
- * before: flow_hash() of a decoded packet; flow_prefetch() stage 0 (its
- * bucket) a few packets ahead, stage 1 (the first entry of the bucket)
- * one packet ahead; then flow_update_hashed() with the hash.
+ * The same as flow_update() in steps, so that the analyzer can hide the
+ * cache misses of a big table behind the work on the packets before:
+ * flow_hash() of a decoded packet; flow_prefetch() stage 0 (its bucket)
+ * several packets ahead, stage 1 (the first entry's first line) fewer,
+ * stage 2 (every line of the entry whose tag matches, else of the next
+ * in the chain) one or two; then flow_update_hashed() with the hash.
+ * Each stage reads only what the one before asked for.
  */
 uint64_t flow_hash(const struct flow_table *t, const struct packet *p);
 

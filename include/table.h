@@ -110,6 +110,20 @@ const void *table_key(const struct table *t, const void *v, size_t *klen);
 uint32_t table_index(const struct table *t, const void *v);
 void *table_at(const struct table *t, uint32_t idx);
 
+/*
+ * Prefetch hints for a table that evicts one entry per insert (the
+ * lookups of a big one miss the caches; these let the next eviction's
+ * misses overlap the work before it).  table_prefetch_oldest(): after
+ * an eviction from `list`, ask for what the next two will touch: the
+ * oldest's bucket and the first val_bytes of its value, the next one's
+ * header and value.  table_prefetch_at(): a handle's header and first
+ * val_bytes (0, out of range: nothing).  Hints only: nothing is read
+ * that may not be.
+ */
+void table_prefetch_oldest(const struct table *t, unsigned list,
+    size_t val_bytes);
+void table_prefetch_at(const struct table *t, uint32_t idx, size_t val_bytes);
+
 const struct table_stats *table_get_stats(const struct table *t);
 /* Bytes allocated (pool and buckets). */
 size_t table_mem(const struct table *t);

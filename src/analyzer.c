@@ -743,6 +743,18 @@ drop_rest(struct analyzer *a, struct ring *r, struct inflight *q, unsigned qh,
 	}
 }
 
+/* Flow prefetch `stage` for the packet `ahead` places after the oldest
+ * in flight (flow.h). */
+static void
+prefetch_stage(const struct analyzer *a, const struct inflight *q, unsigned qh,
+    unsigned qn, unsigned ahead, int stage)
+{
+	const struct inflight *e = &q[(qh + ahead) & (SW_LOOKAHEAD - 1)];
+
+	if (qn > ahead && e->st == DS_OK)
+		flow_prefetch(a->flows, e->hash, stage);
+}
+
 void
 analyzer_run(struct analyzer *a, struct ring *r, struct capture *c,
     const struct analyzer_signals *sig)
@@ -787,12 +799,12 @@ analyzer_run(struct analyzer *a, struct ring *r, struct capture *c,
 			}
 			continue;
 		}
-		/* stage 2: the next packet's entry; stage 3: the oldest */
+		/* the packets halfway along: their bucket's first entry; a
+		 * quarter along: the entry itself; then the oldest */
 		idle = 0;
 		idle_from = 0;
-		if (qn > 1 && q[(qh + 1) & (SW_LOOKAHEAD - 1)].st == DS_OK)
-			flow_prefetch(a->flows,
-			    q[(qh + 1) & (SW_LOOKAHEAD - 1)].hash, 1);
+		prefetch_stage(a, q, qh, qn, SW_LOOKAHEAD / 2, 1);
+		prefetch_stage(a, q, qh, qn, SW_LOOKAHEAD / 4, 2);
 		e = &q[qh];
 		process(a, e->rec, e->p, e->st, e->hash);
 		ring_release(r, e->rec);

@@ -805,6 +805,24 @@ tracker_remove(struct beacon_table *t, struct beacon_tracker *k)
 }
 
 /*
+ * A full table evicts its oldest unproven tracker for each new one:
+ * ask now for what the next two evictions touch (their entries, the
+ * oldest's bucket, and its device chain's next tracker, which it
+ * unlinks), so that those misses overlap the events between.  The
+ * oldest's chain links were asked for at the eviction before.
+ */
+static void
+prefetch_victims(const struct beacon_table *t)
+{
+	const size_t links = offsetof(struct beacon_tracker, total);
+	const struct beacon_tracker *k;
+
+	table_prefetch_oldest(t->tab, 0, links);
+	if ((k = table_oldest(t->tab, 0)) != NULL && !k->earned)
+		table_prefetch_at(t->tab, k->dnext, links);
+}
+
+/*
  * Room for a new tracker of `device` at now_us.  A tracker whose last
  * event is too old to be a beat of any period still in range (one event:
  * max_period_s; two or more: SW_BEACON_STALE_PERIODS periods, a beacon
@@ -845,6 +863,7 @@ make_room(struct beacon_table *t, const uint8_t device[16], uint64_t dh,
 	}
 	tracker_remove(t, k);
 	t->stats.evicted++;
+	prefetch_victims(t);
 }
 
 /* Chain new tracker k as its device's newest unproven one (dh: the

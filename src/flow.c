@@ -935,11 +935,30 @@ void
 flow_prefetch(const struct flow_table *t, uint64_t hash, int stage)
 {
 	const uint32_t *b = &t->buckets[hash & t->mask];
+	const struct flow *f;
+	uint32_t i;
 
-	if (stage == 0)
+	switch (stage) {
+	case 0:
 		__builtin_prefetch(b);
-	else if (*b != NIL)
-		prefetch_entry(t, *b);
+		return;
+	case 1:
+		/* the first entry's first line: its tag and chain link */
+		if (*b != NIL)
+			__builtin_prefetch(F(t, *b));
+		return;
+	default:
+		/* the entry the tag names, else the next in the chain (at a
+		 * load of one, half the lookups of a known connection find it
+		 * second); all of its lines */
+		if ((i = *b) == NIL)
+			return;
+		f = F(t, i);
+		if (f->tag != (uint32_t)hash && f->hnext != NIL)
+			i = f->hnext;
+		prefetch_entry(t, i);
+		return;
+	}
 }
 
 struct flow *

@@ -253,6 +253,7 @@ table_insert(struct table *t, const void *key, size_t klen, uint64_t hash,
 		}
 		table_remove(t, val(t, t->lists[0].oldest));
 		t->st.evicted++;
+		table_prefetch_oldest(t, 0, 0);
 	}
 	if (t->free_head != NIL) {
 		i = t->free_head;
@@ -353,6 +354,41 @@ table_at(const struct table *t, uint32_t idx)
 	if (idx == NIL || idx > t->fresh || !ent(t, idx)->used)
 		return NULL;
 	return val(t, idx);
+}
+
+/* The header line and the lines of an entry's first val_bytes. */
+static void
+prefetch_ent(const struct table *t, uint32_t i, size_t val_bytes)
+{
+	const uint8_t *e = (const uint8_t *)ent(t, i);
+	size_t n;
+
+	__builtin_prefetch(e, 1);
+	for (n = 0; n < val_bytes; n += SW_CACHE_LINE)
+		__builtin_prefetch(e + t->val_off + n, 1);
+}
+
+void
+table_prefetch_oldest(const struct table *t, unsigned list, size_t val_bytes)
+{
+	const struct tent *e;
+	uint32_t i;
+
+	if (list >= t->nlists || (i = t->lists[list].oldest) == NIL)
+		return;
+	/* the oldest's header was just written (its lprev) */
+	e = ent(t, i);
+	__builtin_prefetch(&t->buckets[e->bucket], 1);
+	prefetch_ent(t, i, val_bytes);
+	if (e->lnext != NIL)
+		prefetch_ent(t, e->lnext, val_bytes);
+}
+
+void
+table_prefetch_at(const struct table *t, uint32_t idx, size_t val_bytes)
+{
+	if (idx != NIL && idx <= t->fresh)
+		prefetch_ent(t, idx, val_bytes);
 }
 
 const struct table_stats *
