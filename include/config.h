@@ -51,6 +51,13 @@
  * flow entry and a ring record's header (x86-64 and ARMv8 alike). */
 #define SW_CACHE_LINE 64
 
+/* The storage class of a helper made of prefetches alone.  GCC holds
+ * __builtin_prefetch free of side effects, finds such a helper "const"
+ * and drops its calls as dead code: the ring's header prefetch vanished
+ * so.  Inlined before that analysis, the prefetches stay in the caller
+ * (objdump -d shows them). */
+#define SW_PREFETCH_FN static inline __attribute__((always_inline))
+
 /* Live snap length, bytes.  Whole frames: DNS answers, TLS ClientHellos and
  * HTTP headers are parsed later, and payloads are never stored. */
 #define SW_SNAPLEN		65535

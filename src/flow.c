@@ -83,7 +83,7 @@ F(const struct flow_table *t, uint32_t i)
  * between, and an entry spans four or five lines, unaligned.  The next
  * free entry and the next list head get the same, a packet ahead.
  */
-static void
+SW_PREFETCH_FN void
 prefetch_entry(const struct flow_table *t, uint32_t i)
 {
 	const struct flow_pool *q = &t->pool[i >= t->pool[1].base];

@@ -177,7 +177,7 @@ release_publish(struct ring *r)
  * follow.  Without it the header's miss was a tenth of the analyzer's
  * time on the bench capture.
  */
-static void
+SW_PREFETCH_FN void
 prefetch_head(const struct ring *r)
 {
 	size_t off = r->rd & r->mask, n;

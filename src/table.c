@@ -357,7 +357,7 @@ table_at(const struct table *t, uint32_t idx)
 }
 
 /* The header line and the lines of an entry's first val_bytes. */
-static void
+SW_PREFETCH_FN void
 prefetch_ent(const struct table *t, uint32_t i, size_t val_bytes)
 {
 	const uint8_t *e = (const uint8_t *)ent(t, i);
