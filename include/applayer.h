@@ -76,9 +76,28 @@ void applayer_set_devices(struct applayer *al, struct devices *devices);
 /* The indicator set from now on (borrowed; NULL: none). */
 void applayer_set_intel(struct applayer *al, const struct intel *intel);
 
+/*
+ * What the lookups of a new connection will hash, worked out a few
+ * packets ahead from a packet that opens one (a SYN), with the lines
+ * they read first prefetched: the name cache's and the held names'
+ * counting filters, which a big cache's misses otherwise stall on.
+ * Used only if the connection's ends turn out as the packet's.
+ */
+struct conn_hint {
+	uint8_t orig[16], resp[16];
+	uint64_t names_h, held_h;
+	uint16_t resp_p;
+	uint8_t proto;
+	uint8_t set;
+};
+void applayer_conn_hint(const struct applayer *al, const struct packet *p,
+    struct conn_hint *h);
+
 /* A new connection: both ends against the intel set, and the name the
- * device resolved for the server, if any. */
-void applayer_conn(struct applayer *al, struct flow *f);
+ * device resolved for the server, if any.  hint: NULL, or from
+ * applayer_conn_hint(). */
+void applayer_conn(struct applayer *al, struct flow *f,
+    const struct conn_hint *hint);
 /* A packet with payload on f (from_orig: originator to responder). */
 void applayer_packet(struct applayer *al, struct flow *f,
     const struct packet *p, int from_orig);

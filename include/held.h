@@ -66,6 +66,15 @@ void held_put(struct held_names *h, const uint8_t dev[16],
 uint32_t held_get(struct held_names *h, const uint8_t dev[16],
     const uint8_t srv[16], uint16_t port, uint8_t proto, int64_t now_us);
 
+/* The same in steps (names.h): the key's hash, a prefetch, the lookup
+ * with the hash.  held_hash() of a NULL table is 0. */
+uint64_t held_hash(const struct held_names *h, const uint8_t dev[16],
+    const uint8_t srv[16], uint16_t port, uint8_t proto);
+void held_prefetch(const struct held_names *h, uint64_t hash);
+uint32_t held_get_hashed(struct held_names *h, const uint8_t dev[16],
+    const uint8_t srv[16], uint16_t port, uint8_t proto, uint64_t hash,
+    int64_t now_us);
+
 const struct held_stats *held_get_stats(const struct held_names *h);
 size_t held_mem(const struct held_names *h);
 

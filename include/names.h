@@ -113,6 +113,15 @@ void names_keep(struct names_cache *c, const uint8_t device[16],
 const char *names_lookup(struct names_cache *c, const uint8_t device[16],
     const uint8_t addr[16], int64_t now_us, const char **cname);
 
+/* The same in steps, for a caller that looks a few packets ahead: the
+ * key's hash, a prefetch of what the lookup reads first, then the
+ * lookup with that hash. */
+uint64_t names_hash(const struct names_cache *c, const uint8_t device[16],
+    const uint8_t addr[16]);
+void names_prefetch(const struct names_cache *c, uint64_t hash);
+const char *names_lookup_hashed(struct names_cache *c, const uint8_t device[16],
+    const uint8_t addr[16], uint64_t hash, int64_t now_us, const char **cname);
+
 const struct names_stats *names_stats(const struct names_cache *c);
 
 /* Bytes allocated by names_new() for this cache (pool and buckets). */

@@ -123,6 +123,9 @@ void *table_at(const struct table *t, uint32_t idx);
 void table_prefetch_oldest(const struct table *t, unsigned list,
     size_t val_bytes);
 void table_prefetch_at(const struct table *t, uint32_t idx, size_t val_bytes);
+/* What table_find() of this hash reads first: the counting filter's
+ * byte, else the bucket. */
+void table_prefetch_key(const struct table *t, uint64_t hash);
 
 const struct table_stats *table_get_stats(const struct table *t);
 /* Bytes allocated (pool and buckets). */

@@ -68,7 +68,8 @@ struct analyzer {
 
 static void on_flow_end(void *ctx, struct flow *f, enum flow_end_reason why);
 static void process_flow(struct analyzer *a, struct flow *f,
-    const struct packet *p, int is_new, int from_orig);
+    const struct packet *p, int is_new, int from_orig,
+    const struct conn_hint *hint);
 
 struct analyzer *
 analyzer_new(const struct analyzer_config *cfg, const struct intel *intel,
@@ -513,8 +514,8 @@ advance_time(struct analyzer *a, int64_t ts_us)
  * advance the clock, count, update the flow, match intel on a new one.
  */
 static void
-process(struct analyzer *a, const struct ring_rec *rec,
-    const struct packet *p, enum decode_status st, uint64_t hash)
+process(struct analyzer *a, const struct ring_rec *rec, const struct packet *p,
+    enum decode_status st, uint64_t hash, const struct conn_hint *hint)
 {
 	struct flow *f;
 	int is_new, from_orig;
@@ -541,7 +542,7 @@ process(struct analyzer *a, const struct ring_rec *rec,
 	f = flow_update_hashed(a->flows, p, hash, &is_new, &from_orig);
 	if (f == NULL)
 		return;
-	process_flow(a, f, p, is_new, from_orig);
+	process_flow(a, f, p, is_new, from_orig, hint);
 	/* a connection the table ended for this one (full: evicted) is
 	 * reported now, after the packet, as Zeek does */
 	flow_drain(a->flows);
@@ -550,7 +551,7 @@ process(struct analyzer *a, const struct ring_rec *rec,
 /* The packet's work on its flow: the app layer, the beacon events. */
 static void
 process_flow(struct analyzer *a, struct flow *f, const struct packet *p,
-    int is_new, int from_orig)
+    int is_new, int from_orig, const struct conn_hint *hint)
 {
 	if (is_new) {
 		struct flow_addrs fa;
@@ -563,7 +564,7 @@ process_flow(struct analyzer *a, struct flow *f, const struct packet *p,
 		if (homenet_contains(&a->cfg.home, fa.resp_h))
 			(void)devices_seen(a->devices, fa.resp_h,
 			    f->has_resp_l2 ? f->resp_l2 : NULL, p->ts_us);
-		applayer_conn(a->app, f);
+		applayer_conn(a->app, f, hint);
 	}
 	if (a->bursts != NULL)
 		bursts_packet(a->bursts, f, p, from_orig, is_new, a->now_us);
@@ -629,6 +630,7 @@ struct inflight {
 	struct packet *p;
 	enum decode_status st;
 	uint64_t hash;
+	struct conn_hint hint; /* a SYN's, from halfway along */
 };
 
 /* The record's packet, decoded here if the capture thread did not (live
@@ -650,6 +652,7 @@ inflight_fill(struct analyzer *a, struct inflight *e,
 	e->p = &m->p;
 	e->st = (enum decode_status)m->st;
 	e->hash = m->hash;
+	e->hint.set = 0;
 }
 
 static int64_t
@@ -744,15 +747,19 @@ drop_rest(struct analyzer *a, struct ring *r, struct inflight *q, unsigned qh,
 }
 
 /* Flow prefetch `stage` for the packet `ahead` places after the oldest
- * in flight (flow.h). */
+ * in flight (flow.h); at stage 1, a SYN's connection lookups too. */
 static void
-prefetch_stage(const struct analyzer *a, const struct inflight *q, unsigned qh,
+prefetch_stage(const struct analyzer *a, struct inflight *q, unsigned qh,
     unsigned qn, unsigned ahead, int stage)
 {
-	const struct inflight *e = &q[(qh + ahead) & (SW_LOOKAHEAD - 1)];
+	struct inflight *e = &q[(qh + ahead) & (SW_LOOKAHEAD - 1)];
 
-	if (qn > ahead && e->st == DS_OK)
-		flow_prefetch(a->flows, e->hash, stage);
+	if (qn <= ahead || e->st != DS_OK)
+		return;
+	flow_prefetch(a->flows, e->hash, stage);
+	if (stage == 1 && e->p->ip_proto == IPPROTO_NUM_TCP &&
+	    (e->p->tcp_flags & (TCPF_SYN | TCPF_ACK)) == TCPF_SYN)
+		applayer_conn_hint(a->app, e->p, &e->hint);
 }
 
 void
@@ -806,7 +813,7 @@ analyzer_run(struct analyzer *a, struct ring *r, struct capture *c,
 		prefetch_stage(a, q, qh, qn, SW_LOOKAHEAD / 2, 1);
 		prefetch_stage(a, q, qh, qn, SW_LOOKAHEAD / 4, 2);
 		e = &q[qh];
-		process(a, e->rec, e->p, e->st, e->hash);
+		process(a, e->rec, e->p, e->st, e->hash, &e->hint);
 		ring_release(r, e->rec);
 		qh = (qh + 1) & (SW_LOOKAHEAD - 1);
 		qn--;

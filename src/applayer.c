@@ -236,20 +236,32 @@ intel_check_name(struct applayer *al, const struct flow *f, const char *name,
  * their addresses serve every tenant.
  */
 static void
-names_check_conn(struct applayer *al, struct flow *f)
+names_check_conn(struct applayer *al, struct flow *f,
+    const struct conn_hint *hint)
 {
 	struct flow_addrs fa;
 	const struct intel_item *it;
 	const char *name, *cname = NULL;
+	uint64_t nh, hh;
 	uint32_t id;
 
 	flow_get_addrs(f, &fa);
-	name = names_lookup(al->names, fa.orig_h, fa.resp_h, f->first_us,
-	    &cname);
+	if (hint != NULL && hint->set && hint->resp_p == f->resp_p &&
+	    hint->proto == f->proto && memcmp(hint->orig, fa.orig_h, 16) == 0 &&
+	    memcmp(hint->resp, fa.resp_h, 16) == 0) {
+		nh = hint->names_h;
+		hh = hint->held_h;
+	} else {
+		nh = names_hash(al->names, fa.orig_h, fa.resp_h);
+		hh = held_hash(al->held, fa.orig_h, fa.resp_h, f->resp_p,
+		    f->proto);
+	}
+	name = names_lookup_hashed(al->names, fa.orig_h, fa.resp_h, nh,
+	    f->first_us, &cname);
 	if (name == NULL) {
 		/* no answer for it: the name this place had last */
-		if ((id = held_get(al->held, fa.orig_h, fa.resp_h, f->resp_p,
-			 f->proto, f->first_us)) == 0 ||
+		if ((id = held_get_hashed(al->held, fa.orig_h, fa.resp_h,
+			 f->resp_p, f->proto, hh, f->first_us)) == 0 ||
 		    (id = strtab_ref(al->snames, id)) == 0)
 			return;
 		adopt_name(al, f, id, FLOW_NAME_HELD, f->first_us);
@@ -435,11 +447,26 @@ app_dns_tcp(struct applayer *al, struct flow *f, const struct packet *p,
 }
 
 void
-applayer_conn(struct applayer *al, struct flow *f)
+applayer_conn_hint(const struct applayer *al, const struct packet *p,
+    struct conn_hint *h)
+{
+	memcpy(h->orig, p->src, 16);
+	memcpy(h->resp, p->dst, 16);
+	h->resp_p = p->dport;
+	h->proto = p->ip_proto;
+	h->names_h = names_hash(al->names, h->orig, h->resp);
+	h->held_h = held_hash(al->held, h->orig, h->resp, h->resp_p, h->proto);
+	names_prefetch(al->names, h->names_h);
+	held_prefetch(al->held, h->held_h);
+	h->set = 1;
+}
+
+void
+applayer_conn(struct applayer *al, struct flow *f, const struct conn_hint *hint)
 {
 	if (al->intel != NULL)
 		intel_check_conn(al, f);
-	names_check_conn(al, f);
+	names_check_conn(al, f, hint);
 }
 
 /*

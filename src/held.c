@@ -127,9 +127,37 @@ held_put(struct held_names *h, const uint8_t dev[16], const uint8_t srv[16],
 	h->st.entries = table_get_stats(h->tab)->entries;
 }
 
+uint64_t
+held_hash(const struct held_names *h, const uint8_t dev[16],
+    const uint8_t srv[16], uint16_t port, uint8_t proto)
+{
+	uint8_t k[HELD_KEY];
+
+	if (h == NULL)
+		return 0;
+	held_key(k, dev, srv, port, proto);
+	return table_hash(h->tab, k, sizeof(k));
+}
+
+void
+held_prefetch(const struct held_names *h, uint64_t hash)
+{
+	if (h != NULL)
+		table_prefetch_key(h->tab, hash);
+}
+
 uint32_t
 held_get(struct held_names *h, const uint8_t dev[16], const uint8_t srv[16],
     uint16_t port, uint8_t proto, int64_t now_us)
+{
+	return held_get_hashed(h, dev, srv, port, proto,
+	    held_hash(h, dev, srv, port, proto), now_us);
+}
+
+uint32_t
+held_get_hashed(struct held_names *h, const uint8_t dev[16],
+    const uint8_t srv[16], uint16_t port, uint8_t proto, uint64_t hash,
+    int64_t now_us)
 {
 	uint8_t k[HELD_KEY];
 	struct held_val *v;
@@ -137,7 +165,7 @@ held_get(struct held_names *h, const uint8_t dev[16], const uint8_t srv[16],
 	if (h == NULL)
 		return 0;
 	held_key(k, dev, srv, port, proto);
-	v = table_find(h->tab, k, sizeof(k), table_hash(h->tab, k, sizeof(k)));
+	v = table_find(h->tab, k, sizeof(k), hash);
 	if (v == NULL)
 		return 0;
 	if (now_us - v->last_us > h->hold_us) {

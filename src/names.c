@@ -189,9 +189,33 @@ names_insert(struct names_cache *c, const uint8_t device[16],
 	c->st.inserts++;
 }
 
+uint64_t
+names_hash(const struct names_cache *c, const uint8_t device[16],
+    const uint8_t addr[16])
+{
+	uint8_t key[NAMES_KEY];
+
+	names_key(key, device, addr);
+	return table_hash(c->tab, key, sizeof(key));
+}
+
+void
+names_prefetch(const struct names_cache *c, uint64_t hash)
+{
+	table_prefetch_key(c->tab, hash);
+}
+
 const char *
 names_lookup(struct names_cache *c, const uint8_t device[16],
     const uint8_t addr[16], int64_t now_us, const char **cname)
+{
+	return names_lookup_hashed(c, device, addr, names_hash(c, device, addr),
+	    now_us, cname);
+}
+
+const char *
+names_lookup_hashed(struct names_cache *c, const uint8_t device[16],
+    const uint8_t addr[16], uint64_t hash, int64_t now_us, const char **cname)
 {
 	struct names_val *e;
 	uint8_t key[NAMES_KEY];
@@ -200,8 +224,7 @@ names_lookup(struct names_cache *c, const uint8_t device[16],
 	if (cname != NULL)
 		*cname = NULL;
 	names_key(key, device, addr);
-	e = table_find(c->tab, key, sizeof(key),
-	    table_hash(c->tab, key, sizeof(key)));
+	e = table_find(c->tab, key, sizeof(key), hash);
 	if (e == NULL) {
 		c->st.misses++;
 		return NULL;

@@ -385,6 +385,15 @@ table_prefetch_oldest(const struct table *t, unsigned list, size_t val_bytes)
 }
 
 void
+table_prefetch_key(const struct table *t, uint64_t hash)
+{
+	if (t->filt != NULL)
+		__builtin_prefetch(&t->filt[(hash >> 32) & t->filt_mask]);
+	else
+		__builtin_prefetch(&t->buckets[hash & t->mask]);
+}
+
+void
 table_prefetch_at(const struct table *t, uint32_t idx, size_t val_bytes)
 {
 	if (idx != NIL && idx <= t->fresh)
