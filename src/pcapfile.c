@@ -122,7 +122,7 @@ pcapfile_next(struct pcapfile *pf, struct pcapfile_pkt *pkt, char *errbuf,
     size_t errlen)
 {
 	struct rd h;
-	uint32_t caplen, want;
+	uint32_t caplen, wirelen, want;
 	int32_t sec, frac;
 	long got;
 
@@ -142,7 +142,7 @@ pcapfile_next(struct pcapfile *pf, struct pcapfile_pkt *pkt, char *errbuf,
 	sec = (int32_t)rd_le32(&h);
 	frac = (int32_t)rd_le32(&h);
 	caplen = rd_le32(&h);
-	pkt->wirelen = rd_le32(&h);
+	wirelen = rd_le32(&h);
 	if (caplen > MAX_CAPLEN) {
 		if (caplen > pf->snaplen)
 			snprintf(errbuf, errlen,
@@ -175,7 +175,10 @@ pcapfile_next(struct pcapfile *pf, struct pcapfile_pkt *pkt, char *errbuf,
 		frac /= 1000;
 	/* 32-bit fields: never near int64's range (capture.c bounds it) */
 	pkt->ts_us = (int64_t)sec * 1000000 + frac;
+	/* the two lengths written together: the reader loads them as one
+	 * 8-byte word, which a store of each half cannot forward */
 	pkt->caplen = caplen < pf->snaplen ? caplen : pf->snaplen;
+	pkt->wirelen = wirelen;
 	pkt->data = pf->buf + pf->pos + PCAPFILE_REC_LEN;
 	pf->pos += PCAPFILE_REC_LEN + (size_t)caplen;
 	return 1;
