@@ -379,14 +379,22 @@ flow_drain(struct flow_table *t)
 void
 flow_expire(struct flow_table *t, int64_t now_us)
 {
+	const struct flow *n;
 	struct flow *h;
 	int c;
 
 	for (c = 0; c < FLOW_LRU_N; c++) {
 		while (t->lru[c].head != NIL &&
 		    (h = F(t, t->lru[c].head))->queued_us <= now_us) {
-			if (h->lnext != NIL)
-				prefetch_entry(t, h->lnext);
+			/* heads last seen a timeout ago are in no cache: the
+			 * next one's bucket (its entry was asked for a step
+			 * ago), the entry after it */
+			if (h->lnext != NIL) {
+				n = F(t, h->lnext);
+				__builtin_prefetch(&t->buckets[n->tag & t->mask]);
+				if (n->lnext != NIL)
+					prefetch_entry(t, n->lnext);
+			}
 			if (h->expire_us <= now_us)
 				flow_end(t, h, FLOW_END_TIMEOUT);
 			else
