@@ -391,7 +391,8 @@ flow_expire(struct flow_table *t, int64_t now_us)
 			 * ago), the entry after it */
 			if (h->lnext != NIL) {
 				n = F(t, h->lnext);
-				__builtin_prefetch(&t->buckets[n->tag & t->mask]);
+				__builtin_prefetch(
+				    &t->buckets[n->tag & t->mask]);
 				if (n->lnext != NIL)
 					prefetch_entry(t, n->lnext);
 			}

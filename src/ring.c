@@ -180,11 +180,14 @@ release_publish(struct ring *r)
 SW_PREFETCH_FN void
 prefetch_head(const struct ring *r)
 {
+	const size_t len = sizeof(struct ring_rec) + RING_META_MAX;
 	size_t off = r->rd & r->mask, n;
 
-	for (n = 0; n < sizeof(struct ring_rec) + RING_META_MAX;
-	     n += SW_CACHE_LINE)
+	/* a record starts 8-aligned: its first len bytes may touch one
+	 * line more than len / SW_CACHE_LINE */
+	for (n = 0; n < len; n += SW_CACHE_LINE)
 		__builtin_prefetch(r->buf + ((off + n) & r->mask));
+	__builtin_prefetch(r->buf + ((off + len - 1) & r->mask));
 }
 
 const struct ring_rec *
