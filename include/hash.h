@@ -18,6 +18,11 @@
 
 /* SipHash-1-3 of in[0..len) under the 128-bit key (k0, k1). */
 uint64_t hash_siphash13(uint64_t k0, uint64_t k1, const void *in, size_t len);
+/* The same of a message given as little-endian words: w[i] holds bytes
+ * 8i..8i+7, the last word the len % 8 tail bytes low.  Equal to
+ * hash_siphash13() of those bytes. */
+uint64_t hash_siphash13_words(uint64_t k0, uint64_t k1, const uint64_t *w,
+    size_t len);
 
 /* splitmix64: the next value of a 64-bit generator; expands one seed
  * into keys, and gives Zeek-like uids their random bits. */
