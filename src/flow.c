@@ -22,6 +22,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "bigmem.h"
 #include "config.h"
 #include "flow.h"
 #include "hash.h"
@@ -59,6 +60,7 @@ struct flow_table {
 	 * the packet, not in the middle of the table update */
 	uint32_t ended_head, ended_tail;
 	uint32_t *buckets;
+	uint32_t nbuckets;
 	uint32_t mask; /* buckets - 1, a power of two minus one */
 	struct flow_list lru[FLOW_LRU_N];
 	int64_t timeout_us[FLOW_LRU_N];
@@ -195,7 +197,7 @@ flow_table_new(const struct flow_config *cfg, flow_end_fn on_end, void *ctx,
 	/*
 	 * Each pool can hold every connection: one over the cap, as the
 	 * one an eviction frees is reported after the packet, so the new
-	 * connection takes the spare; entry 0 of pool 0 unused.  calloc:
+	 * connection takes the spare; entry 0 of pool 0 unused.  big_calloc():
 	 * untouched pages cost nothing until used, so a table of IPv4
 	 * connections never touches the second pool.
 	 */
@@ -206,9 +208,10 @@ flow_table_new(const struct flow_config *cfg, flow_end_fn on_end, void *ctx,
 		    ~(size_t)7;
 		t->pool[k].base = k ? t->npool : 0;
 		t->pool[k].fresh = k ? t->npool - 1 : 0;
-		t->pool[k].mem = calloc(t->npool, t->pool[k].stride);
+		t->pool[k].mem = big_calloc(t->npool, t->pool[k].stride);
 	}
-	t->buckets = calloc((size_t)nb, sizeof(*t->buckets));
+	t->nbuckets = nb;
+	t->buckets = big_calloc((size_t)nb, sizeof(*t->buckets));
 	if (t->pool[0].mem == NULL || t->pool[1].mem == NULL ||
 	    t->buckets == NULL) {
 		snprintf(errbuf, SW_ERRLEN,
@@ -236,9 +239,9 @@ flow_table_free(struct flow_table *t)
 {
 	if (t == NULL)
 		return;
-	free(t->pool[0].mem);
-	free(t->pool[1].mem);
-	free(t->buckets);
+	big_free(t->pool[0].mem, t->npool, t->pool[0].stride);
+	big_free(t->pool[1].mem, t->npool, t->pool[1].stride);
+	big_free(t->buckets, t->nbuckets, sizeof(*t->buckets));
 	free(t);
 }
 
