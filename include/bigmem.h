@@ -18,6 +18,15 @@
 
 #include <stddef.h>
 
+/* Defined where every array comes from calloc() (AddressSanitizer). */
+#if defined(__SANITIZE_ADDRESS__)
+#define SW_BIGMEM_CALLOC 1
+#elif defined(__has_feature)
+#if __has_feature(address_sanitizer)
+#define SW_BIGMEM_CALLOC 1
+#endif
+#endif
+
 /* n zeroed elements of size bytes, or NULL (overflow, out of memory). */
 void *big_calloc(size_t n, size_t size);
 /* Free an array of big_calloc(n, size) (NULL: nothing). */

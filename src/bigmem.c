@@ -14,14 +14,6 @@
 
 #include "config.h"
 
-#if defined(__SANITIZE_ADDRESS__)
-#define BIGMEM_CALLOC 1
-#elif defined(__has_feature)
-#if __has_feature(address_sanitizer)
-#define BIGMEM_CALLOC 1
-#endif
-#endif
-
 static size_t
 map_len(size_t n, size_t size)
 {
@@ -40,7 +32,7 @@ map_len(size_t n, size_t size)
 static int
 is_big(size_t n, size_t size)
 {
-#ifdef BIGMEM_CALLOC
+#ifdef SW_BIGMEM_CALLOC
 	(void)n;
 	(void)size;
 	return 0;
