@@ -612,6 +612,23 @@ START_TEST(test_table)
 }
 END_TEST
 
+/* A table of 16 trackers (seed 42) in cfg, and devices a and b. */
+static struct beacon_table *
+table16(struct beacon_config *cfg, uint8_t a[16], uint8_t b[16])
+{
+	char errbuf[SW_ERRLEN];
+	struct beacon_table *t;
+
+	beacon_config_default(cfg);
+	cfg->max_trackers = 16;
+	cfg->seed = 42;
+	t = beacon_new(cfg, errbuf);
+	ck_assert_ptr_nonnull(t);
+	mkdev(a, 1);
+	mkdev(b, 2);
+	return t;
+}
+
 /* One device past its budget of unproven trackers (a quarter of the
  * table here) takes its own oldest, never another device's. */
 START_TEST(test_budget)
@@ -620,17 +637,11 @@ START_TEST(test_budget)
 	struct beacon_table *t;
 	struct beacon_tracker *k;
 	struct beacon_event e = { 0, 600, 4000 };
-	char errbuf[SW_ERRLEN], name[32];
+	char name[32];
 	uint8_t a[16], b[16];
 	unsigned i;
 
-	beacon_config_default(&cfg);
-	cfg.max_trackers = 16;
-	cfg.seed = 42;
-	t = beacon_new(&cfg, errbuf);
-	ck_assert_ptr_nonnull(t);
-	mkdev(a, 1);
-	mkdev(b, 2);
+	t = table16(&cfg, a, b);
 	ck_assert_ptr_nonnull(beacon_observe(t, b, "b.example", 1, &e, 1));
 	/* a scan from a: 100 new destinations */
 	for (i = 0; i < 100; i++) {
@@ -670,13 +681,7 @@ START_TEST(test_stale)
 	uint8_t a[16], b[16];
 	unsigned i;
 
-	beacon_config_default(&cfg);
-	cfg.max_trackers = 16;
-	cfg.seed = 42;
-	t = beacon_new(&cfg, errbuf);
-	ck_assert_ptr_nonnull(t);
-	mkdev(a, 1);
-	mkdev(b, 2);
+	t = table16(&cfg, a, b);
 	/* one new destination an hour for 100 hours: always the device's
 	 * stale oldest that goes, never counted as over its budget */
 	for (i = 0; i < 100; i++) {

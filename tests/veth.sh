@@ -80,24 +80,37 @@ pid=$!
 sleep 1.5
 kill -0 "$pid" 2>/dev/null || fail "did not start"
 
+# finrst PORT: one connection to PORT in the namespace that the server
+# closes with a FIN, then an RST
+finrst() {
+	ip netns exec "$NS" "$SEND" finrst-server 10.213.0.2 "$1" \
+	    >"$T/srv$1" &
+	spid=$!
+	i=0
+	until grep -q listening "$T/srv$1" 2>/dev/null; do
+		[ $i -lt 50 ] || fail "the test server did not start"
+		sleep 0.1
+		i=$((i + 1))
+	done
+	"$SEND" finrst-client 10.213.0.2 "$1" ||
+	    fail "FIN+RST exchange failed"
+	wait "$spid" || fail "the test server failed"
+}
+
+# in_conn PORT WHAT: wait up to 15 s for PORT's record in conn.log
+in_conn() {
+	i=0
+	until grep -q "\"id.resp_p\":$1" "$T/conn.log" 2>/dev/null; do
+		[ $i -lt 150 ] || fail "$2"
+		sleep 0.1
+		i=$((i + 1))
+	done
+}
+
 # 1. FIN, then RST, from the server
-ip netns exec "$NS" "$SEND" finrst-server 10.213.0.2 8443 >"$T/srv" &
-spid=$!
-i=0
-until grep -q listening "$T/srv" 2>/dev/null; do
-	[ $i -lt 50 ] || fail "the test server did not start"
-	sleep 0.1
-	i=$((i + 1))
-done
-"$SEND" finrst-client 10.213.0.2 8443 || fail "FIN+RST exchange failed"
-wait "$spid" || fail "the test server failed"
+finrst 8443
 t0=$(now)
-i=0
-until grep -q '"id.resp_p":8443' "$T/conn.log" 2>/dev/null; do
-	[ $i -lt 150 ] || fail "a FIN+RST connection not in conn.log after 15 s"
-	sleep 0.1
-	i=$((i + 1))
-done
+in_conn 8443 "a FIN+RST connection not in conn.log after 15 s"
 line=$(grep '"id.resp_p":8443' "$T/conn.log")
 case $line in
 *'"conn_state":"RSTR"'*'"history":"ShAfDar"'*) ;;
@@ -119,22 +132,8 @@ until [ -f "$T/notice.log" ] && [ -f "$T/conn.log" ] && [ -f "$T/dns.log" ] &&
 	sleep 0.1
 	i=$((i + 1))
 done
-ip netns exec "$NS" "$SEND" finrst-server 10.213.0.2 8444 >"$T/srv2" &
-spid=$!
-i=0
-until grep -q listening "$T/srv2" 2>/dev/null; do
-	[ $i -lt 50 ] || fail "the test server did not start"
-	sleep 0.1
-	i=$((i + 1))
-done
-"$SEND" finrst-client 10.213.0.2 8444 || fail "FIN+RST exchange failed"
-wait "$spid" || fail "the test server failed"
-i=0
-until grep -q '"id.resp_p":8444' "$T/conn.log" 2>/dev/null; do
-	[ $i -lt 150 ] || fail "the record after the move is not in the new conn.log"
-	sleep 0.1
-	i=$((i + 1))
-done
+finrst 8444
+in_conn 8444 "the record after the move is not in the new conn.log"
 echo "   ok: every log moved away is made again, live, without SIGHUP"
 
 # 2. an overload, then the clock
